@@ -1,0 +1,103 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { findingsLine, transactionLine } from '../pipeline/inspect.js';
+import { validateTransaction } from '../pipeline/validate.js';
+import { AckBuilder, readX12, type Finding } from '../x12/index.js';
+import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
+
+export const INSPECT_HELP = `Usage: x12pas inspect [options] FILE...
+
+Reads X12 files (any number of interchanges, any delimiters, CR/LF or none) and prints one
+NDJSON line per transaction set, in input order:
+  {"file","interchange":{"control","sender","receiver","delimiters":{...}},
+   "group":{"control","functionalId","version"},"control","implementation","accepted",
+   "segments":[["ST","278","0001","005010X217"],...],"findings":[...]}
+Problems tied to no transaction set (text outside interchanges, envelope trailers) are printed
+as {"file","findings":[...]} lines (with "interchange"/"group" when known).
+
+FILE may be - for standard input.
+
+Options:
+  --ack FILE     write acknowledgments: a TA1 per interchange when asked for (ISA14=1) or when
+                 its envelope has problems, and a 999 per functional group
+  -o, --output FILE   write the NDJSON there instead of standard output
+  -q, --quiet    no summary on standard error
+  -h, --help     this text
+
+Exit status: 0 every transaction set accepted, 1 some rejected or problems found, 2 usage or I/O error.
+`;
+
+export async function inspectCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ack: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(INSPECT_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('inspect needs at least one FILE (or - for standard input)');
+  const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
+  const ack = values.ack !== undefined ? new AckBuilder() : null;
+  const ackOut = values.ack !== undefined ? createWriteStream(values.ack) : null;
+  let transactions = 0;
+  let accepted = 0;
+  let problems = 0;
+  let bytes = 0;
+  for (const file of positionals) {
+    const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+    for await (const ev of readX12(source)) {
+      switch (ev.kind) {
+        case 'transaction': {
+          const tx = ev.transaction;
+          const extra = validateTransaction(tx);
+          const findings: Finding[] = extra.length ? [...tx.findings, ...extra] : tx.findings;
+          const ok = !findings.some((f) => f.severity === 'error');
+          transactions++;
+          if (ok) accepted++;
+          ack?.transaction(tx, extra);
+          await out.line(transactionLine(file, tx, findings));
+          break;
+        }
+        case 'group-end':
+          ack?.groupEnd(ev.group);
+          if (ev.group.findings.length > 0) {
+            problems += ev.group.findings.filter((f) => f.severity === 'error').length;
+            await out.line(findingsLine(file, ev.group.findings, ev.group.interchange, ev.group));
+          }
+          break;
+        case 'interchange-end':
+          ack?.interchangeEnd(ev.interchange);
+          if (ack && ackOut) {
+            const text = ack.drain();
+            if (text && !ackOut.write(text)) await new Promise<void>((r) => ackOut.once('drain', () => r()));
+          }
+          if (ev.interchange.findings.length > 0) {
+            problems += ev.interchange.findings.filter((f) => f.severity === 'error').length;
+            await out.line(findingsLine(file, ev.interchange.findings, ev.interchange));
+          }
+          break;
+        case 'finding':
+          if (ev.finding.severity === 'error') problems++;
+          await out.line(findingsLine(file, [ev.finding]));
+          break;
+      }
+    }
+    if (source !== process.stdin) bytes += (source as { bytesRead?: number }).bytesRead ?? 0;
+  }
+  await out.close();
+  if (ackOut) await new Promise<void>((resolve, reject) => ackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  const rejected = transactions - accepted;
+  if (!values.quiet) {
+    process.stderr.write(
+      `x12pas inspect: ${positionals.length} file(s), ${bytes} bytes, ${transactions} transaction set(s): ${accepted} accepted, ${rejected} rejected; ${problems} envelope problem(s)\n`,
+    );
+  }
+  return rejected > 0 || problems > 0 ? EXIT_REJECTED : EXIT_OK;
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { inspectCommand } from './inspect.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
+
+export const MAIN_HELP = `x12pas: X12 278 prior authorization <-> HL7 Da Vinci PAS FHIR
+
+Usage: x12pas <command> [options] FILE...
+
+Commands:
+  inspect FILE...   read X12 files; print one NDJSON line per transaction set with its
+                    segments and findings; --ack FILE writes TA1/999 acknowledgments
+
+Run 'x12pas <command> --help' for a command's options.
+Options: -h, --help   this text;  -v, --version   the version
+`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  inspect: inspectCommand,
+};
+
+/** Runs the CLI; returns the exit status. Never throws: errors become messages and status 2. */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+      process.stdout.write(MAIN_HELP);
+      return cmd === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (cmd === '-v' || cmd === '--version') {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`${pkg.version}\n`);
+      return EXIT_OK;
+    }
+    const run = commands[cmd];
+    if (run === undefined) throw new UsageError(`unknown command ${JSON.stringify(cmd)}; commands: ${Object.keys(commands).join(', ')}`);
+    return await run(rest);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof UsageError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      process.stderr.write(`x12pas: ${e.message}\nRun 'x12pas --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (e.code !== undefined && e.syscall !== undefined) {
+      process.stderr.write(`x12pas: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`x12pas: internal error: ${e.stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,1 @@
+export * from './x12/index.js';

@@ -1,0 +1,508 @@
+import type { GroupInfo, InterchangeInfo, TransactionSet } from './envelope.js';
+import type { AckTarget, Finding } from './finding.js';
+import { functionalIdFits } from './functional-ids.js';
+import { checkIsa } from './isa.js';
+import type { Segment } from './segment.js';
+import { isWellFormedSegmentId } from './segment-id.js';
+import type { TokenizerSink } from './tokenizer.js';
+
+/** Receives framed transactions and envelope ends, in input order. */
+export interface FrameSink {
+  transaction(tx: TransactionSet): void;
+  groupEnd(group: GroupInfo): void;
+  interchangeEnd(ic: InterchangeInfo): void;
+  /** A finding tied to no interchange (text outside interchanges). */
+  finding(f: Finding): void;
+}
+
+export interface FramerOptions {
+  /** A transaction set larger than this (bytes) is rejected; its segments are not kept. */
+  maxTransactionBytes?: number;
+}
+
+/** Counts for the conservation report. */
+export interface FrameStats {
+  interchanges: number;
+  groups: number;
+  transactions: number;
+  accepted: number;
+  rejected: number;
+  segments: number;
+}
+
+interface OpenTx {
+  st: Segment;
+  segments: Segment[];
+  count: number;
+  bytes: number;
+  oversize: boolean;
+  findings: Finding[];
+}
+
+/**
+ * Envelope framing: turns the segment stream into transaction sets with their ISA/GS context,
+ * checking control numbers, counts and nesting. A bad transaction is reported (and marked
+ * rejected); the rest of the input goes on.
+ */
+export class Framer implements TokenizerSink {
+  private ic: InterchangeInfo | null = null;
+  private group: GroupInfo | null = null;
+  private tx: OpenTx | null = null;
+  private groupControls = new Set<string>();
+  private txControls = new Set<string>();
+  private interchangeControls = new Set<string>();
+  private expectLineEnding = false;
+  private readonly maxTransactionBytes: number;
+  readonly stats: FrameStats = { interchanges: 0, groups: 0, transactions: 0, accepted: 0, rejected: 0, segments: 0 };
+
+  constructor(
+    private readonly sink: FrameSink,
+    options: FramerOptions = {},
+  ) {
+    this.maxTransactionBytes = options.maxTransactionBytes ?? 16 << 20;
+  }
+
+  segment(seg: Segment): void {
+    this.stats.segments++;
+    if (this.expectLineEnding) {
+      this.expectLineEnding = false;
+      this.ic!.lineEnding = lineEndingOf(seg.lead());
+    }
+    const tx = this.tx;
+    const id = seg.id;
+    // Fast path: a content segment inside an open transaction.
+    if (tx !== null && id.length > 0 && !isEnvelopeId(id)) {
+      tx.count++;
+      if (tx.oversize) return;
+      tx.bytes += seg.end - seg.leadStart + 1;
+      if (tx.bytes > this.maxTransactionBytes) {
+        tx.oversize = true;
+        tx.findings.push({
+          severity: 'error',
+          code: 'TRANSACTION_TOO_LARGE',
+          message: `transaction set is larger than ${this.maxTransactionBytes} bytes; its segments were not kept`,
+          segment: id,
+          offset: seg.offset,
+          ordinal: seg.ordinal,
+          ack: { level: 'transaction', code: '5' },
+        });
+        tx.segments.length = 1;
+        return;
+      }
+      tx.segments.push(seg);
+      if (!isWellFormedSegmentId(id)) this.badSegmentId(tx, seg);
+      return;
+    }
+    switch (id) {
+      case 'ISA':
+        return this.openInterchange(seg);
+      case 'GS':
+        return this.openGroup(seg);
+      case 'ST':
+        return this.openTransaction(seg);
+      case 'SE':
+        return this.closeTransaction(seg);
+      case 'GE':
+        return this.closeGroup(seg);
+      case 'IEA':
+        return this.closeInterchange(seg);
+      default:
+        if (tx !== null) {
+          // Only an empty id reaches here.
+          tx.count++;
+          tx.segments.push(seg);
+          this.badSegmentId(tx, seg);
+          return;
+        }
+        this.outside(seg);
+    }
+  }
+
+  finding(f: Finding): void {
+    if (this.tx !== null && f.code === 'MISSING_TERMINATOR') {
+      this.tx.findings.push(f);
+      return;
+    }
+    if (this.ic !== null && f.ack?.level === 'interchange') {
+      this.ic.findings.push(f);
+      return;
+    }
+    this.sink.finding(f);
+  }
+
+  /** Call at end of input: closes whatever is still open, reporting the missing trailers. */
+  end(): void {
+    if (this.tx !== null) this.forceCloseTransaction('end of input');
+    if (this.group !== null) this.forceCloseGroup('end of input');
+    if (this.ic !== null) this.forceCloseInterchange('end of input', '023');
+  }
+
+  private openInterchange(isa: Segment): void {
+    if (this.ic !== null) {
+      if (this.tx !== null) this.forceCloseTransaction('a new ISA');
+      if (this.group !== null) this.forceCloseGroup('a new ISA');
+      this.forceCloseInterchange('a new ISA', '023');
+    }
+    const el = isa.elements();
+    const findings = checkIsa(isa);
+    const control = el[13] ?? '';
+    if (this.interchangeControls.has(control)) {
+      findings.push({
+        severity: 'warning',
+        code: 'DUPLICATE_INTERCHANGE_CONTROL',
+        message: `interchange control number ${control} was already used in this input`,
+        segment: 'ISA',
+        offset: isa.offset,
+        ordinal: isa.ordinal,
+        ack: { level: 'interchange', note: '025', reject: false },
+      });
+    }
+    this.interchangeControls.add(control);
+    this.ic = {
+      index: ++this.stats.interchanges,
+      isa,
+      control,
+      senderQualifier: el[5] ?? '',
+      sender: (el[6] ?? '').trim(),
+      receiverQualifier: el[7] ?? '',
+      receiver: (el[8] ?? '').trim(),
+      date: el[9] ?? '',
+      time: el[10] ?? '',
+      version: el[12] ?? '',
+      ackRequested: el[14] === '1',
+      usage: el[15] ?? '',
+      delimiters: isa.delimiters,
+      lineEnding: '',
+      rejected: findings.some((f) => f.ack?.level === 'interchange' && f.ack.reject),
+      findings,
+      groupCount: 0,
+      open: true,
+    };
+    this.groupControls = new Set();
+    this.expectLineEnding = true;
+  }
+
+  private openGroup(gs: Segment): void {
+    const ic = this.ic;
+    if (ic === null) return this.outside(gs);
+    if (this.tx !== null) this.forceCloseTransaction('a GS');
+    if (this.group !== null) this.forceCloseGroup('a new GS');
+    const el = gs.elements();
+    const findings: Finding[] = [];
+    const at = { segment: 'GS', offset: gs.offset, ordinal: gs.ordinal };
+    const control = el[6] ?? '';
+    if (el.length !== 9) {
+      findings.push({ severity: 'error', code: 'GS_FIELD_COUNT', message: `GS has ${el.length - 1} elements, expected 8`, ...at, ack: { level: 'group', code: '' } });
+    }
+    if (!/^[0-9]{1,9}$/.test(control)) {
+      findings.push({ severity: 'error', code: 'GS06_SYNTAX', message: `GS06 control number must be 1-9 digits: ${JSON.stringify(control)}`, ...at, ack: { level: 'group', code: '6' } });
+    }
+    if (this.groupControls.has(control)) {
+      findings.push({ severity: 'error', code: 'DUPLICATE_GROUP_CONTROL', message: `group control number ${control} repeats within the interchange`, ...at, ack: { level: 'group', code: '19' } });
+    }
+    this.groupControls.add(control);
+    const version = el[8] ?? '';
+    if (version === '') {
+      findings.push({ severity: 'error', code: 'GS08_MISSING', message: 'GS08 (version / implementation) is empty', ...at, ack: { level: 'group', code: '2' } });
+    } else if (!version.startsWith('005010')) {
+      findings.push({ severity: 'warning', code: 'GS08_VERSION', message: `group version ${version} is not 005010`, ...at });
+    }
+    ic.groupCount++;
+    this.group = {
+      index: ++this.stats.groups,
+      interchange: ic,
+      gs,
+      functionalId: el[1] ?? '',
+      sender: el[2] ?? '',
+      receiver: el[3] ?? '',
+      date: el[4] ?? '',
+      time: el[5] ?? '',
+      control,
+      agency: el[7] ?? '',
+      version,
+      transactionCount: 0,
+      declaredCount: null,
+      acceptedCount: 0,
+      findings,
+      open: true,
+    };
+    this.txControls = new Set();
+  }
+
+  private openTransaction(st: Segment): void {
+    if (this.tx !== null) this.forceCloseTransaction('a new ST');
+    this.tx = { st, segments: [st], count: 1, bytes: st.end - st.leadStart + 1, oversize: false, findings: [] };
+  }
+
+  private closeTransaction(se: Segment): void {
+    const tx = this.tx;
+    if (tx === null) return this.outside(se);
+    tx.count++;
+    if (!tx.oversize) tx.segments.push(se);
+    const seEl = se.elements();
+    const control = tx.st.element(2);
+    const declared = seEl[1] ?? '';
+    if (declared !== String(tx.count)) {
+      tx.findings.push({
+        severity: 'error',
+        code: 'SE01_COUNT',
+        message: `SE01 says ${JSON.stringify(declared)} segments, the transaction set has ${tx.count}`,
+        segment: 'SE',
+        offset: se.offset,
+        ordinal: se.ordinal,
+        position: tx.count,
+        ack: { level: 'transaction', code: '4' },
+      });
+    }
+    if ((seEl[2] ?? '') !== control) {
+      tx.findings.push({
+        severity: 'error',
+        code: 'SE02_CONTROL',
+        message: `SE02 ${JSON.stringify(seEl[2] ?? '')} does not match ST02 ${JSON.stringify(control)}`,
+        segment: 'SE',
+        offset: se.offset,
+        ordinal: se.ordinal,
+        position: tx.count,
+        ack: { level: 'transaction', code: '3' },
+      });
+    }
+    this.emitTransaction(tx);
+  }
+
+  private closeGroup(ge: Segment): void {
+    const group = this.group;
+    if (group === null) return this.outside(ge);
+    if (this.tx !== null) this.forceCloseTransaction('GE');
+    const el = ge.elements();
+    const at = { segment: 'GE', offset: ge.offset, ordinal: ge.ordinal };
+    if (/^[0-9]{1,9}$/.test(el[1] ?? '')) group.declaredCount = Number(el[1]);
+    if ((el[1] ?? '') !== String(group.transactionCount)) {
+      group.findings.push({
+        severity: 'error',
+        code: 'GE01_COUNT',
+        message: `GE01 says ${JSON.stringify(el[1] ?? '')} transaction sets, the group has ${group.transactionCount}`,
+        ...at,
+        ack: { level: 'group', code: '5' },
+      });
+    }
+    if ((el[2] ?? '') !== group.control) {
+      group.findings.push({
+        severity: 'error',
+        code: 'GE02_CONTROL',
+        message: `GE02 ${JSON.stringify(el[2] ?? '')} does not match GS06 ${JSON.stringify(group.control)}`,
+        ...at,
+        ack: { level: 'group', code: '4' },
+      });
+    }
+    this.endGroup(group);
+  }
+
+  private closeInterchange(iea: Segment): void {
+    const ic = this.ic;
+    if (ic === null) return this.outside(iea);
+    if (this.tx !== null) this.forceCloseTransaction('IEA');
+    if (this.group !== null) this.forceCloseGroup('IEA');
+    const el = iea.elements();
+    const at = { segment: 'IEA', offset: iea.offset, ordinal: iea.ordinal };
+    if ((el[1] ?? '') !== String(ic.groupCount)) {
+      ic.findings.push({
+        severity: 'error',
+        code: 'IEA01_COUNT',
+        message: `IEA01 says ${JSON.stringify(el[1] ?? '')} functional groups, the interchange has ${ic.groupCount}`,
+        ...at,
+        ack: { level: 'interchange', note: '021', reject: false },
+      });
+    }
+    if ((el[2] ?? '') !== ic.control) {
+      ic.findings.push({
+        severity: 'error',
+        code: 'IEA02_CONTROL',
+        message: `IEA02 ${JSON.stringify(el[2] ?? '')} does not match ISA13 ${JSON.stringify(ic.control)}`,
+        ...at,
+        ack: { level: 'interchange', note: '001', reject: false },
+      });
+    }
+    this.endInterchange(ic);
+  }
+
+  private forceCloseTransaction(by: string): void {
+    const tx = this.tx!;
+    const last = tx.segments[tx.segments.length - 1]!;
+    tx.findings.push({
+      severity: 'error',
+      code: 'SE_MISSING',
+      message: `transaction set ${tx.st.element(2)} has no SE before ${by}`,
+      segment: 'ST',
+      offset: tx.st.offset,
+      ordinal: tx.st.ordinal,
+      position: 1,
+      ack: { level: 'transaction', code: '2' },
+    });
+    void last;
+    this.emitTransaction(tx);
+  }
+
+  private forceCloseGroup(by: string): void {
+    const group = this.group!;
+    group.findings.push({
+      severity: 'error',
+      code: 'GE_MISSING',
+      message: `functional group ${group.control} has no GE before ${by}`,
+      segment: 'GS',
+      offset: group.gs.offset,
+      ordinal: group.gs.ordinal,
+      ack: { level: 'group', code: '3' },
+    });
+    this.endGroup(group);
+  }
+
+  private forceCloseInterchange(by: string, note: string): void {
+    const ic = this.ic!;
+    ic.findings.push({
+      severity: 'error',
+      code: 'IEA_MISSING',
+      message: `interchange ${ic.control} has no IEA before ${by}`,
+      segment: 'ISA',
+      offset: ic.isa.offset,
+      ordinal: ic.isa.ordinal,
+      ack: { level: 'interchange', note, reject: false },
+    });
+    this.endInterchange(ic);
+  }
+
+  private endGroup(group: GroupInfo): void {
+    group.open = false;
+    this.group = null;
+    this.sink.groupEnd(group);
+  }
+
+  private endInterchange(ic: InterchangeInfo): void {
+    ic.open = false;
+    this.ic = null;
+    this.group = null;
+    this.sink.interchangeEnd(ic);
+  }
+
+  private emitTransaction(open: OpenTx): void {
+    this.tx = null;
+    const ic = this.ic!;
+    const group = this.group;
+    const st = open.st;
+    const stEl = st.elements();
+    const findings = open.findings;
+    const type = stEl[1] ?? '';
+    const control = stEl[2] ?? '';
+    const st03 = stEl[3] ?? '';
+    const at = { segment: 'ST', offset: st.offset, ordinal: st.ordinal, position: 1 };
+    if (!/^[0-9]{3}$/.test(type)) {
+      findings.push({ severity: 'error', code: 'ST01_INVALID', message: `ST01 ${JSON.stringify(type)} is not a transaction set id`, ...at, ack: { level: 'transaction', code: '6' } });
+    }
+    if (control.length < 4 || control.length > 9) {
+      findings.push({ severity: 'error', code: 'ST02_INVALID', message: `ST02 control number must be 4-9 characters: ${JSON.stringify(control)}`, ...at, ack: { level: 'transaction', code: '7' } });
+    } else if (this.txControls.has(control)) {
+      findings.push({ severity: 'error', code: 'DUPLICATE_TRANSACTION_CONTROL', message: `transaction set control number ${control} repeats within the group`, ...at, ack: { level: 'transaction', code: '23' } });
+    }
+    this.txControls.add(control);
+    if (group === null) {
+      findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: 'transaction set outside any functional group (no GS)', ...at, ack: { level: 'transaction', code: '18' } });
+      ic.findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: `transaction set ${control} outside any functional group`, ...at, ack: { level: 'interchange', note: '024', reject: false } });
+    } else {
+      if (!functionalIdFits(type, group.functionalId)) {
+        findings.push({
+          severity: 'error',
+          code: 'GS01_MISMATCH',
+          message: `transaction set ${type} does not belong in a functional group ${JSON.stringify(group.functionalId)}`,
+          ...at,
+          ack: { level: 'transaction', code: '1' },
+        });
+      }
+      if (st03 === '' && group.version.startsWith('005010')) {
+        findings.push({
+          severity: 'error',
+          code: 'ST03_MISSING',
+          message: 'ST03 (implementation convention reference) is required in 005010',
+          ...at,
+          ack: { level: 'element', code: '1', element: 3, elementRef: '1705' },
+        });
+      } else if (st03 !== '' && group.version !== '' && st03 !== group.version) {
+        findings.push({
+          severity: 'warning',
+          code: 'ST03_GS08_MISMATCH',
+          message: `ST03 ${st03} differs from GS08 ${group.version}; ST03 is used`,
+          ...at,
+          ack: { level: 'transaction', code: '19' },
+        });
+      }
+    }
+    if (ic.rejected) {
+      findings.push({ severity: 'error', code: 'INTERCHANGE_REJECTED', message: `interchange ${ic.control} was rejected (see its TA1); transaction set not accepted`, ...at });
+    }
+    let accepted = true;
+    for (const f of findings) if (f.severity === 'error') accepted = false;
+    const tx: TransactionSet = {
+      index: ++this.stats.transactions,
+      interchange: ic,
+      group,
+      type,
+      control,
+      implementation: st03 !== '' ? st03 : (group?.version ?? ''),
+      segments: open.segments,
+      segmentCount: open.count,
+      findings,
+      accepted,
+    };
+    if (accepted) this.stats.accepted++;
+    else this.stats.rejected++;
+    if (group !== null) {
+      group.transactionCount++;
+      if (accepted) group.acceptedCount++;
+    }
+    this.sink.transaction(tx);
+  }
+
+  private badSegmentId(tx: OpenTx, seg: Segment): void {
+    tx.findings.push({
+      severity: 'error',
+      code: 'SEGMENT_ID_INVALID',
+      message: `${JSON.stringify(seg.id)} is not a segment id`,
+      segment: seg.id,
+      offset: seg.offset,
+      ordinal: seg.ordinal,
+      position: tx.count,
+      ack: { level: 'segment', code: '1' },
+    });
+  }
+
+  /** A segment where none may stand: between envelopes, outside any ST/SE. */
+  private outside(seg: Segment): void {
+    const where = this.group !== null ? 'outside any transaction set' : this.ic !== null ? 'outside any functional group' : 'outside any interchange';
+    const ack: AckTarget | undefined =
+      this.group !== null ? { level: 'group', code: '' } : this.ic !== null ? { level: 'interchange', note: '024', reject: false } : undefined;
+    const f: Finding = {
+      severity: 'error',
+      code: 'SEGMENT_OUTSIDE_ENVELOPE',
+      message: `segment ${seg.id} ${where} was skipped: ${JSON.stringify(seg.raw().slice(0, 60))}`,
+      segment: seg.id,
+      offset: seg.offset,
+      ordinal: seg.ordinal,
+      ...(ack ? { ack } : {}),
+    };
+    if (this.group !== null) this.group.findings.push(f);
+    else if (this.ic !== null) this.ic.findings.push(f);
+    else this.sink.finding(f);
+  }
+}
+
+function isEnvelopeId(id: string): boolean {
+  const c = id.charCodeAt(0);
+  // ISA IEA GS GE ST SE: first letter I, G or S.
+  if (c !== 0x49 && c !== 0x47 && c !== 0x53) return false;
+  return id === 'SE' || id === 'ST' || id === 'GS' || id === 'GE' || id === 'ISA' || id === 'IEA';
+}
+
+function lineEndingOf(lead: string): string {
+  if (lead.startsWith('\r\n')) return '\r\n';
+  if (lead.startsWith('\n')) return '\n';
+  if (lead.startsWith('\r')) return '\r';
+  return '';
+}

@@ -1,0 +1,12 @@
+export * from './delimiters.js';
+export * from './envelope.js';
+export * from './finding.js';
+export { Framer, type FrameSink, type FrameStats, type FramerOptions } from './framer.js';
+export { checkIsa } from './isa.js';
+export { X12Reader, readX12, readX12Buffer, type ByteSource, type ReadOptions } from './reader.js';
+export { Segment } from './segment.js';
+export { isWellFormedSegmentId } from './segment-id.js';
+export { Tokenizer, type TokenizerOptions, type TokenizerSink } from './tokenizer.js';
+export { AckBuilder, type AckOptions } from './ack.js';
+export { MemoryControlNumbers, type ControlNumberAllocator } from './control-numbers.js';
+export { X12Writer, X12WriteError, type GroupHeader, type InterchangeHeader, type WriterOptions } from './writer.js';

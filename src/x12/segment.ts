@@ -1,0 +1,87 @@
+import type { Delimiters } from './delimiters.js';
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/**
+ * One segment, as a view on the bytes it was read from. Nothing is decoded until asked:
+ * `elements()` splits and decodes once, then caches.
+ */
+export class Segment {
+  private cached: string[] | undefined;
+
+  constructor(
+    /** The buffer holding the segment (a chunk of the input, or a small joined copy). */
+    readonly buf: Buffer,
+    /** Index in `buf` of the first byte of the segment id. */
+    readonly start: number,
+    /** Index in `buf` just past the segment's last data byte (where its terminator stands). */
+    readonly end: number,
+    /** Index in `buf` where the trivia before the segment (line breaks, indentation) starts. */
+    readonly leadStart: number,
+    /** Absolute byte offset of `start` in the input. */
+    readonly offset: number,
+    /** 1-based ordinal of the segment in the input. */
+    readonly ordinal: number,
+    /** Segment id (ISA, GS, NM1...), interned. */
+    readonly id: string,
+    readonly delimiters: Delimiters,
+    /** False when the input had no terminator after this segment (end of input). */
+    readonly terminated: boolean = true,
+  ) {}
+
+  /** Number of data bytes (id and elements, without terminator). */
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** The segment text without its terminator. */
+  raw(): string {
+    return decode(this.buf, this.start, this.end, this.delimiters);
+  }
+
+  /** Bytes between the previous terminator and this segment (CR/LF, indentation). */
+  lead(): string {
+    return this.buf.toString('latin1', this.leadStart, this.start);
+  }
+
+  /** `[id, e01, e02, ...]`, raw element strings (composites and repetitions not split). */
+  elements(): readonly string[] {
+    if (this.cached === undefined) {
+      this.cached = this.end > this.start ? this.raw().split(String.fromCharCode(this.delimiters.element)) : (EMPTY as string[]);
+    }
+    return this.cached;
+  }
+
+  /** Element `n` (1-based, as in NM103); '' when absent. */
+  element(n: number): string {
+    return this.elements()[n] ?? '';
+  }
+
+  /** Number of elements after the id. */
+  get elementCount(): number {
+    return Math.max(0, this.elements().length - 1);
+  }
+}
+
+/**
+ * Decode segment bytes. X12 text is ASCII in practice; UTF-8 is read as UTF-8, and bytes that
+ * are not valid UTF-8 fall back to Latin-1 so that no byte is lost or replaced.
+ */
+export function decode(buf: Buffer, start: number, end: number, d: Delimiters): string {
+  if (d.element >= 0x80 || d.segment >= 0x80 || d.component >= 0x80 || d.repetition >= 0x80) {
+    return buf.toString('latin1', start, end);
+  }
+  const s = buf.toString('utf8', start, end);
+  if (s.indexOf('\ufffd') >= 0 && buf.subarray(start, end).indexOf(REPLACEMENT_BYTES) < 0) {
+    return buf.toString('latin1', start, end);
+  }
+  return s;
+}
+
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** True when the bytes are plain ASCII or valid UTF-8 (no Latin-1 fallback needed). */
+export function isUtf8Text(seg: Segment): boolean {
+  const s = seg.buf.toString('utf8', seg.start, seg.end);
+  return s.indexOf('\ufffd') < 0 || seg.buf.subarray(seg.start, seg.end).indexOf(REPLACEMENT_BYTES) >= 0;
+}

@@ -1,0 +1,367 @@
+import { isAlphanumeric, isTrivia, type Delimiters } from './delimiters.js';
+import type { Finding } from './finding.js';
+import { Segment } from './segment.js';
+import { readSegmentId } from './segment-id.js';
+
+/** Receives what the tokenizer reads, in input order. */
+export interface TokenizerSink {
+  segment(seg: Segment): void;
+  finding(f: Finding): void;
+}
+
+export interface TokenizerOptions {
+  /** A segment longer than this (bytes, without a terminator in sight) is reported and skipped. */
+  maxSegmentBytes?: number;
+}
+
+const ISA = Buffer.from('ISA', 'latin1');
+const BOM = [0xef, 0xbb, 0xbf];
+/** How far to look for the 16 element separators of an ISA (106 bytes when well formed). */
+const ISA_SCAN_LIMIT = 512;
+/** Trivia kept in front of an ISA as its lead; more is counted as skipped. */
+const MAX_ISA_LEAD = 4096;
+
+const enum State {
+  SeekIsa,
+  InInterchange,
+}
+
+/**
+ * Streaming X12 tokenizer: bytes in, segments out. Delimiters come from each ISA; CR/LF,
+ * indentation and blank lines between segments are trivia; text outside interchanges is
+ * skipped and reported. Feeding the same bytes in any chunking yields the same segments.
+ *
+ * Segments are views on the chunk they were read from (no copy); only a segment that spans a
+ * chunk boundary is copied into a small buffer of its own.
+ */
+export class Tokenizer {
+  private state: State = State.SeekIsa;
+  private delims: Delimiters | null = null;
+  /** Bytes carried from the previous chunk (an incomplete unit, from its lead). */
+  private tail: Buffer | null = null;
+  private tailOffset = 0;
+  /** Absolute offset of the next chunk's first byte. */
+  private base = 0;
+  private ordinal = 0;
+  private junkStart = -1;
+  private junkBytes = 0;
+  private junkSample = '';
+  private junkOnlyBom = true;
+  private readonly maxSegmentBytes: number;
+  private ended = false;
+
+  constructor(
+    private readonly sink: TokenizerSink,
+    options: TokenizerOptions = {},
+  ) {
+    this.maxSegmentBytes = options.maxSegmentBytes ?? 1 << 20;
+  }
+
+  /** Total bytes pushed so far. */
+  get bytesRead(): number {
+    return this.base;
+  }
+
+  /** Segments emitted so far. */
+  get segmentCount(): number {
+    return this.ordinal;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('Tokenizer.push after end()');
+    if (chunk.length === 0) return;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    if (this.tail !== null) {
+      // Finish the unit that began in the previous chunk on a small joined copy, then go on
+      // in the new chunk itself.
+      let tail = this.tail;
+      let take = Math.min(buf.length, 4096);
+      for (;;) {
+        const joined = Buffer.concat([tail, buf.subarray(0, take)]);
+        const r = this.scan(joined, 0, this.tailOffset, false, tail.length);
+        if (r >= tail.length) {
+          pos = r - tail.length;
+          this.tail = null;
+          break;
+        }
+        tail = tail.subarray(r);
+        this.tailOffset += r;
+        if (take === buf.length) {
+          this.tail = Buffer.concat([tail, buf]);
+          this.base += buf.length;
+          this.checkTailSize();
+          return;
+        }
+        take = Math.min(buf.length, take * 4);
+      }
+    }
+    const r = this.scan(buf, pos, this.base, false, Infinity);
+    if (r < buf.length) {
+      this.tail = Buffer.from(buf.subarray(r));
+      this.tailOffset = this.base + r;
+    }
+    this.base += buf.length;
+    this.checkTailSize();
+  }
+
+  /** Call once after the last chunk: reads what is left and reports what is incomplete. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.tail !== null) {
+      const tail = this.tail;
+      this.tail = null;
+      this.scan(tail, 0, this.tailOffset, true, Infinity);
+    }
+    this.flushJunk();
+  }
+
+  /** A tail that never finds its terminator would grow without end: report and resync. */
+  private checkTailSize(): void {
+    const tail = this.tail;
+    if (tail === null || tail.length <= this.maxSegmentBytes) return;
+    this.sink.finding({
+      severity: 'error',
+      code: 'SEGMENT_TOO_LONG',
+      message: `no segment terminator within ${this.maxSegmentBytes} bytes; skipped to the next ISA`,
+      offset: this.tailOffset,
+      ack: { level: 'interchange', note: '022', reject: true },
+    });
+    this.state = State.SeekIsa;
+    this.delims = null;
+    this.noteJunk(tail, 0, tail.length - 3, this.tailOffset);
+    this.tail = Buffer.from(tail.subarray(tail.length - 3));
+    this.tailOffset += tail.length - 3;
+  }
+
+  /**
+   * Reads units (an ISA, a segment) from `buf` starting at `pos`. Returns the index of the first
+   * byte not consumed: the lead of an incomplete unit, or `buf.length`. Stops before a unit whose
+   * lead starts at or after `stopAt`.
+   */
+  private scan(buf: Buffer, pos: number, base: number, final: boolean, stopAt: number): number {
+    const len = buf.length;
+    while (pos < len) {
+      if (pos >= stopAt) return pos;
+      if (this.state === State.SeekIsa) {
+        const r = this.seekIsa(buf, pos, base, final);
+        if (r < 0) return -r - 1; // incomplete: resume there
+        pos = r;
+        continue;
+      }
+      // In an interchange: skip trivia, then read one segment.
+      const d = this.delims!;
+      const term = d.segment;
+      const leadStart = pos;
+      while (pos < len) {
+        const b = buf[pos]!;
+        if (b === term || b === d.element || !isTrivia(b)) break;
+        pos++;
+      }
+      if (pos >= len) return final ? len : leadStart;
+      const s = pos;
+      if (buf[s] === 0x49 && (s + 1 >= len || buf[s + 1] === 0x53) && (s + 2 >= len || buf[s + 2] === 0x41)) {
+        if (s + 3 >= len) {
+          if (!final) return leadStart;
+        } else if (buf[s + 1] === 0x53 && buf[s + 2] === 0x41 && !isAlphanumeric(buf[s + 3]!)) {
+          // A new ISA before IEA: re-read it as an ISA (its delimiters may differ).
+          this.state = State.SeekIsa;
+          this.delims = null;
+          pos = leadStart;
+          continue;
+        }
+      }
+      let t = buf.indexOf(term, s);
+      if (t < 0) {
+        if (!final) return leadStart;
+        t = len;
+      }
+      let e = t;
+      if (term === 0x0a && e > s && buf[e - 1] === 0x0d) e--;
+      const id = readSegmentId(buf, s, e, d.element);
+      const terminated = t < len;
+      this.sink.segment(new Segment(buf, s, e, leadStart, base + s, ++this.ordinal, id, d, terminated));
+      if (!terminated) {
+        this.sink.finding({
+          severity: 'error',
+          code: 'MISSING_TERMINATOR',
+          message: `input ends inside segment ${id} (no segment terminator)`,
+          segment: id,
+          offset: base + s,
+          ordinal: this.ordinal,
+          ack: { level: 'interchange', note: '023', reject: true },
+        });
+        return len;
+      }
+      pos = t + 1;
+      if (id === 'IEA') {
+        this.state = State.SeekIsa;
+        this.delims = null;
+      }
+    }
+    return pos;
+  }
+
+  /**
+   * Outside an interchange: find the next ISA and read its delimiters. Returns the position after
+   * the ISA's terminator, or `-(resume + 1)` when more bytes are needed (resume = where to carry from).
+   */
+  private seekIsa(buf: Buffer, pos: number, base: number, final: boolean): number {
+    const len = buf.length;
+    let from = pos;
+    for (;;) {
+      const i = buf.indexOf(ISA, from);
+      if (i < 0) {
+        if (final) {
+          this.noteJunk(buf, pos, len, base);
+          return len;
+        }
+        let keep = Math.max(pos, len - 3);
+        keep = this.leadBack(buf, pos, keep);
+        this.noteJunk(buf, pos, keep, base);
+        return -keep - 1;
+      }
+      const leadStart = this.leadBack(buf, pos, i);
+      if (i + 3 >= len) {
+        if (final) {
+          this.noteJunk(buf, pos, len, base);
+          return len;
+        }
+        this.noteJunk(buf, pos, leadStart, base);
+        return -leadStart - 1;
+      }
+      const e = buf[i + 3]!;
+      if (isAlphanumeric(e) || isTrivia(e)) {
+        from = i + 1; // "ISA" inside other text
+        continue;
+      }
+      // Find the 16 element separators; ISA16 and the terminator follow the last one.
+      const limit = Math.min(len, i + ISA_SCAN_LIMIT);
+      let count = 0;
+      let j = i + 3;
+      const seps: number[] = [];
+      for (; j < limit; j++) {
+        if (buf[j] === e) {
+          seps.push(j);
+          if (++count === 16) break;
+        }
+      }
+      if (count < 16 || j + 2 >= len) {
+        const needMore = !final && (count < 16 ? limit === len && len < i + ISA_SCAN_LIMIT : j + 2 >= len);
+        if (needMore) {
+          this.noteJunk(buf, pos, leadStart, base);
+          return -leadStart - 1;
+        }
+        this.noteJunk(buf, pos, leadStart, base);
+        this.flushJunk();
+        this.sink.finding({
+          severity: 'error',
+          code: 'ISA_UNREADABLE',
+          message:
+            count < 16
+              ? `ISA has ${count} of 16 element separators within ${ISA_SCAN_LIMIT} bytes; interchange skipped`
+              : 'input ends inside the ISA segment; interchange skipped',
+          segment: 'ISA',
+          offset: base + i,
+          ack: { level: 'interchange', note: count < 16 ? '024' : '023', reject: true },
+        });
+        pos = i + 3;
+        from = pos;
+        this.startJunk(buf, i, base);
+        continue;
+      }
+      const component = buf[j + 1]!;
+      const term = buf[j + 2]!;
+      const rep11Start = seps[10]! + 1;
+      const rep11End = seps[11]!;
+      let repetition = -1;
+      if (rep11End - rep11Start === 1) {
+        const r = buf[rep11Start]!;
+        if (!isAlphanumeric(r) && r !== e && r !== component && r !== term && r !== 0x20) repetition = r;
+      }
+      this.noteJunk(buf, pos, leadStart, base);
+      this.flushJunk();
+      if (term === e || component === e || component === term || isAlphanumeric(term) || isAlphanumeric(component) || term === 0x20) {
+        this.sink.finding({
+          severity: 'error',
+          code: 'ISA_DELIMITERS',
+          message: `ISA delimiters are unusable (element ${show(e)}, component ${show(component)}, terminator ${show(term)}); interchange skipped`,
+          segment: 'ISA',
+          offset: base + i,
+          ack: { level: 'interchange', note: term === e || isAlphanumeric(term) || term === 0x20 ? '004' : '027', reject: true },
+        });
+        pos = i + 3;
+        from = pos;
+        this.startJunk(buf, i, base);
+        continue;
+      }
+      const delims: Delimiters = { element: e, component, repetition, segment: term };
+      this.delims = delims;
+      this.state = State.InInterchange;
+      this.sink.segment(new Segment(buf, i, j + 2, leadStart, base + i, ++this.ordinal, 'ISA', delims, true));
+      return j + 3;
+    }
+  }
+
+  /** Walks back from `i` over trivia (not before `floor`, at most MAX_ISA_LEAD bytes). */
+  private leadBack(buf: Buffer, floor: number, i: number): number {
+    let k = i;
+    const min = Math.max(floor, i - MAX_ISA_LEAD);
+    while (k > min && isTrivia(buf[k - 1]!)) k--;
+    return k;
+  }
+
+  private startJunk(buf: Buffer, i: number, base: number): void {
+    // The bytes of a skipped ISA are junk too (they are counted from here on).
+    this.noteJunk(buf, i, i + 3, base);
+  }
+
+  /** Counts skipped bytes in [from, to); trivia alone is not reported. */
+  private noteJunk(buf: Buffer, from: number, to: number, base: number): void {
+    if (to <= from) return;
+    let onlyTrivia = true;
+    for (let k = from; k < to; k++) {
+      if (!isTrivia(buf[k]!)) {
+        onlyTrivia = false;
+        break;
+      }
+    }
+    if (onlyTrivia && this.junkStart < 0) return;
+    if (this.junkStart < 0) {
+      this.junkStart = base + from;
+      this.junkBytes = 0;
+      this.junkSample = '';
+      this.junkOnlyBom = true;
+    }
+    const isBom = base + from === 0 && to - from === 3 && buf[from] === BOM[0] && buf[from + 1] === BOM[1] && buf[from + 2] === BOM[2];
+    if (!isBom) this.junkOnlyBom = false;
+    this.junkBytes += to - from;
+    if (this.junkSample.length < 40) this.junkSample += buf.toString('latin1', from, Math.min(to, from + 40 - this.junkSample.length));
+  }
+
+  private flushJunk(): void {
+    if (this.junkStart < 0) return;
+    const bom = this.junkOnlyBom;
+    this.sink.finding(
+      bom
+        ? {
+            severity: 'info',
+            code: 'BOM',
+            message: 'UTF-8 byte order mark before the first ISA (skipped)',
+            offset: this.junkStart,
+          }
+        : {
+            severity: 'error',
+            code: 'TEXT_OUTSIDE_INTERCHANGE',
+            message: `${this.junkBytes} byte(s) outside any interchange were skipped: ${JSON.stringify(this.junkSample.replace(/^\ufeff|^\u00ef\u00bb\u00bf/, ''))}`,
+            offset: this.junkStart,
+          },
+    );
+    this.junkStart = -1;
+  }
+}
+
+function show(b: number): string {
+  return JSON.stringify(String.fromCharCode(b));
+}

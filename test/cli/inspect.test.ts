@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BODY, CORPUS, interchange } from '../support/x12.js';
+
+const BIN = fileURLToPath(new URL('../../bin/x12pas.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8' });
+  const lines = (): Array<Record<string, unknown>> => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, get lines() { return lines(); } };
+}
+
+describe('x12pas inspect', () => {
+  it('prints one NDJSON line per transaction set, in input order', () => {
+    const r = run(['inspect', 'samples/batch-requests.x12']);
+    expect(r.code).toBe(0);
+    expect(r.lines).toHaveLength(3);
+    const first = r.lines[0]!;
+    expect(Object.keys(first)).toEqual(['file', 'interchange', 'group', 'control', 'implementation', 'accepted', 'segments', 'findings']);
+    expect(first.file).toBe('samples/batch-requests.x12');
+    expect(first.interchange).toEqual({ control: '000000104', sender: 'CLEARHOUSE01', receiver: 'ACMEHEALTH', delimiters: { element: '*', component: ':', repetition: '^', segment: '~' } });
+    expect(first.group).toEqual({ control: '41', functionalId: 'HI', version: '005010X217' });
+    expect(r.lines.map((l) => [(l.group as { control: string }).control, l.control])).toEqual([
+      ['41', '0001'],
+      ['41', '0002'],
+      ['42', '0001'],
+    ]);
+    const segs = first.segments as string[][];
+    expect(segs[0]).toEqual(['ST', '278', '0001', '005010X217']);
+    expect(segs.find((s) => s[0] === 'HI')).toEqual(['HI', 'ABK:M5416', 'ABF:G8929']);
+    expect(first.findings).toEqual([]);
+    expect(r.stderr).toContain('3 transaction set(s): 3 accepted, 0 rejected');
+  });
+
+  it('prints findings, problems with no transaction, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+    const file = join(dir, 'bad.x12');
+    writeFileSync(file, 'hello\n' + interchange([BODY, BODY]).replace('SE*11*0002', 'SE*12*0002'));
+    const ackFile = join(dir, 'ack.x12');
+    const r = run(['inspect', '--ack', ackFile, file]);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toEqual({ file, findings: [expect.objectContaining({ severity: 'error', code: 'TEXT_OUTSIDE_INTERCHANGE', offset: 0 })] });
+    expect(r.lines[1]!.accepted).toBe(true);
+    expect(r.lines[2]!.accepted).toBe(false);
+    expect(r.lines[2]!.findings).toEqual([expect.objectContaining({ severity: 'error', code: 'SE01_COUNT', segment: 'SE', offset: expect.any(Number) })]);
+    const ack = readFileSync(ackFile, 'latin1');
+    expect(ack).toContain('IK5*R*4~');
+    expect(ack).toContain('AK9*P*2*2*1~');
+  });
+
+  it('reads standard input and the whole corpus without crashing', () => {
+    const r = run(['inspect', '-'], interchange([BODY]));
+    expect(r.code).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    const all = run(['inspect', '-q', `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}oboe/test278WithTooManyDEsInCompositeField.x12`]);
+    expect(all.code).toBe(1); // the OBOE file has a damaged REF
+    expect(all.lines.filter((l) => 'segments' in l)).toHaveLength(2);
+    expect(all.stderr).toBe('');
+  });
+
+  it('explains itself and fails cleanly on usage and I/O errors', () => {
+    expect(run(['inspect', '--help']).stdout).toContain('Usage: x12pas inspect');
+    expect(run(['--help']).stdout).toContain('inspect FILE...');
+    const missing = run(['inspect', 'no/such/file.x12']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^x12pas: ENOENT/);
+    const unknown = run(['inspect', '--frobnicate', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
+    expect(run(['frob']).code).toBe(2);
+  });
+});
