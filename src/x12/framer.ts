@@ -1,10 +1,12 @@
+import type { Delimiters } from './delimiters.js';
 import type { GroupInfo, InterchangeInfo, TransactionSet } from './envelope.js';
 import type { AckTarget, Finding } from './finding.js';
 import { functionalIdFits } from './functional-ids.js';
 import { checkIsa } from './isa.js';
-import type { Segment } from './segment.js';
-import { isWellFormedSegmentId } from './segment-id.js';
-import type { TokenizerSink } from './tokenizer.js';
+import { Segment } from './segment.js';
+import { SegmentRanges } from './segment-ranges.js';
+import { splitSegments } from './segment-split.js';
+import type { RawSegmentSink } from './tokenizer.js';
 
 /** Receives framed transactions and envelope ends, in input order. */
 export interface FrameSink {
@@ -32,9 +34,11 @@ export interface FrameStats {
 
 interface OpenTx {
   st: Segment;
-  segments: Segment[];
+  type: string;
+  control: string;
+  st03: string;
+  segments: SegmentRanges;
   count: number;
-  bytes: number;
   oversize: boolean;
   findings: Finding[];
 }
@@ -44,7 +48,7 @@ interface OpenTx {
  * checking control numbers, counts and nesting. A bad transaction is reported (and marked
  * rejected); the rest of the input goes on.
  */
-export class Framer implements TokenizerSink {
+export class Framer implements RawSegmentSink {
   private ic: InterchangeInfo | null = null;
   private group: GroupInfo | null = null;
   private tx: OpenTx | null = null;
@@ -52,6 +56,8 @@ export class Framer implements TokenizerSink {
   private txControls = new Set<string>();
   private interchangeControls = new Set<string>();
   private expectLineEnding = false;
+  /** Index just past the terminator of the envelope segment being handled. */
+  private after = 0;
   private readonly maxTransactionBytes: number;
   readonly stats: FrameStats = { interchanges: 0, groups: 0, transactions: 0, accepted: 0, rejected: 0, segments: 0 };
 
@@ -62,38 +68,54 @@ export class Framer implements TokenizerSink {
     this.maxTransactionBytes = options.maxTransactionBytes ?? 16 << 20;
   }
 
-  segment(seg: Segment): void {
+  rawSegment(buf: Buffer, start: number, end: number, after: number, leadStart: number, offset: number, ordinal: number, id: string, delimiters: Delimiters): void {
     this.stats.segments++;
-    if (this.expectLineEnding) {
-      this.expectLineEnding = false;
-      this.ic!.lineEnding = lineEndingOf(seg.lead());
-    }
+    if (this.expectLineEnding && id !== 'ISA') this.noteLineEnding(buf, leadStart, start);
+    this.after = after;
+    this.segment(new Segment(buf, start, end, leadStart, offset, ordinal, id, delimiters, after > end));
+  }
+
+  /** Segments between envelope segments: counted, and kept as a byte range of their transaction. */
+  contentRun(buf: Buffer, from: number, to: number, base: number, ordinal: number, count: number, delimiters: Delimiters): void {
+    this.stats.segments += count;
+    if (this.expectLineEnding) this.noteLineEnding(buf, from, from + leadLength(buf, from, to, delimiters));
     const tx = this.tx;
-    const id = seg.id;
-    // Fast path: a content segment inside an open transaction.
-    if (tx !== null && id.length > 0 && !isEnvelopeId(id)) {
-      tx.count++;
-      if (tx.oversize) return;
-      tx.bytes += seg.end - seg.leadStart + 1;
-      if (tx.bytes > this.maxTransactionBytes) {
-        tx.oversize = true;
-        tx.findings.push({
-          severity: 'error',
-          code: 'TRANSACTION_TOO_LARGE',
-          message: `transaction set is larger than ${this.maxTransactionBytes} bytes; its segments were not kept`,
-          segment: id,
-          offset: seg.offset,
-          ordinal: seg.ordinal,
-          ack: { level: 'transaction', code: '5' },
-        });
-        tx.segments.length = 1;
-        return;
-      }
-      tx.segments.push(seg);
-      if (!isWellFormedSegmentId(id)) this.badSegmentId(tx, seg);
+    if (tx !== null) {
+      this.addToTransaction(tx, buf, from, to, base, ordinal, count, '');
       return;
     }
-    switch (id) {
+    const segs: Segment[] = [];
+    splitSegments(buf, from, to, base, ordinal, delimiters, segs);
+    for (const seg of segs) this.outside(seg);
+  }
+
+  private addToTransaction(tx: OpenTx, buf: Buffer, from: number, to: number, base: number, ordinal: number, count: number, id: string): void {
+    tx.count += count;
+    if (tx.oversize) return;
+    tx.segments.add(buf, from, to, base, ordinal);
+    if (tx.segments.bytes > this.maxTransactionBytes) {
+      tx.oversize = true;
+      tx.findings.push({
+        severity: 'error',
+        code: 'TRANSACTION_TOO_LARGE',
+        message: `transaction set is larger than ${this.maxTransactionBytes} bytes; its segments were not kept`,
+        ...(id !== '' ? { segment: id } : {}),
+        offset: base + from,
+        ordinal,
+        ack: { level: 'transaction', code: '5' },
+      });
+      tx.segments.truncateToFirst();
+    }
+  }
+
+  private noteLineEnding(buf: Buffer, leadStart: number, start: number): void {
+    this.expectLineEnding = false;
+    if (this.ic !== null) this.ic.lineEnding = lineEndingOf(buf.toString('latin1', leadStart, start));
+  }
+
+  /** An envelope segment, or any segment outside a transaction set. */
+  private segment(seg: Segment): void {
+    switch (seg.id) {
       case 'ISA':
         return this.openInterchange(seg);
       case 'GS':
@@ -107,20 +129,15 @@ export class Framer implements TokenizerSink {
       case 'IEA':
         return this.closeInterchange(seg);
       default:
-        if (tx !== null) {
-          // Only an empty id reaches here.
-          tx.count++;
-          tx.segments.push(seg);
-          this.badSegmentId(tx, seg);
-          return;
-        }
         this.outside(seg);
     }
   }
 
   finding(f: Finding): void {
-    if (this.tx !== null && f.code === 'MISSING_TERMINATOR') {
-      this.tx.findings.push(f);
+    const tx = this.tx;
+    if (tx !== null && (f.code === 'MISSING_TERMINATOR' || f.ack?.level === 'segment')) {
+      // Segments of a transaction have consecutive ordinals: the position follows from them.
+      tx.findings.push(f.ordinal !== undefined && f.position === undefined ? { ...f, position: f.ordinal - tx.st.ordinal + 1 } : f);
       return;
     }
     if (this.ic !== null && f.ack?.level === 'interchange') {
@@ -231,22 +248,20 @@ export class Framer implements TokenizerSink {
 
   private openTransaction(st: Segment): void {
     if (this.tx !== null) this.forceCloseTransaction('a new ST');
-    this.tx = { st, segments: [st], count: 1, bytes: st.end - st.leadStart + 1, oversize: false, findings: [] };
+    this.tx = { st, type: st.element(1), control: st.element(2), st03: st.element(3), segments: new SegmentRanges(st.delimiters, st, this.after), count: 1, oversize: false, findings: [] };
   }
 
   private closeTransaction(se: Segment): void {
     const tx = this.tx;
     if (tx === null) return this.outside(se);
     tx.count++;
-    if (!tx.oversize) tx.segments.push(se);
-    const seEl = se.elements();
-    const control = tx.st.element(2);
-    const declared = seEl[1] ?? '';
-    if (declared !== String(tx.count)) {
+    if (!tx.oversize) tx.segments.add(se.buf, se.leadStart, this.after, se.offset - se.start, se.ordinal);
+    const control = tx.control;
+    if (se.elementNumber(1) !== tx.count || se.element(1).length > String(tx.count).length) {
       tx.findings.push({
         severity: 'error',
         code: 'SE01_COUNT',
-        message: `SE01 says ${JSON.stringify(declared)} segments, the transaction set has ${tx.count}`,
+        message: `SE01 says ${JSON.stringify(se.element(1))} segments, the transaction set has ${tx.count}`,
         segment: 'SE',
         offset: se.offset,
         ordinal: se.ordinal,
@@ -254,11 +269,11 @@ export class Framer implements TokenizerSink {
         ack: { level: 'transaction', code: '4' },
       });
     }
-    if ((seEl[2] ?? '') !== control) {
+    if (!se.elementEquals(2, control)) {
       tx.findings.push({
         severity: 'error',
         code: 'SE02_CONTROL',
-        message: `SE02 ${JSON.stringify(seEl[2] ?? '')} does not match ST02 ${JSON.stringify(control)}`,
+        message: `SE02 ${JSON.stringify(se.element(2))} does not match ST02 ${JSON.stringify(control)}`,
         segment: 'SE',
         offset: se.offset,
         ordinal: se.ordinal,
@@ -327,18 +342,16 @@ export class Framer implements TokenizerSink {
 
   private forceCloseTransaction(by: string): void {
     const tx = this.tx!;
-    const last = tx.segments[tx.segments.length - 1]!;
     tx.findings.push({
       severity: 'error',
       code: 'SE_MISSING',
-      message: `transaction set ${tx.st.element(2)} has no SE before ${by}`,
+      message: `transaction set ${tx.control} has no SE before ${by}`,
       segment: 'ST',
       offset: tx.st.offset,
       ordinal: tx.st.ordinal,
       position: 1,
       ack: { level: 'transaction', code: '2' },
     });
-    void last;
     this.emitTransaction(tx);
   }
 
@@ -388,13 +401,10 @@ export class Framer implements TokenizerSink {
     const ic = this.ic!;
     const group = this.group;
     const st = open.st;
-    const stEl = st.elements();
     const findings = open.findings;
-    const type = stEl[1] ?? '';
-    const control = stEl[2] ?? '';
-    const st03 = stEl[3] ?? '';
+    const { type, control, st03 } = open;
     const at = { segment: 'ST', offset: st.offset, ordinal: st.ordinal, position: 1 };
-    if (!/^[0-9]{3}$/.test(type)) {
+    if (type.length !== 3 || !isDigits(type)) {
       findings.push({ severity: 'error', code: 'ST01_INVALID', message: `ST01 ${JSON.stringify(type)} is not a transaction set id`, ...at, ack: { level: 'transaction', code: '6' } });
     }
     if (control.length < 4 || control.length > 9) {
@@ -439,18 +449,7 @@ export class Framer implements TokenizerSink {
     }
     let accepted = true;
     for (const f of findings) if (f.severity === 'error') accepted = false;
-    const tx: TransactionSet = {
-      index: ++this.stats.transactions,
-      interchange: ic,
-      group,
-      type,
-      control,
-      implementation: st03 !== '' ? st03 : (group?.version ?? ''),
-      segments: open.segments,
-      segmentCount: open.count,
-      findings,
-      accepted,
-    };
+    const tx = new FramedTransaction(++this.stats.transactions, ic, group, type, control, st03 !== '' ? st03 : (group?.version ?? ''), open.segments, open.count, findings, accepted);
     if (accepted) this.stats.accepted++;
     else this.stats.rejected++;
     if (group !== null) {
@@ -458,19 +457,6 @@ export class Framer implements TokenizerSink {
       if (accepted) group.acceptedCount++;
     }
     this.sink.transaction(tx);
-  }
-
-  private badSegmentId(tx: OpenTx, seg: Segment): void {
-    tx.findings.push({
-      severity: 'error',
-      code: 'SEGMENT_ID_INVALID',
-      message: `${JSON.stringify(seg.id)} is not a segment id`,
-      segment: seg.id,
-      offset: seg.offset,
-      ordinal: seg.ordinal,
-      position: tx.count,
-      ack: { level: 'segment', code: '1' },
-    });
   }
 
   /** A segment where none may stand: between envelopes, outside any ST/SE. */
@@ -505,4 +491,43 @@ function lineEndingOf(lead: string): string {
   if (lead.startsWith('\n')) return '\n';
   if (lead.startsWith('\r')) return '\r';
   return '';
+}
+
+/** A transaction set whose segments become objects only when asked for. */
+class FramedTransaction implements TransactionSet {
+  constructor(
+    readonly index: number,
+    readonly interchange: InterchangeInfo,
+    readonly group: GroupInfo | null,
+    readonly type: string,
+    readonly control: string,
+    readonly implementation: string,
+    private readonly list: SegmentRanges,
+    readonly segmentCount: number,
+    readonly findings: Finding[],
+    public accepted: boolean,
+  ) {}
+
+  get segments(): Segment[] {
+    return this.list.toArray();
+  }
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return s.length > 0;
+}
+
+/** Length of the trivia at the start of a run (to read the interchange's line style). */
+function leadLength(buf: Buffer, from: number, to: number, d: Delimiters): number {
+  let i = from;
+  while (i < to) {
+    const b = buf[i]!;
+    if ((b === d.segment && b !== 0x0a) || b === d.element || !(b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09)) break;
+    i++;
+  }
+  return i - from;
 }

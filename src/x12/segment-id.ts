@@ -1,34 +1,52 @@
-/** Interned segment ids: reading an id from bytes allocates no string after the first time. */
-const cache = new Map<number, string>();
-
 /**
- * The segment id that starts at `s` in `buf` and ends at the first `sep` byte or at `end`.
- * Ids of up to 3 bytes are interned; longer (malformed) ids are decoded each time.
+ * Reads segment ids from bytes without allocating: well-formed ids are interned once, so the
+ * hot path does a Map lookup and no string work. `valid` tells whether the last id read is a
+ * well-formed X12 segment id (letter, then one or two letters or digits).
  */
-export function readSegmentId(buf: Uint8Array, s: number, end: number, sep: number): string {
-  let key = 0;
-  let n = 0;
-  let i = s;
-  for (; i < end; i++) {
-    const b = buf[i]!;
-    if (b === sep) break;
-    if (n === 3) return Buffer.from(buf.buffer, buf.byteOffset + s, scanTo(buf, s, end, sep) - s).toString('latin1');
-    key = (key << 8) | b;
-    n++;
-  }
-  key |= n << 24;
-  let id = cache.get(key);
-  if (id === undefined) {
-    id = Buffer.from(buf.buffer, buf.byteOffset + s, n).toString('latin1');
-    if (cache.size < 4096) cache.set(key, id);
-  }
-  return id;
-}
+export class SegmentIdReader {
+  private readonly cache = new Map<number, string>();
+  /** A small direct-mapped cache in front of the Map (most files use a few dozen ids). */
+  private readonly slotKeys = new Int32Array(1024).fill(-1);
+  private readonly slotIds: string[] = new Array<string>(1024).fill('');
+  /** Whether the id returned by the last `read` is well formed. */
+  valid = true;
 
-function scanTo(buf: Uint8Array, s: number, end: number, sep: number): number {
-  let i = s;
-  while (i < end && buf[i] !== sep) i++;
-  return i;
+  /** The id that starts at `s` and ends at the first `sep` byte or at `end`. */
+  read(buf: Uint8Array, s: number, end: number, sep: number): string {
+    let key = 0;
+    let n = 0;
+    for (let i = s; i < end; i++) {
+      const b = buf[i]!;
+      if (b === sep) break;
+      if (n === 3) return this.slow(buf, s, end, sep);
+      key = (key << 8) | b;
+      n++;
+    }
+    key |= n << 24;
+    const slot = (key ^ (key >>> 10) ^ (key >>> 20)) & 1023;
+    if (this.slotKeys[slot] === key) {
+      this.valid = true;
+      return this.slotIds[slot]!;
+    }
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.slotKeys[slot] = key;
+      this.slotIds[slot] = hit;
+      this.valid = true;
+      return hit;
+    }
+    const id = Buffer.from(buf.buffer, buf.byteOffset + s, n).toString('latin1');
+    this.valid = isWellFormedSegmentId(id);
+    if (this.valid) this.cache.set(key, id);
+    return id;
+  }
+
+  private slow(buf: Uint8Array, s: number, end: number, sep: number): string {
+    let i = s;
+    while (i < end && buf[i] !== sep) i++;
+    this.valid = false;
+    return Buffer.from(buf.buffer, buf.byteOffset + s, i - s).toString('latin1');
+  }
 }
 
 /** An X12 segment id: an upper-case letter, then one or two upper-case letters or digits. */

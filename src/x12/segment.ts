@@ -52,9 +52,71 @@ export class Segment {
     return this.cached;
   }
 
-  /** Element `n` (1-based, as in NM103); '' when absent. */
+  /**
+   * Element `n` (1-based, as in NM103); '' when absent. Reads just that element's bytes when
+   * the segment has not been split yet (the framer reads ST and SE this way).
+   */
   element(n: number): string {
-    return this.elements()[n] ?? '';
+    if (this.cached !== undefined) return this.cached[n] ?? '';
+    const buf = this.buf;
+    const sep = this.delimiters.element;
+    const end = this.end;
+    let i = this.start;
+    for (let k = 0; k < n; k++) {
+      while (i < end && buf[i] !== sep) i++;
+      if (i >= end) return '';
+      i++;
+    }
+    let j = i;
+    let ascii = true;
+    while (j < end) {
+      const b = buf[j]!;
+      if (b === sep) break;
+      if (b >= 0x80) ascii = false;
+      j++;
+    }
+    // Non-ASCII bytes: decode the whole segment, so the choice between UTF-8 and Latin-1 is
+    // the same as elements() makes.
+    return ascii ? buf.toString('latin1', i, j) : (this.elements()[n] ?? '');
+  }
+
+  /** Element `n` as a non-negative integer read from its digits, or -1 when it is not one. */
+  elementNumber(n: number): number {
+    const [i, j] = this.bounds(n);
+    if (i < 0 || j === i || j - i > 15) return -1;
+    let v = 0;
+    for (let k = i; k < j; k++) {
+      const b = this.buf[k]!;
+      if (b < 0x30 || b > 0x39) return -1;
+      v = v * 10 + (b - 0x30);
+    }
+    return v;
+  }
+
+  /** Whether element `n` is exactly `value` (compared on bytes, nothing decoded). */
+  elementEquals(n: number, value: string): boolean {
+    const [i, j] = this.bounds(n);
+    if (i < 0) return value === '';
+    for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) >= 0x80) return this.element(n) === value;
+    if (j - i !== value.length) return false;
+    for (let k = 0; k < value.length; k++) if (this.buf[i + k] !== value.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** [start, end) of element `n` in `buf`, or [-1, -1] when absent. */
+  private bounds(n: number): [number, number] {
+    const buf = this.buf;
+    const sep = this.delimiters.element;
+    const end = this.end;
+    let i = this.start;
+    for (let k = 0; k < n; k++) {
+      while (i < end && buf[i] !== sep) i++;
+      if (i >= end) return [-1, -1];
+      i++;
+    }
+    let j = i;
+    while (j < end && buf[j] !== sep) j++;
+    return [i, j];
   }
 
   /** Number of elements after the id. */

@@ -1,17 +1,56 @@
 import { isAlphanumeric, isTrivia, type Delimiters } from './delimiters.js';
 import type { Finding } from './finding.js';
 import { Segment } from './segment.js';
-import { readSegmentId } from './segment-id.js';
+import { SegmentIdReader } from './segment-id.js';
+import { splitSegments } from './segment-split.js';
 
-/** Receives what the tokenizer reads, in input order. */
+/** Receives what the tokenizer reads, in input order, as `Segment` objects. */
 export interface TokenizerSink {
   segment(seg: Segment): void;
+  finding(f: Finding): void;
+}
+
+/**
+ * Receives what the tokenizer reads without an object per segment. Envelope segments (ISA GS ST
+ * SE GE IEA) come one by one; the segments between them come as runs of bytes, each run within
+ * one buffer, in input order. (The framer uses this: it reads envelopes and counts the rest.)
+ */
+export interface RawSegmentSink {
+  /**
+   * One envelope segment: data in `buf[start, end)`, its lead from `leadStart`, `after` just past
+   * its terminator (`after === end` when the input ended without one).
+   */
+  rawSegment(buf: Buffer, start: number, end: number, after: number, leadStart: number, offset: number, ordinal: number, id: string, delimiters: Delimiters): void;
+  /**
+   * `count` whole non-envelope segments in `buf[from, to)` (leads and terminators included);
+   * `base` is the absolute offset of buf[0], `ordinal` that of the first segment.
+   */
+  contentRun(buf: Buffer, from: number, to: number, base: number, ordinal: number, count: number, delimiters: Delimiters): void;
   finding(f: Finding): void;
 }
 
 export interface TokenizerOptions {
   /** A segment longer than this (bytes, without a terminator in sight) is reported and skipped. */
   maxSegmentBytes?: number;
+}
+
+/** Adapts a TokenizerSink: makes a Segment object for every segment. */
+class SegmentMaker implements RawSegmentSink {
+  private readonly out: Segment[] = [];
+  constructor(private readonly sink: TokenizerSink) {}
+  rawSegment(buf: Buffer, start: number, end: number, after: number, leadStart: number, offset: number, ordinal: number, id: string, delimiters: Delimiters): void {
+    this.sink.segment(new Segment(buf, start, end, leadStart, offset, ordinal, id, delimiters, after > end));
+  }
+  contentRun(buf: Buffer, from: number, to: number, base: number, ordinal: number, _count: number, delimiters: Delimiters): void {
+    const out = this.out;
+    out.length = 0;
+    splitSegments(buf, from, to, base, ordinal, delimiters, out);
+    for (const seg of out) this.sink.segment(seg);
+    out.length = 0;
+  }
+  finding(f: Finding): void {
+    this.sink.finding(f);
+  }
 }
 
 const ISA = Buffer.from('ISA', 'latin1');
@@ -46,14 +85,15 @@ export class Tokenizer {
   private junkStart = -1;
   private junkBytes = 0;
   private junkSample = '';
-  private junkOnlyBom = true;
+  /** The first bytes of the skipped text (to tell a lone BOM from other text). */
+  private junkHead: number[] = [];
   private readonly maxSegmentBytes: number;
   private ended = false;
+  private readonly ids = new SegmentIdReader();
+  private readonly sink: RawSegmentSink;
 
-  constructor(
-    private readonly sink: TokenizerSink,
-    options: TokenizerOptions = {},
-  ) {
+  constructor(sink: TokenizerSink | RawSegmentSink, options: TokenizerOptions = {}) {
+    this.sink = 'rawSegment' in sink ? sink : new SegmentMaker(sink);
     this.maxSegmentBytes = options.maxSegmentBytes ?? 1 << 20;
   }
 
@@ -150,57 +190,138 @@ export class Tokenizer {
         pos = r;
         continue;
       }
-      // In an interchange: skip trivia, then read one segment.
-      const d = this.delims!;
-      const term = d.segment;
-      const leadStart = pos;
-      while (pos < len) {
-        const b = buf[pos]!;
-        if (b === term || b === d.element || !isTrivia(b)) break;
-        pos++;
+      const r = this.scanInterchange(buf, pos, base, final, stopAt);
+      if (r < 0) return -r - 1;
+      pos = r;
+    }
+    return pos;
+  }
+
+  /**
+   * The hot loop: segments of one interchange. Segments that are not envelope segments are only
+   * counted and passed on as runs of bytes. Returns where it stopped (state changed, or `stopAt`
+   * reached), or `-(resume + 1)` when the rest of `buf` holds an incomplete segment.
+   */
+  private scanInterchange(buf: Buffer, pos: number, base: number, final: boolean, stopAt: number): number {
+    const len = buf.length;
+    const d = this.delims!;
+    const term = d.segment;
+    const elem = d.element;
+    const sink = this.sink;
+    let ordinal = this.ordinal;
+    // The current run of content segments: [runFrom, pos), runCount segments from runOrdinal.
+    let runFrom = pos;
+    let runCount = 0;
+    let result: number;
+    for (;;) {
+      if (pos >= len) {
+        result = pos;
+        break;
       }
-      if (pos >= len) return final ? len : leadStart;
+      if (pos >= stopAt) {
+        result = pos;
+        break;
+      }
+      const leadStart = pos;
+      let b = buf[pos]!;
+      // Skip trivia (line breaks, indentation) unless it is a delimiter here.
+      while ((b !== term || term === 0x0a) && b !== elem && (b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09)) {
+        if (++pos >= len) break;
+        b = buf[pos]!;
+      }
+      if (pos >= len) {
+        result = final ? len : -leadStart - 1;
+        pos = leadStart;
+        break;
+      }
       const s = pos;
-      if (buf[s] === 0x49 && (s + 1 >= len || buf[s + 1] === 0x53) && (s + 2 >= len || buf[s + 2] === 0x41)) {
-        if (s + 3 >= len) {
-          if (!final) return leadStart;
-        } else if (buf[s + 1] === 0x53 && buf[s + 2] === 0x41 && !isAlphanumeric(buf[s + 3]!)) {
-          // A new ISA before IEA: re-read it as an ISA (its delimiters may differ).
-          this.state = State.SeekIsa;
-          this.delims = null;
-          pos = leadStart;
-          continue;
-        }
+      if (b === 0x49 /* I */ && buf[s + 1] === 0x53 && buf[s + 2] === 0x41 && s + 3 < len && !isAlphanumeric(buf[s + 3]!)) {
+        // A new ISA before IEA: re-read it as an ISA (its delimiters may differ).
+        this.state = State.SeekIsa;
+        this.delims = null;
+        pos = leadStart;
+        result = leadStart;
+        break;
       }
       let t = buf.indexOf(term, s);
       if (t < 0) {
-        if (!final) return leadStart;
+        if (!final) {
+          pos = leadStart;
+          result = -leadStart - 1;
+          break;
+        }
         t = len;
       }
       let e = t;
       if (term === 0x0a && e > s && buf[e - 1] === 0x0d) e--;
-      const id = readSegmentId(buf, s, e, d.element);
-      const terminated = t < len;
-      this.sink.segment(new Segment(buf, s, e, leadStart, base + s, ++this.ordinal, id, d, terminated));
-      if (!terminated) {
-        this.sink.finding({
-          severity: 'error',
-          code: 'MISSING_TERMINATOR',
-          message: `input ends inside segment ${id} (no segment terminator)`,
-          segment: id,
-          offset: base + s,
-          ordinal: this.ordinal,
-          ack: { level: 'interchange', note: '023', reject: true },
-        });
-        return len;
+      const after = t < len ? t + 1 : len;
+      const b1 = buf[s + 1];
+      const b2 = s + 2 < e ? buf[s + 2] : elem;
+      // Envelope ids: GS GE ST SE (two letters) and IEA.
+      const envelope =
+        ((b === 0x47 /* G */ || b === 0x53) /* S */ && (b1 === 0x53 || b1 === 0x45 || b1 === 0x54) && b2 === elem && s + 1 < e) ||
+        (b === 0x49 && b1 === 0x45 && b2 === 0x41 && (s + 3 === e || buf[s + 3] === elem));
+      ordinal++;
+      if (envelope) {
+        const id = this.ids.read(buf, s, e, elem);
+        if (id === 'GS' || id === 'GE' || id === 'ST' || id === 'SE' || id === 'IEA') {
+          if (runCount > 0) sink.contentRun(buf, runFrom, leadStart, base, ordinal - runCount, runCount, d);
+          runCount = 0;
+          sink.rawSegment(buf, s, e, after, leadStart, base + s, ordinal, id, d);
+          runFrom = after;
+          pos = after;
+          if (t === len) {
+            this.missingTerminator(id, base + s, ordinal);
+            result = len;
+            break;
+          }
+          if (id === 'IEA') {
+            this.state = State.SeekIsa;
+            this.delims = null;
+            result = pos;
+            break;
+          }
+          continue;
+        }
       }
-      pos = t + 1;
-      if (id === 'IEA') {
-        this.state = State.SeekIsa;
-        this.delims = null;
+      runCount++;
+      // A content segment: only its id's shape is checked here.
+      if (!wellFormedIdAt(buf, s, e, elem)) this.badId(buf, s, e, elem, base + s, ordinal);
+      pos = after;
+      if (t === len) {
+        this.missingTerminator(this.ids.read(buf, s, e, elem), base + s, ordinal);
+        result = len;
+        break;
       }
     }
-    return pos;
+    if (runCount > 0) sink.contentRun(buf, runFrom, pos, base, ordinal - runCount + 1, runCount, d);
+    this.ordinal = ordinal;
+    return result;
+  }
+
+  private badId(buf: Buffer, s: number, e: number, elem: number, offset: number, ordinal: number): void {
+    const id = this.ids.read(buf, s, e, elem);
+    this.sink.finding({
+      severity: 'error',
+      code: 'SEGMENT_ID_INVALID',
+      message: `${JSON.stringify(id)} is not a segment id`,
+      segment: id,
+      offset,
+      ordinal,
+      ack: { level: 'segment', code: '1' },
+    });
+  }
+
+  private missingTerminator(id: string, offset: number, ordinal: number): void {
+    this.sink.finding({
+      severity: 'error',
+      code: 'MISSING_TERMINATOR',
+      message: `input ends inside segment ${id} (no segment terminator)`,
+      segment: id,
+      offset,
+      ordinal,
+      ack: { level: 'interchange', note: '023', reject: true },
+    });
   }
 
   /**
@@ -299,7 +420,7 @@ export class Tokenizer {
       const delims: Delimiters = { element: e, component, repetition, segment: term };
       this.delims = delims;
       this.state = State.InInterchange;
-      this.sink.segment(new Segment(buf, i, j + 2, leadStart, base + i, ++this.ordinal, 'ISA', delims, true));
+      this.sink.rawSegment(buf, i, j + 2, j + 3, leadStart, base + i, ++this.ordinal, 'ISA', delims);
       return j + 3;
     }
   }
@@ -332,17 +453,17 @@ export class Tokenizer {
       this.junkStart = base + from;
       this.junkBytes = 0;
       this.junkSample = '';
-      this.junkOnlyBom = true;
+      this.junkHead = [];
     }
-    const isBom = base + from === 0 && to - from === 3 && buf[from] === BOM[0] && buf[from + 1] === BOM[1] && buf[from + 2] === BOM[2];
-    if (!isBom) this.junkOnlyBom = false;
+    for (let k = from; k < to && this.junkHead.length < 4; k++) this.junkHead.push(buf[k]!);
     this.junkBytes += to - from;
     if (this.junkSample.length < 40) this.junkSample += buf.toString('latin1', from, Math.min(to, from + 40 - this.junkSample.length));
   }
 
   private flushJunk(): void {
     if (this.junkStart < 0) return;
-    const bom = this.junkOnlyBom;
+    const h = this.junkHead;
+    const bom = this.junkStart === 0 && this.junkBytes === 3 && h[0] === BOM[0] && h[1] === BOM[1] && h[2] === BOM[2];
     this.sink.finding(
       bom
         ? {
@@ -364,4 +485,17 @@ export class Tokenizer {
 
 function show(b: number): string {
   return JSON.stringify(String.fromCharCode(b));
+}
+
+/** A segment id's shape on bytes: a letter, then one or two letters or digits, then the end. */
+function wellFormedIdAt(buf: Buffer, s: number, e: number, elem: number): boolean {
+  const b0 = buf[s]!;
+  if (s + 1 >= e || b0 < 0x41 || b0 > 0x5a) return false;
+  const b1 = buf[s + 1]!;
+  if (!((b1 >= 0x41 && b1 <= 0x5a) || (b1 >= 0x30 && b1 <= 0x39))) return false;
+  if (s + 2 === e) return true;
+  const b2 = buf[s + 2]!;
+  if (b2 === elem) return true;
+  if (!((b2 >= 0x41 && b2 <= 0x5a) || (b2 >= 0x30 && b2 <= 0x39))) return false;
+  return s + 3 === e || buf[s + 3] === elem;
 }

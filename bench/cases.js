@@ -1,0 +1,241 @@
+// The benchmark case registry. Each case runs in a child process of its own (bench/child.js), so
+// its peak RSS is its own; run.js decides which input files each case gets and how many times.
+//
+// To add a row (e.g. an end-to-end X12 -> PAS case): append an entry to `cases` with
+//   name         unique id, also the row label in RESULTS.md
+//   description  one line for RESULTS.md
+//   kind         'baseline' | 'ours' | 'peer' (peers are the libraries we compare against)
+//   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice',
+//                'peer'); reps > 1 reports the median run
+//   frames       true when the case itself frames transaction sets (its transaction count is
+//                measured); false when transactions/s is derived from the input's known density
+//   run(ctx)     async; ctx = { file, truth, chunkSize, notes }; imports what it needs lazily
+//                (so other cases' modules do not count in its RSS); returns
+//                { bytes, transactions?, segments?, check? } where `check` is a short text for
+//                the report. Throw to fail the case loudly.
+// `truth` is the sidecar of the input: { bytes, interchanges, transactions, segments, segmentIds }.
+
+import { createReadStream, readFileSync } from 'node:fs';
+
+/** Marks the child's result line on stdout (see child.js). */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/** Read-stream chunk size used by every streaming case. */
+export const CHUNK_SIZE = 1 << 20;
+
+/**
+ * Streams `file` in CHUNK_SIZE chunks, calling onChunk for each; resolves when done.
+ * @param {string} file
+ * @param {(chunk: Buffer) => void} onChunk
+ * @returns {Promise<void>}
+ */
+function streamFile(file, onChunk) {
+  return new Promise((resolve, reject) => {
+    const rs = createReadStream(file, { highWaterMark: CHUNK_SIZE });
+    rs.on('data', onChunk);
+    rs.on('error', reject);
+    rs.on('end', resolve);
+  });
+}
+
+/**
+ * Pipes `file` into a Transform stream that emits one object per segment; counts them by id.
+ * @param {string} file
+ * @param {import('node:stream').Transform} parser
+ * @param {(seg: any) => string} idOf the segment id of an emitted object
+ * @returns {Promise<{ bytes: number, segments: number, ids: Map<string, number> }>}
+ */
+function pipeAndCount(file, parser, idOf) {
+  return new Promise((resolve, reject) => {
+    const rs = createReadStream(file, { highWaterMark: CHUNK_SIZE });
+    let bytes = 0;
+    let segments = 0;
+    const ids = new Map();
+    rs.on('data', (c) => {
+      bytes += c.length;
+    });
+    rs.on('error', reject);
+    parser.on('error', reject);
+    parser.on('data', (seg) => {
+      segments++;
+      const id = idOf(seg);
+      ids.set(id, (ids.get(id) ?? 0) + 1);
+    });
+    parser.on('end', () => resolve({ bytes, segments, ids }));
+    rs.pipe(parser);
+  });
+}
+
+/** "4148221 vs truth 4148221 (exact)" / "... (+3)" */
+function versus(got, truth) {
+  const d = got - truth;
+  return `${got} vs truth ${truth} (${d === 0 ? 'exact' : (d > 0 ? '+' : '') + d})`;
+}
+
+/**
+ * Compares emitted segment ids with the generator's histogram. A segment that a parser garbles
+ * usually shows up under another id (or a bad one): `missing` counts segments absent from their
+ * true id, a lower bound of the segments lost or corrupted.
+ * @param {Map<string, number>} got
+ * @param {Record<string, number>} truth
+ */
+function idCheck(got, truth) {
+  let missing = 0;
+  let extra = 0;
+  const keys = new Set([...got.keys(), ...Object.keys(truth)]);
+  for (const k of keys) {
+    const d = (got.get(k) ?? 0) - (truth[k] ?? 0);
+    if (d < 0) missing -= d;
+    else extra += d;
+  }
+  if (missing === 0 && extra === 0) return 'segment ids match truth';
+  return `segment ids vs truth: ${missing} missing, ${extra} extra (>= ${Math.max(missing, extra)} segments lost or corrupted)`;
+}
+
+/** Check text of a segment-counting peer. */
+function peerCheck(r, truth) {
+  return `segments ${versus(r.segments, truth.segments)}; ST ${versus(r.ids.get('ST') ?? 0, truth.transactions)}; ${idCheck(r.ids, truth.segmentIds)}`;
+}
+
+/** @typedef {{ bytes: number, interchanges: number, transactions: number, segments: number, segmentIds: Record<string, number> }} Truth */
+/** @typedef {{ file: string, truth: Truth, chunkSize: number, notes: string[] }} CaseContext */
+/** @typedef {{ bytes: number, transactions?: number, segments?: number, check?: string }} CaseResult */
+/** @typedef {{ name: string, description: string, kind: 'baseline'|'ours'|'peer', frames: boolean, runs: { input: string, reps: number }[], run: (ctx: CaseContext) => Promise<CaseResult> }} BenchCase */
+
+/** @type {BenchCase[]} */
+export const cases = [
+  {
+    name: 'read',
+    description: 'fs.createReadStream (1 MiB chunks), sum of chunk lengths: the I/O ceiling',
+    kind: 'baseline',
+    frames: false,
+    runs: [
+      { input: 'main', reps: 3 },
+      { input: 'large', reps: 1 },
+    ],
+    async run({ file, truth }) {
+      let bytes = 0;
+      await streamFile(file, (c) => {
+        bytes += c.length;
+      });
+      if (bytes !== truth.bytes) throw new Error(`read ${bytes} bytes, the file has ${truth.bytes}`);
+      return { bytes, check: 'bytes match' };
+    },
+  },
+  {
+    name: 'x12pas-tokenize-frame',
+    description: 'x12pas X12Reader: tokenize + envelope framing (sink counts transactions; elements() never called)',
+    kind: 'ours',
+    frames: true,
+    runs: [
+      { input: 'main', reps: 3 },
+      { input: 'large', reps: 1 },
+    ],
+    async run({ file, truth }) {
+      // run.js points BENCH_DIST_URL at a snapshot of dist/ taken when the run started, so a
+      // concurrent rebuild cannot change (or break) the code between runs.
+      const { X12Reader } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let transactions = 0;
+      let findings = 0;
+      const reader = new X12Reader({
+        transaction() {
+          transactions++;
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {
+          findings++;
+        },
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      const s = reader.stats;
+      const problems = [];
+      if (s.rejected !== 0) problems.push(`${s.rejected} transaction sets rejected`);
+      if (transactions !== truth.transactions) problems.push(`${transactions} transactions framed, generator wrote ${truth.transactions}`);
+      if (s.segments !== truth.segments) problems.push(`${s.segments} segments, generator wrote ${truth.segments}`);
+      if (s.interchanges !== truth.interchanges) problems.push(`${s.interchanges} interchanges, generator wrote ${truth.interchanges}`);
+      if (s.bytes !== truth.bytes) problems.push(`${s.bytes} bytes read, file has ${truth.bytes}`);
+      if (findings !== 0) problems.push(`${findings} findings outside interchanges`);
+      if (problems.length > 0) throw new Error(`x12pas-tokenize-frame check failed: ${problems.join('; ')}`);
+      return { bytes: s.bytes, transactions, segments: s.segments, check: `transactions, segments exact; 0 rejected` };
+    },
+  },
+  {
+    name: 'node-x12-stream',
+    description: 'node-x12 1.7.1 X12Parser as a Transform stream (piped file stream, segments counted, no interchange built)',
+    kind: 'peer',
+    frames: false,
+    runs: [{ input: 'peer', reps: 1 }],
+    async run({ file, truth, notes }) {
+      const { X12Parser } = await import('node-x12');
+      // Strict mode (new X12Parser(true)) cannot stream: in stream mode node-x12 never sets its
+      // "ISA parsed" flag, so it re-checks every chunk as if it began with an ISA and throws
+      // "The ISA segment is not the correct length" on the second chunk. Non-strict parsing does
+      // the same work and records that check as a diagnostic instead.
+      notes.push('non-strict: new X12Parser(true) throws ParserError on the 2nd chunk when streaming');
+      const parser = new X12Parser(false);
+      const r = await pipeAndCount(file, parser, (seg) => seg.tag);
+      return { bytes: r.bytes, segments: r.segments, check: peerCheck(r, truth) };
+    },
+  },
+  {
+    name: 'node-x12-whole',
+    description: 'node-x12 1.7.1 new X12Parser(true).parse(string) on a slice cut at an IEA (readFileSync included)',
+    kind: 'peer',
+    frames: true,
+    runs: [{ input: 'slice', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12Parser } = await import('node-x12');
+      const text = readFileSync(file, 'utf8');
+      const result = new X12Parser(true).parse(text);
+      const interchanges = result.interchanges ?? [result];
+      let transactions = 0;
+      let segments = 0;
+      const ids = new Map();
+      const add = (seg) => {
+        segments++;
+        ids.set(seg.tag, (ids.get(seg.tag) ?? 0) + 1);
+      };
+      for (const ic of interchanges) {
+        add(ic.header);
+        add(ic.trailer);
+        for (const g of ic.functionalGroups) {
+          add(g.header);
+          add(g.trailer);
+          for (const t of g.transactions) {
+            transactions++;
+            add(t.header);
+            add(t.trailer);
+            for (const seg of t.segments) add(seg);
+          }
+        }
+      }
+      return {
+        bytes: Buffer.byteLength(text),
+        transactions,
+        segments,
+        check: `segments ${versus(segments, truth.segments)}; transactions ${versus(transactions, truth.transactions)}; ${idCheck(ids, truth.segmentIds)}`,
+      };
+    },
+  },
+  {
+    name: 'x12-parser',
+    description: 'x12-parser 1.3.0 X12parser Transform stream (piped file stream, segment objects counted)',
+    kind: 'peer',
+    frames: false,
+    runs: [{ input: 'peer', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12parser } = await import('x12-parser');
+      const r = await pipeAndCount(file, new X12parser(), (seg) => seg.name);
+      return { bytes: r.bytes, segments: r.segments, check: peerCheck(r, truth) };
+    },
+  },
+];
+
+/** @param {string} name */
+export function findCase(name) {
+  const c = cases.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown bench case ${JSON.stringify(name)}; known: ${cases.map((x) => x.name).join(', ')}`);
+  return c;
+}

@@ -1,0 +1,576 @@
+#!/usr/bin/env node
+// Benchmark harness: `npm run bench` (= npm run build && node --expose-gc bench/run.js).
+//
+// Generates the synthetic 278 files under bench/data/ (reused while their sidecar matches the size,
+// seed and generator version), runs every case of bench/cases.js in its own child process (pinned
+// to one core with taskset when available), and writes bench/RESULTS.md.
+//
+// Environment:
+//   BENCH_SIZE_MB   main file size, MB = 10^6 bytes (default 200)
+//   BENCH_LARGE_MB  large file size (default 1024; 0 skips the large runs)
+//   BENCH_SLICE_MB  size of the IEA-cut slice for whole-document parsers (default 10)
+//   BENCH_PEER_MB   run streaming peers on an IEA-cut prefix of this size (default 0 = whole main file)
+//   BENCH_QUICK=1   smoke run: 8 MB / 24 MB / 2 MB files, results to bench/data/RESULTS.quick.md
+//   BENCH_CASES     comma-separated case names to run (default: all)
+//   BENCH_CPU       core to pin children to (default 0); BENCH_PIN=0 disables pinning
+//   BENCH_PROFILE   1: always CPU-profile our case; 0: never; default: only when a speed target fails
+//   BENCH_OUT       results file (default bench/RESULTS.md, or bench/data/RESULTS.quick.md when quick)
+//   BENCH_SEED      generator seed (default generate.js DEFAULT_SEED)
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RESULT_PREFIX, cases } from './cases.js';
+import { DEFAULT_SEED, GENERATOR_VERSION, generate } from './generate.js';
+import { profileMarkdown, summarizeProfile } from './profile-summary.js';
+
+const MB = 1e6;
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(BENCH_DIR, '..');
+const DATA_DIR = join(BENCH_DIR, 'data');
+const CHILD = join(BENCH_DIR, 'child.js');
+
+const TARGET_MBPS = 300;
+const TARGET_VS_NODE_X12 = 8;
+const TARGET_RSS_MB = 120;
+
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+
+/** @param {string|undefined} v @param {number} dflt */
+function num(v, dflt) {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number >= 0: ${JSON.stringify(v)}`);
+  return n;
+}
+
+const cfg = {
+  quick: QUICK,
+  sizeMb: num(env.BENCH_SIZE_MB, QUICK ? 8 : 200),
+  largeMb: num(env.BENCH_LARGE_MB, QUICK ? 24 : 1024),
+  sliceMb: num(env.BENCH_SLICE_MB, QUICK ? 2 : 10),
+  peerMb: num(env.BENCH_PEER_MB, 0),
+  seed: num(env.BENCH_SEED, DEFAULT_SEED),
+  cpu: env.BENCH_CPU ?? '0',
+  pin: env.BENCH_PIN !== '0',
+  profile: env.BENCH_PROFILE ?? 'auto',
+  only: env.BENCH_CASES ? env.BENCH_CASES.split(',').map((s) => s.trim()).filter(Boolean) : null,
+  out: env.BENCH_OUT ?? (QUICK ? join(DATA_DIR, 'RESULTS.quick.md') : join(BENCH_DIR, 'RESULTS.md')),
+};
+if (!(cfg.sizeMb > 0)) throw new Error('BENCH_SIZE_MB must be > 0');
+
+const log = (...a) => console.error('[bench]', ...a);
+
+// ---------------------------------------------------------------------------------------------
+// Input files
+
+/**
+ * @typedef {{ bytes: number, interchanges: number, transactions: number, segments: number, segmentIds: Record<string, number> }} Truth
+ * @typedef {{ id: string, label: string, file: string, truth: Truth, meta: any }} Input
+ */
+
+/** Reuses bench/data/x278-<size>MB.x12 when its sidecar matches; generates it otherwise. */
+async function ensureGenerated(sizeMb) {
+  const file = join(DATA_DIR, `x278-${sizeMb}MB.x12`);
+  const sidecar = file + '.json';
+  const requestedBytes = Math.round(sizeMb * MB);
+  if (existsSync(file) && existsSync(sidecar)) {
+    try {
+      const meta = JSON.parse(await readFile(sidecar, 'utf8'));
+      const same = meta.version === GENERATOR_VERSION && meta.requestedBytes === requestedBytes && meta.seed === cfg.seed;
+      if (same && meta.segmentIds && statSync(file).size === meta.bytes) {
+        log(`reusing ${relative(ROOT, file)} (${meta.bytes} bytes, ${meta.transactions} transactions)`);
+        return { file, meta };
+      }
+    } catch {
+      // regenerate
+    }
+  }
+  log(`generating ${relative(ROOT, file)} (${sizeMb} MB)...`);
+  const t0 = performance.now();
+  const meta = await generate({ out: file, sizeBytes: requestedBytes, seed: cfg.seed, log });
+  log(`  ${meta.bytes} bytes, ${meta.interchanges} interchanges, ${meta.transactions} transactions, ${meta.segments} segments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { file, meta };
+}
+
+const IEA = Buffer.from('IEA*');
+const ST = Buffer.from('ST*');
+const ISA = Buffer.from('ISA*');
+const TILDE = 0x7e;
+
+/** True when position i of buf starts a segment (after a terminator or a line break). */
+function atSegmentStart(buf, i) {
+  if (i === 0) return true;
+  const b = buf[i - 1];
+  return b === TILDE || b === 0x0a || b === 0x0d;
+}
+
+/** Reads the first `n` bytes of a file. */
+function readHead(file, n) {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const r = readSync(fd, buf, off, n - off, off);
+      if (r === 0) break;
+      off += r;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Counts what the generator's sidecar counts, for a prefix cut from its file. */
+function countTruth(buf) {
+  let segments = 0;
+  const ids = new Map();
+  for (let start = 0, t = buf.indexOf(TILDE); t >= 0; start = t + 1, t = buf.indexOf(TILDE, start)) {
+    segments++;
+    let s = start;
+    while (buf[s] === 0x0a || buf[s] === 0x0d) s++;
+    const star = buf.indexOf(0x2a, s);
+    const id = buf.toString('latin1', s, star >= 0 && star < t ? star : t);
+    ids.set(id, (ids.get(id) ?? 0) + 1);
+  }
+  const count = (pat) => {
+    let n = 0;
+    for (let i = buf.indexOf(pat); i >= 0; i = buf.indexOf(pat, i + 1)) if (atSegmentStart(buf, i)) n++;
+    return n;
+  };
+  const segmentIds = Object.fromEntries([...ids.entries()].sort((a, b) => b[1] - a[1]));
+  return { bytes: buf.length, interchanges: count(ISA), transactions: count(ST), segments, segmentIds };
+}
+
+/**
+ * A prefix of `source` of at most `sizeMb` (at least one interchange), cut just after an IEA
+ * segment (and its line break, if any). Cached next to the source with its own sidecar.
+ */
+function ensurePrefix(source, sizeMb, kind) {
+  const file = source.file.replace(/\.x12$/, `.${kind}-${sizeMb}MB.x12`);
+  const sidecar = file + '.json';
+  const want = Math.round(sizeMb * MB);
+  if (existsSync(file) && existsSync(sidecar)) {
+    try {
+      const meta = JSON.parse(readFileSync(sidecar, 'utf8'));
+      const same = meta.sourceBytes === source.meta.bytes && meta.sourceVersion === source.meta.version && meta.sourceSeed === source.meta.seed;
+      if (same && meta.requestedBytes === want && meta.segmentIds && statSync(file).size === meta.bytes) {
+        return { file, meta };
+      }
+    } catch {
+      // recut
+    }
+  }
+  let head = readHead(source.file, Math.min(source.meta.bytes, want + 8192));
+  let cut = -1;
+  for (let i = head.lastIndexOf(IEA, want - 1); i >= 0; i = i > 0 ? head.lastIndexOf(IEA, i - 1) : -1) {
+    if (!atSegmentStart(head, i)) continue;
+    const t = head.indexOf(TILDE, i);
+    if (t >= 0 && t < want) {
+      cut = t + 1;
+      break;
+    }
+  }
+  if (cut < 0) {
+    // The first interchange is larger than the requested size: take it whole.
+    head = readHead(source.file, source.meta.bytes);
+    let i = head.indexOf(IEA);
+    while (i >= 0 && !atSegmentStart(head, i)) i = head.indexOf(IEA, i + 1);
+    if (i < 0) throw new Error(`no IEA in ${source.file}`);
+    cut = head.indexOf(TILDE, i) + 1;
+  }
+  while (cut < head.length && (head[cut] === 0x0a || head[cut] === 0x0d)) cut++;
+  const buf = head.subarray(0, cut);
+  writeFileSync(file, buf);
+  const meta = {
+    source: relative(ROOT, source.file),
+    sourceBytes: source.meta.bytes,
+    sourceVersion: source.meta.version,
+    sourceSeed: source.meta.seed,
+    requestedBytes: want,
+    ...countTruth(buf),
+  };
+  writeFileSync(sidecar, JSON.stringify(meta, null, 2) + '\n');
+  log(`cut ${relative(ROOT, file)}: ${meta.bytes} bytes, ${meta.transactions} transactions`);
+  return { file, meta };
+}
+
+function truthOf(meta) {
+  return { bytes: meta.bytes, interchanges: meta.interchanges, transactions: meta.transactions, segments: meta.segments, segmentIds: meta.segmentIds };
+}
+
+/** @returns {Promise<Map<string, Input>>} */
+async function prepareInputs() {
+  mkdirSync(DATA_DIR, { recursive: true });
+  /** @type {Map<string, Input>} */
+  const inputs = new Map();
+  const main = await ensureGenerated(cfg.sizeMb);
+  const mainLabel = `${cfg.sizeMb} MB file`;
+  inputs.set('main', { id: 'main', label: mainLabel, file: main.file, truth: truthOf(main.meta), meta: main.meta });
+  if (cfg.largeMb > 0) {
+    const large = await ensureGenerated(cfg.largeMb);
+    inputs.set('large', { id: 'large', label: `${cfg.largeMb} MB file`, file: large.file, truth: truthOf(large.meta), meta: large.meta });
+  }
+  if (cfg.sliceMb > 0 && cfg.sliceMb * MB < main.meta.bytes) {
+    const s = ensurePrefix(main, cfg.sliceMb, 'slice');
+    inputs.set('slice', { id: 'slice', label: `${cfg.sliceMb} MB slice of the ${mainLabel} (cut at IEA)`, file: s.file, truth: truthOf(s.meta), meta: s.meta });
+  } else {
+    inputs.set('slice', inputs.get('main'));
+  }
+  if (cfg.peerMb > 0 && cfg.peerMb * MB < main.meta.bytes) {
+    const p = ensurePrefix(main, cfg.peerMb, 'prefix');
+    inputs.set('peer', { id: 'peer', label: `first ${cfg.peerMb} MB of the ${mainLabel} (PREFIX, cut at IEA)`, file: p.file, truth: truthOf(p.meta), meta: p.meta });
+  } else {
+    inputs.set('peer', inputs.get('main'));
+  }
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The code under test
+
+/** All files under dir (relative paths, sorted). */
+function listFiles(dir, base = dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, base));
+    else out.push(relative(base, p));
+  }
+  return out.sort();
+}
+
+/**
+ * Copies dist/ to bench/data/dist-snapshot/ and checks that it loads: other people rebuild dist/
+ * while the benchmark runs, and every run of our case must measure the same, complete build.
+ * @returns {{ url: string, hash: string, files: number }}
+ */
+function snapshotDist() {
+  const src = join(ROOT, 'dist');
+  const dst = join(DATA_DIR, 'dist-snapshot');
+  let lastError = '';
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    rmSync(dst, { recursive: true, force: true });
+    cpSync(src, dst, { recursive: true });
+    const url = pathToFileURL(join(dst, 'index.js')).href;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); if (typeof m.X12Reader !== 'function') process.exit(3);`], { encoding: 'utf8' });
+    if (r.status === 0) {
+      const h = createHash('sha256');
+      const files = listFiles(dst).filter((f) => f.endsWith('.js'));
+      for (const f of files) h.update(f).update(readFileSync(join(dst, f)));
+      return { url, hash: h.digest('hex').slice(0, 12), files: files.length };
+    }
+    lastError = (r.stderr || `exit ${r.status}`).trim().split('\n').slice(0, 3).join(' | ');
+    log(`dist/ does not load (attempt ${attempt}: ${lastError}); a rebuild may be under way, retrying...`);
+    spawnSync('sleep', ['3']);
+  }
+  throw new Error(`dist/ does not load: ${lastError}. Run \`npm run build\`.`);
+}
+
+/** HEAD commit and whether src/ has uncommitted changes (the build measured is of the working tree). */
+function gitInfo() {
+  const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  const status = git('status', '--porcelain', '--', 'src');
+  if (head.status !== 0) return 'not a git checkout';
+  const dirty = (status.stdout ?? '').trim().split('\n').filter(Boolean).length;
+  return `HEAD ${head.stdout.trim()}${dirty > 0 ? `, plus ${dirty} uncommitted change(s) under src/ at start (dist/ is built from the working tree)` : ', src/ clean'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running cases
+
+const canPin = cfg.pin && spawnSync('taskset', ['-c', cfg.cpu, 'true']).status === 0;
+/** Set by main(): the dist snapshot our cases import. */
+let dist = { url: '', hash: '', files: 0 };
+let codeInfo = '';
+
+/** Runs one case once in a child process. Returns the child's measurement or { error }. */
+function runChild(caseName, input, extraNodeArgs = []) {
+  const nodeArgs = ['--expose-gc', ...extraNodeArgs, CHILD, caseName, JSON.stringify({ file: input.file, truth: input.truth })];
+  const [cmd, args] = canPin ? ['taskset', ['-c', cfg.cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const env = { ...process.env, BENCH_DIST_URL: dist.url };
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20, encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (r.status !== 0 || !line) {
+    return { error: `exit ${r.status}${r.signal ? ' signal ' + r.signal : ''}${r.error ? ' ' + r.error.message : ''}` };
+  }
+  return JSON.parse(line.slice(RESULT_PREFIX.length));
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+/**
+ * @typedef {{ caseName: string, description: string, kind: string, frames: boolean, input: Input, reps: any[],
+ *   rep: any, peakRssBytes: number, error?: string }} Row
+ */
+
+/** @returns {Row[]} */
+function runAll(inputs) {
+  /** @type {Row[]} */
+  const rows = [];
+  const selected = cfg.only ? cases.filter((c) => cfg.only.includes(c.name)) : cases;
+  if (cfg.only) for (const n of cfg.only) if (!cases.some((c) => c.name === n)) throw new Error(`BENCH_CASES: unknown case ${n}`);
+  for (const c of selected) {
+    for (const spec of c.runs) {
+      const input = inputs.get(spec.input);
+      if (!input) {
+        log(`skip ${c.name} on ${spec.input} (input not enabled)`);
+        continue;
+      }
+      const reps = [];
+      let error;
+      for (let i = 0; i < spec.reps; i++) {
+        log(`${c.name} on ${input.label}, run ${i + 1}/${spec.reps}...`);
+        const r = runChild(c.name, input);
+        if (r.error) {
+          error = r.error;
+          log(`  FAILED: ${r.error}`);
+          break;
+        }
+        log(`  ${r.mbPerS.toFixed(1)} MB/s, ${r.wallS.toFixed(2)} s, peak RSS ${(r.peakRssBytes / MB).toFixed(1)} MB${r.check ? ', ' + r.check : ''}`);
+        reps.push(r);
+      }
+      const row = { caseName: c.name, description: c.description, kind: c.kind, frames: c.frames, input, reps, rep: null, peakRssBytes: 0 };
+      if (error) row.error = error;
+      if (reps.length > 0) {
+        const mid = median(reps.map((r) => r.wallS));
+        row.rep = reps.find((r) => r.wallS === mid);
+        row.peakRssBytes = Math.max(...reps.map((r) => r.peakRssBytes));
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function cpuModel() {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const m = /^model name\s*:\s*(.+)$/m.exec(info);
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+const f1 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1));
+const f2 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(2));
+const int = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : Math.round(x).toLocaleString('en-US'));
+const mb = (bytes) => f1(bytes / MB);
+
+/** Transactions/s of a row: measured when the case frames, derived from the input's density otherwise. */
+function txPerS(row) {
+  const r = row.rep;
+  if (!r) return { value: null, derived: false };
+  if (row.frames && r.transactions !== null) return { value: r.transactions / r.wallS, derived: false };
+  if (row.kind === 'baseline') return { value: null, derived: false };
+  const t = row.input.truth;
+  return { value: (t.transactions * (r.bytes / t.bytes)) / r.wallS, derived: true };
+}
+
+function findRow(rows, caseName, inputId) {
+  return rows.find((r) => r.caseName === caseName && r.input.id === inputId && r.rep);
+}
+
+function verdict(ok) {
+  return ok === null ? 'n/a' : ok ? '**PASS**' : '**FAIL**';
+}
+
+function targets(rows) {
+  const ours = findRow(rows, 'x12pas-tokenize-frame', 'main');
+  const oursLarge = findRow(rows, 'x12pas-tokenize-frame', 'large');
+  const nx = rows.find((r) => r.caseName === 'node-x12-stream' && r.rep);
+  const xp = rows.find((r) => r.caseName === 'x12-parser' && r.rep);
+  const whole = rows.find((r) => r.caseName === 'node-x12-whole' && r.rep);
+  const read = findRow(rows, 'read', 'main');
+  const list = [];
+  const o = ours?.rep.mbPerS;
+  list.push({
+    what: `x12pas tokenize+frame MB/s (${cfg.sizeMb} MB, median) vs ${TARGET_MBPS} MB/s`,
+    value: ours ? `${f1(o)} MB/s = ${f2(o / TARGET_MBPS)}× target` : 'not run',
+    ok: ours ? o >= TARGET_MBPS : null,
+    speed: true,
+  });
+  list.push({
+    what: `x12pas vs node-x12 stream (MB/s ratio), target ≥ ${TARGET_VS_NODE_X12}×`,
+    value: ours && nx ? `${f1(o)} / ${f1(nx.rep.mbPerS)} = ${f1(o / nx.rep.mbPerS)}×` : 'not run',
+    ok: ours && nx ? o / nx.rep.mbPerS >= TARGET_VS_NODE_X12 : null,
+    speed: true,
+  });
+  list.push({
+    what: 'x12pas vs x12-parser stream (MB/s ratio), no target',
+    value: ours && xp ? `${f1(o)} / ${f1(xp.rep.mbPerS)} = ${f1(o / xp.rep.mbPerS)}×` : 'not run',
+    ok: null,
+  });
+  list.push({
+    what: 'x12pas vs node-x12 whole-string parse (MB/s ratio), no target',
+    value: ours && whole ? `${f1(o)} / ${f1(whole.rep.mbPerS)} = ${f1(o / whole.rep.mbPerS)}×` : 'not run',
+    ok: null,
+  });
+  list.push({
+    what: 'x12pas share of the read ceiling, no target',
+    value: ours && read ? `${f1(o)} / ${f1(read.rep.mbPerS)} = ${f1((100 * o) / read.rep.mbPerS)}%` : 'not run',
+    ok: null,
+  });
+  list.push({
+    what: `x12pas peak RSS on the ${cfg.sizeMb} MB file (max of runs) < ${TARGET_RSS_MB} MB`,
+    value: ours ? `${mb(ours.peakRssBytes)} MB` : 'not run',
+    ok: ours ? ours.peakRssBytes / MB < TARGET_RSS_MB : null,
+  });
+  list.push({
+    what: `x12pas peak RSS on the ${cfg.largeMb > 0 ? cfg.largeMb + ' MB' : 'large (skipped)'} file < ${TARGET_RSS_MB} MB`,
+    value: oursLarge ? `${mb(oursLarge.peakRssBytes)} MB` : 'not run',
+    ok: oursLarge ? oursLarge.peakRssBytes / MB < TARGET_RSS_MB : null,
+  });
+  return list;
+}
+
+function runProfile(inputs) {
+  const dir = join(DATA_DIR, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const input = inputs.get('main');
+  log(`profiling x12pas-tokenize-frame on ${input.label} (node --cpu-prof)...`);
+  const r = runChild('x12pas-tokenize-frame', input, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  if (r.error) return { error: r.error };
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) return { error: 'no .cpuprofile written' };
+  const file = join(dir, files[0]);
+  return { file, run: r, summary: summarizeProfile(file, 15) };
+}
+
+function report(inputs, rows, profile, startedAt, load) {
+  const L = [];
+  const nodeV = process.version;
+  L.push(`# x12pas benchmark results${cfg.quick ? ' (QUICK smoke run: sizes too small for the targets to mean much)' : ''}`, '');
+  L.push(`- Date: ${startedAt.toISOString()}`);
+  L.push(`- Node: ${nodeV} (V8 ${process.versions.v8}), ${os.platform()} ${os.release()} ${os.arch()}`);
+  L.push(`- CPU: ${cpuModel()} (${os.cpus().length} logical cores); each case ran in its own child process${canPin ? `, pinned with \`taskset -c ${cfg.cpu}\`` : ' (not pinned: taskset unavailable or BENCH_PIN=0)'}`);
+  L.push(`- Load average at start: ${load.map((x) => x.toFixed(2)).join(', ')} (other work on the machine is not controlled for)`);
+  L.push(`- Code measured: ${codeInfo}; dist/ snapshot taken at start, ${dist.files} .js files, sha256 ${dist.hash}`);
+  L.push(`- Command: \`${cfg.quick ? 'BENCH_QUICK=1 node --expose-gc bench/run.js' : 'npm run bench'}\`` + (cfg.quick ? '' : ` (BENCH_SIZE_MB=${cfg.sizeMb}, BENCH_LARGE_MB=${cfg.largeMb}, BENCH_SLICE_MB=${cfg.sliceMb}, BENCH_PEER_MB=${cfg.peerMb})`));
+  L.push('- Units: MB = 10^6 bytes (MB/s and RSS alike); read chunks are 1 MiB (2^20 bytes). Wall time is `performance.now()` around the case in the child (module imports of the case included, process start excluded); peak RSS is the child\'s `process.resourceUsage().maxRSS` (whole process, Node baseline included).');
+  L.push('');
+  L.push('## Inputs', '');
+  L.push('| Input | File | Bytes | Interchanges | Transactions | Segments | Avg bytes/transaction |', '|---|---|---:|---:|---:|---:|---:|');
+  const seen = new Set();
+  for (const inp of inputs.values()) {
+    if (seen.has(inp.file)) continue;
+    seen.add(inp.file);
+    const t = inp.truth;
+    L.push(`| ${inp.label} | \`${relative(ROOT, inp.file)}\` | ${int(t.bytes)} | ${int(t.interchanges)} | ${int(t.transactions)} | ${int(t.segments)} | ${int(t.bytes / t.transactions)} |`);
+  }
+  const m = inputs.get('main').meta;
+  L.push('', `Generated by \`bench/generate.js\` v${m.version}, seed ${m.seed}: X217 278 requests, 50-500 per interchange; interchange line endings in the main file: ${m.lineEndings.none} none, ${m.lineEndings.lf} LF, ${m.lineEndings.crlf} CRLF.`, '');
+
+  L.push('## Results', '');
+  L.push('| Case | Input | Bytes processed | Wall s | MB/s | Transactions/s | Segments/s | Peak RSS MB | Runs | Check |', '|---|---|---:|---:|---:|---:|---:|---:|---|---|');
+  for (const row of rows) {
+    const r = row.rep;
+    if (!r) {
+      L.push(`| ${row.caseName} | ${row.input.label} | — | — | — | — | — | — | FAILED | ${row.error ?? ''} |`);
+      continue;
+    }
+    const tx = txPerS(row);
+    const runs = row.reps.length > 1 ? `median of ${row.reps.length}` : '1';
+    const check = [r.check, ...(r.notes ?? []), row.error ? `LATER RUN FAILED: ${row.error}` : ''].filter(Boolean).join('; ');
+    L.push(
+      `| ${row.caseName} | ${row.input.label} | ${int(r.bytes)} | ${f2(r.wallS)} | ${f1(r.mbPerS)} | ${tx.value === null ? '—' : (tx.derived ? '≈' : '') + int(tx.value)} | ${r.segments === null ? '—' : int(r.segments / r.wallS)} | ${mb(row.peakRssBytes)} | ${runs} | ${check} |`,
+    );
+  }
+  L.push('', '≈ = derived from the input\'s known transaction density (the case counts segments, it does not frame transaction sets). Peak RSS of a multi-run row is the maximum over its runs; the other figures are the median run\'s (by wall time).', '');
+
+  L.push('## Targets', '');
+  L.push('| Target | Value | Verdict |', '|---|---|---|');
+  const tg = targets(rows);
+  for (const t of tg) L.push(`| ${t.what} | ${t.value} | ${verdict(t.ok)} |`);
+  L.push('');
+  const oursMain = rows.find((r) => r.caseName === 'x12pas-tokenize-frame' && r.input.id === 'main' && r.rep);
+  if (oursMain && oursMain.reps.length > 1) {
+    const v = oursMain.reps.map((r) => r.mbPerS);
+    L.push(`Run-to-run spread of x12pas on the ${oursMain.input.label}: ${v.map(f1).join(', ')} MB/s (min ${f1(Math.min(...v))}, max ${f1(Math.max(...v))}). Peers ran once, so their ratios carry that much noise too.`, '');
+  }
+
+  L.push('## Case descriptions', '');
+  for (const c of cases) L.push(`- \`${c.name}\` (${c.kind}): ${c.description}`);
+  L.push('');
+  L.push('Notes:', '');
+  L.push('- node-x12\'s stream parser is run non-strict: `new X12Parser(true)` as a stream throws `ParserError: X12 Standard: The ISA segment is not the correct length` on the second chunk (in stream mode it never records that the ISA was parsed, so it re-validates every chunk as if it began with an ISA). It also garbles data when a chunk ends exactly on a segment terminator: its carry-over is not cleared then, so the stale fragment is glued onto the first segment of the next chunk (the segment count stays right, the content does not; seen with this data as e.g. `N4*PORTLAND*OR*9720ST*278*...`). The Check column compares the emitted segment count and the per-id histogram with the generator\'s (the histogram gives a lower bound of garbled segments).');
+  L.push('- x12-parser pushes whatever follows the last terminator (e.g. a final line break) as one more segment at end of stream; that does not happen when the file ends on `~`.');
+  L.push('- Both node-x12 strict `parse()` and our reader accept every generated transaction set (SE01/GE01/IEA01 counts and control numbers are correct).');
+  L.push('- `node-x12-whole` builds the full interchange model in memory (that is what `parse` does); its RSS grows with the input, which is why it runs on a slice only.');
+  L.push('');
+
+  L.push('## All runs', '');
+  L.push('| Case | Input | Run | Wall s | CPU s | MB/s | Peak RSS MB | RSS at start MB | Peak heap used MB | Peak external MB | Peak array buffers MB |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) {
+    row.reps.forEach((r, i) => {
+      L.push(
+        `| ${row.caseName} | ${row.input.id} | ${i + 1} | ${f2(r.wallS)} | ${f2(r.cpuS)} | ${f1(r.mbPerS)} | ${mb(r.peakRssBytes)} | ${mb(r.startRssBytes)} | ${mb(r.peakHeapUsedBytes)} | ${mb(r.peakExternalBytes)} | ${mb(r.peakArrayBuffersBytes)} |`,
+      );
+    });
+  }
+  L.push('', 'Heap / external / array-buffer peaks are sampled every 25 ms with `process.memoryUsage()` (a long synchronous call such as `parse()` is not sampled inside).', '');
+
+  if (profile) {
+    L.push('## CPU profile of x12pas-tokenize-frame', '');
+    if (profile.error) {
+      L.push(`Profiling failed: ${profile.error}`, '');
+    } else {
+      L.push(`\`node --cpu-prof\` on the ${inputs.get('main').label} (${f1(profile.run.mbPerS)} MB/s under the profiler); profile: \`${relative(ROOT, profile.file)}\` (dist/ paths below are the run's snapshot of dist/). Top functions by self time:`, '');
+      L.push(profileMarkdown(profile.summary), '');
+    }
+  }
+  return { text: L.join('\n') + '\n', targets: tg };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const startedAt = new Date();
+  const load = os.loadavg();
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first (or use `npm run bench`)');
+  mkdirSync(DATA_DIR, { recursive: true });
+  codeInfo = gitInfo();
+  dist = snapshotDist();
+  log(`dist/ snapshot ${dist.hash} (${dist.files} files)`);
+  const inputs = await prepareInputs();
+  log(canPin ? `children pinned to core ${cfg.cpu}` : 'children not pinned');
+  const rows = runAll(inputs);
+
+  // Profile our case when a speed target fails (or when asked).
+  const pre = targets(rows);
+  const speedFail = pre.some((t) => t.speed && t.ok === false);
+  const ranOurs = rows.some((r) => r.caseName === 'x12pas-tokenize-frame' && r.rep);
+  const wantProfile = cfg.profile === '1' || (cfg.profile === 'auto' && speedFail && ranOurs);
+  const profile = wantProfile ? runProfile(inputs) : null;
+
+  const { text, targets: tg } = report(inputs, rows, profile, startedAt, load);
+  writeFileSync(cfg.out, text);
+  log(`wrote ${relative(ROOT, cfg.out)}`);
+  for (const t of tg) log(`${t.ok === null ? 'n/a ' : t.ok ? 'PASS' : 'FAIL'}  ${t.what}: ${t.value}`);
+  const failed = rows.filter((r) => r.error);
+  if (failed.length > 0) {
+    log(`ERROR: ${failed.length} case run(s) failed: ${failed.map((r) => `${r.caseName}/${r.input.id}: ${r.error}`).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err && err.stack ? err.stack : err);
+  process.exit(1);
+});
