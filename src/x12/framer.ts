@@ -54,6 +54,7 @@ export class Framer implements RawSegmentSink {
   private tx: OpenTx | null = null;
   private groupControls = new Set<string>();
   private txControls = new Set<string>();
+  /** Recent interchange control numbers (bounded, so memory does not grow with the input). */
   private interchangeControls = new Set<string>();
   private expectLineEnding = false;
   /** Index just past the terminator of the envelope segment being handled. */
@@ -167,7 +168,7 @@ export class Framer implements RawSegmentSink {
       findings.push({
         severity: 'warning',
         code: 'DUPLICATE_INTERCHANGE_CONTROL',
-        message: `interchange control number ${control} was already used in this input`,
+        message: `interchange control number ${control} was already used earlier in this input`,
         segment: 'ISA',
         offset: isa.offset,
         ordinal: isa.ordinal,
@@ -175,6 +176,9 @@ export class Framer implements RawSegmentSink {
       });
     }
     this.interchangeControls.add(control);
+    if (this.interchangeControls.size > RECENT_INTERCHANGES) {
+      this.interchangeControls.delete(this.interchangeControls.values().next().value as string);
+    }
     this.ic = {
       index: ++this.stats.interchanges,
       isa,
@@ -492,6 +496,9 @@ function lineEndingOf(lead: string): string {
   if (lead.startsWith('\r')) return '\r';
   return '';
 }
+
+/** How many interchange control numbers are remembered to spot duplicates. */
+const RECENT_INTERCHANGES = 100_000;
 
 /** A transaction set whose segments become objects only when asked for. */
 class FramedTransaction implements TransactionSet {

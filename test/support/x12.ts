@@ -8,7 +8,7 @@ export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/x12/', impor
 export function corpusFiles(): Array<[string, Buffer]> {
   const out: Array<[string, Buffer]> = [];
   for (const dir of readdirSync(CORPUS).sort()) {
-    for (const f of readdirSync(CORPUS + dir).sort()) out.push([`${dir}/${f}`, readFileSync(`${CORPUS}${dir}/${f}`)]);
+    for (const f of readdirSync(CORPUS + dir).sort()) if (f.endsWith('.x12')) out.push([`${dir}/${f}`, readFileSync(`${CORPUS}${dir}/${f}`)]);
   }
   return out;
 }
