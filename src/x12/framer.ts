@@ -5,6 +5,7 @@ import { functionalIdFits } from './functional-ids.js';
 import { checkIsa } from './isa.js';
 import { Segment } from './segment.js';
 import { SegmentRanges } from './segment-ranges.js';
+import { ShortStrings } from './short-strings.js';
 import { splitSegments } from './segment-split.js';
 import type { RawSegmentSink } from './tokenizer.js';
 
@@ -57,6 +58,11 @@ export class Framer implements RawSegmentSink {
   /** Recent interchange control numbers (bounded, so memory does not grow with the input). */
   private interchangeControls = new Set<string>();
   private expectLineEnding = false;
+  private readonly shortStrings = new ShortStrings();
+  /** Memo of the last GS01/ST01 check (the same pair repeats for a whole group). */
+  private fitGroup: GroupInfo | null = null;
+  private fitType = '';
+  private fits = true;
   /** Index just past the terminator of the envelope segment being handled. */
   private after = 0;
   private readonly maxTransactionBytes: number;
@@ -252,7 +258,7 @@ export class Framer implements RawSegmentSink {
 
   private openTransaction(st: Segment): void {
     if (this.tx !== null) this.forceCloseTransaction('a new ST');
-    this.tx = { st, type: st.element(1), control: st.element(2), st03: st.element(3), segments: new SegmentRanges(st.delimiters, st, this.after), count: 1, oversize: false, findings: [] };
+    this.tx = { st, type: st.elementInterned(1, this.shortStrings), control: st.element(2), st03: st.elementInterned(3, this.shortStrings), segments: new SegmentRanges(st.delimiters, st, this.after), count: 1, oversize: false, findings: [] };
   }
 
   private closeTransaction(se: Segment): void {
@@ -421,7 +427,12 @@ export class Framer implements RawSegmentSink {
       findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: 'transaction set outside any functional group (no GS)', ...at, ack: { level: 'transaction', code: '18' } });
       ic.findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: `transaction set ${control} outside any functional group`, ...at, ack: { level: 'interchange', note: '024', reject: false } });
     } else {
-      if (!functionalIdFits(type, group.functionalId)) {
+      if (this.fitGroup !== group || this.fitType !== type) {
+        this.fitGroup = group;
+        this.fitType = type;
+        this.fits = functionalIdFits(type, group.functionalId);
+      }
+      if (!this.fits) {
         findings.push({
           severity: 'error',
           code: 'GS01_MISMATCH',

@@ -1,6 +1,10 @@
 import type { Delimiters } from './delimiters.js';
+import type { ShortStrings } from './short-strings.js';
 
 const EMPTY: readonly string[] = Object.freeze([]);
+/** Result of Segment.bounds (module scratch: no tuple allocated per call). */
+let boundStart = 0;
+let boundEnd = 0;
 
 /**
  * One segment, as a view on the bytes it was read from. Nothing is decoded until asked:
@@ -82,7 +86,9 @@ export class Segment {
 
   /** Element `n` as a non-negative integer read from its digits, or -1 when it is not one. */
   elementNumber(n: number): number {
-    const [i, j] = this.bounds(n);
+    if (!this.bounds(n)) return -1;
+    const i = boundStart;
+    const j = boundEnd;
     if (i < 0 || j === i || j - i > 15) return -1;
     let v = 0;
     for (let k = i; k < j; k++) {
@@ -95,28 +101,41 @@ export class Segment {
 
   /** Whether element `n` is exactly `value` (compared on bytes, nothing decoded). */
   elementEquals(n: number, value: string): boolean {
-    const [i, j] = this.bounds(n);
-    if (i < 0) return value === '';
+    if (!this.bounds(n)) return value === '';
+    const i = boundStart;
+    const j = boundEnd;
     for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) >= 0x80) return this.element(n) === value;
     if (j - i !== value.length) return false;
     for (let k = 0; k < value.length; k++) if (this.buf[i + k] !== value.charCodeAt(k)) return false;
     return true;
   }
 
-  /** [start, end) of element `n` in `buf`, or [-1, -1] when absent. */
-  private bounds(n: number): [number, number] {
+  /**
+   * Element `n` as an interned string when its bytes are ASCII (for values that repeat in every
+   * transaction set, such as ST01 and ST03); the same value as `element(n)`.
+   */
+  elementInterned(n: number, cache: ShortStrings): string {
+    if (this.cached !== undefined || !this.bounds(n)) return this.element(n);
+    for (let k = boundStart; k < boundEnd; k++) if (this.buf[k]! >= 0x80) return this.element(n);
+    return cache.get(this.buf, boundStart, boundEnd);
+  }
+
+  /** Finds element `n`: sets boundStart/boundEnd and returns true, or false when absent. */
+  private bounds(n: number): boolean {
     const buf = this.buf;
     const sep = this.delimiters.element;
     const end = this.end;
     let i = this.start;
     for (let k = 0; k < n; k++) {
       while (i < end && buf[i] !== sep) i++;
-      if (i >= end) return [-1, -1];
+      if (i >= end) return false;
       i++;
     }
     let j = i;
     while (j < end && buf[j] !== sep) j++;
-    return [i, j];
+    boundStart = i;
+    boundEnd = j;
+    return true;
   }
 
   /** Number of elements after the id. */
