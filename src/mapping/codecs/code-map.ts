@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { INVALID, type Codec } from './codec.js';
+
+/** A FHIR coding as the code maps give it. */
+export interface MappedCode {
+  system?: string;
+  code: string;
+}
+
+interface Row {
+  x12: string;
+  code: string;
+  system?: string;
+  /** When several X12 codes map to one FHIR code, the one written back. */
+  preferred?: boolean;
+}
+
+/**
+ * An X12 code <-> FHIR code table (data in `mappings/codes/`). Every X12 code maps to one FHIR
+ * code; a FHIR code that several X12 codes share names the one it writes back (`preferred`), so
+ * both directions are defined by the one table.
+ */
+export function compileCodeMap(raw: unknown, file: string): Codec<string, MappedCode> {
+  const fail = (where: string, why: string): never => {
+    throw new Error(`${file}: ${where}: ${why}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('top', 'must be an object with "name" and "rows"');
+  const o = raw as Record<string, unknown>;
+  if (typeof o.name !== 'string' || o.name === '') fail('name', 'must be a non-empty string');
+  if (!Array.isArray(o.rows) || o.rows.length === 0) fail('rows', 'must be a non-empty array');
+  const defaultSystem = o.system === undefined ? undefined : typeof o.system === 'string' ? o.system : fail('system', 'must be a string');
+  const byX12 = new Map<string, MappedCode>();
+  const byFhir = new Map<string, { x12: string; preferred: boolean }>();
+  (o.rows as unknown[]).forEach((r, i) => {
+    const where = `rows[${i}]`;
+    if (typeof r !== 'object' || r === null) fail(where, 'must be an object');
+    const row = r as Partial<Row> & Record<string, unknown>;
+    for (const k of Object.keys(row)) if (!['x12', 'code', 'system', 'preferred', 'label', '$comment'].includes(k)) fail(`${where}.${k}`, 'unknown field');
+    if (typeof row.x12 !== 'string' || row.x12 === '') fail(`${where}.x12`, 'must be a non-empty string');
+    if (typeof row.code !== 'string' || row.code === '') fail(`${where}.code`, 'must be a non-empty string');
+    if (row.system !== undefined && typeof row.system !== 'string') fail(`${where}.system`, 'must be a string');
+    if (row.preferred !== undefined && typeof row.preferred !== 'boolean') fail(`${where}.preferred`, 'must be true or false');
+    const x12 = row.x12!;
+    const system = row.system ?? defaultSystem;
+    if (byX12.has(x12)) fail(`${where}.x12`, `X12 code ${x12} appears twice`);
+    byX12.set(x12, system === undefined ? { code: row.code! } : { system, code: row.code! });
+    const key = `${system ?? ''}|${row.code}`;
+    const seen = byFhir.get(key);
+    const preferred = row.preferred === true;
+    if (seen === undefined) byFhir.set(key, { x12, preferred });
+    else if (seen.preferred && preferred) fail(`${where}.preferred`, `code ${row.code} has two preferred X12 codes`);
+    else if (preferred) byFhir.set(key, { x12, preferred });
+    else if (!seen.preferred) byFhir.set(key, { x12: '', preferred: false }); // ambiguous until one is preferred
+  });
+  for (const [key, v] of byFhir) if (v.x12 === '') fail('rows', `FHIR code ${key} has several X12 codes and none is marked preferred`);
+  const name = o.name as string;
+  return {
+    name,
+    read: (x) => byX12.get(x) ?? INVALID,
+    write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? INVALID,
+    why: (x) => `${JSON.stringify(x)} is not a code of ${name}`,
+  };
+}
+
+const cache = new Map<string, Codec<string, MappedCode>>();
+
+/** Loads `mappings/codes/<name>.json` once. */
+export function codeMap(name: string): Codec<string, MappedCode> {
+  let c = cache.get(name);
+  if (c === undefined) {
+    const file = `mappings/codes/${name}.json`;
+    c = compileCodeMap(JSON.parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')), file);
+    cache.set(name, c);
+  }
+  return c;
+}

@@ -1,0 +1,22 @@
+/** What a codec returns for a value it cannot convert (no exception, no allocation). */
+export const INVALID: unique symbol = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+/**
+ * A two-way conversion between an X12 value (`X`, usually an element string) and a FHIR value
+ * (`F`). One mapping row names one codec; the engine derives read (X12 -> FHIR) and write
+ * (FHIR -> X12) from it, so both directions come from the same definition. Laws (checked by
+ * property tests for every codec): for every valid x, `read(write(read(x))) = read(x)`; for every
+ * valid f, `read(write(f)) = f`.
+ */
+export interface Codec<X, F> {
+  readonly name: string;
+  read(x: X): F | Invalid;
+  write(f: F): X | Invalid;
+  /** Why `x` cannot be read, in our words (for the finding). */
+  why(x: X): string;
+}
+
+export function isInvalid<T>(v: T | Invalid): v is Invalid {
+  return v === INVALID;
+}
