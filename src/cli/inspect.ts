@@ -52,7 +52,13 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   let bytes = 0;
   for (const file of positionals) {
     const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    for await (const ev of readX12(source)) {
+    const counted = async function* (): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        yield chunk;
+      }
+    };
+    for await (const ev of readX12(counted())) {
       switch (ev.kind) {
         case 'transaction': {
           const tx = ev.transaction;
@@ -89,7 +95,6 @@ export async function inspectCommand(argv: string[]): Promise<number> {
           break;
       }
     }
-    if (source !== process.stdin) bytes += (source as { bytesRead?: number }).bytesRead ?? 0;
   }
   await out.close();
   if (ackOut) await new Promise<void>((resolve, reject) => ackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));

@@ -56,6 +56,7 @@ describe('x12pas inspect', () => {
   it('reads standard input and the whole corpus without crashing', () => {
     const r = run(['inspect', '-'], interchange([BODY]));
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${interchange([BODY]).length} bytes`);
     expect(r.lines).toHaveLength(1);
     const all = run(['inspect', '-q', `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}oboe/test278WithTooManyDEsInCompositeField.x12`]);
     expect(all.code).toBe(1); // the OBOE file has a damaged REF
