@@ -1,0 +1,194 @@
+/**
+ * The one place that knows how PAS 2.0.1 and 2.2.1 differ, as far as this project cares:
+ * package versions, which profiles and extensions exist, bundle rules, which profile each
+ * resource type gets by default, and the IG defects we tolerate (downgraded to warnings).
+ *
+ * Differences the validator sees come from the packages themselves (the profiles are read, not
+ * restated here). Those that matter most, read from the two packages:
+ * - 2.2.1 requires per-item `serviceItemRequestType` and `certificationType` (Claim.item.extension
+ *   2..*, each slice 1..1); 2.0.1 has them 0..1.
+ * - 2.2.1 requires `ClaimResponse.request` (1..1) and the response `Bundle.identifier` (1..1).
+ * - 2.2.1 bundle profiles state "Claim/ClaimResponse first" as invariants; 2.0.1 only in prose.
+ * - 2.2.1 profiles derive from US Core 7.0.0 (e.g. us-core-16: a 10-digit NPI), 2.0.1 from 3.1.1.
+ * - 2.2.1 adds the extensions and profiles listed in `onlyExtensions` / `onlyProfiles`;
+ *   2.0.1's paLineNumber became serviceLineNumber.
+ */
+import { PAS_EXTENSION, PAS_PROFILE } from './constants.js';
+import type { PasFinding } from './findings.js';
+
+export type PasVersion = '2.2.1' | '2.0.1';
+export const PAS_VERSIONS: readonly PasVersion[] = ['2.2.1', '2.0.1'];
+
+export function isPasVersion(v: unknown): v is PasVersion {
+  return v === '2.2.1' || v === '2.0.1';
+}
+
+/** What a bundle is for, which decides its profile and its first entry. */
+export type BundleKind = 'request' | 'response' | 'inquiry-request' | 'inquiry-response';
+
+/**
+ * A known defect of the IG: the finding is real against the published definitions, but the IG
+ * itself (its own examples or another of its definitions) says otherwise. Such findings become
+ * warnings with code `PAS_IG_DEFECT`.
+ */
+export interface IgDefect {
+  id: string;
+  /** Why this is the IG's fault, said once in every downgraded finding. */
+  explanation: string;
+  /** `bundle` is the bundle the finding is about, for defects that depend on its content. */
+  matches(f: PasFinding, bundle: Record<string, unknown>): boolean;
+}
+
+export interface PasVersionInfo {
+  version: PasVersion;
+  /** Package version in the cache (`hl7.fhir.us.davinci-pas#<package>`). */
+  packageVersion: string;
+  /** The US Core the PAS profiles derive from. */
+  usCoreVersion: string;
+  /** The response bundle profile requires `Bundle.identifier` (2.2.1). */
+  responseBundleIdentifierRequired: boolean;
+  /** `$inquire` returns a Parameters with 0..* `return` bundles (2.2.1) or one bundle (2.0.1). */
+  inquireOutput: 'parameters' | 'bundle';
+  /** Bundle profiles state "first entry is the Claim/ClaimResponse" as an invariant. */
+  firstEntryInvariant: { request: string; response: string } | undefined;
+  /** Profiles only this version has. */
+  onlyProfiles: readonly string[];
+  /** Extensions only this version has. */
+  onlyExtensions: readonly string[];
+  /** Profile of a resource not reached through a typed reference, by resource type. */
+  defaultProfiles: Readonly<Record<string, string>>;
+  igDefects: readonly IgDefect[];
+}
+
+const COMMON_DEFAULTS: Record<string, string> = {
+  Claim: PAS_PROFILE.claim,
+  ClaimResponse: PAS_PROFILE.claimResponse,
+  Patient: PAS_PROFILE.beneficiary,
+  Organization: PAS_PROFILE.organization,
+  Coverage: PAS_PROFILE.coverage,
+  Practitioner: PAS_PROFILE.practitioner,
+  PractitionerRole: PAS_PROFILE.practitionerRole,
+  Encounter: PAS_PROFILE.encounter,
+  Location: PAS_PROFILE.location,
+  ServiceRequest: PAS_PROFILE.serviceRequest,
+  DeviceRequest: PAS_PROFILE.deviceRequest,
+  MedicationRequest: PAS_PROFILE.medicationRequest,
+  NutritionOrder: PAS_PROFILE.nutritionOrder,
+  CommunicationRequest: PAS_PROFILE.communicationRequest,
+  Task: PAS_PROFILE.task,
+};
+
+/** Matches an unresolved reference made from `fromPath` in a bundle of the given profile. */
+function unresolvedFrom(bundleProfiles: readonly string[], fromPath: RegExp): (f: PasFinding) => boolean {
+  return (f) => {
+    if (f.code !== 'PAS_BUNDLE_UNRESOLVED_REFERENCE' || !f.profile) return false;
+    const profile = f.profile.split('|')[0] ?? '';
+    if (!bundleProfiles.includes(profile)) return false;
+    const m = / \(from ([^)]+)\) /.exec(f.message);
+    return !!m && fromPath.test(m[1] ?? '');
+  };
+}
+
+const RESPONSES = [PAS_PROFILE.responseBundle, PAS_PROFILE.inquiryResponseBundle];
+const REQUESTS = [PAS_PROFILE.requestBundle, PAS_PROFILE.inquiryRequestBundle];
+
+/**
+ * Found by validating the IG's own example bundles (test/pas/examples.test.ts) and by reading
+ * the profiles. Extension-context defects, where a PAS profile itself slices an extension into
+ * a place its definition does not allow (2.2.1: authorizationNumber and
+ * administrationReferenceNumber on Claim), are recognised generically in validate.ts from the
+ * profiles and need no entry here.
+ */
+const V221_DEFECTS: IgDefect[] = [
+  {
+    id: 'response-omits-request-claim',
+    explanation:
+      "the IG's response bundles reference the submitted Claim from ClaimResponse.request without including it (the requester holds it)",
+    matches: unresolvedFrom(RESPONSES, /^ClaimResponse\.request$/),
+  },
+  {
+    id: 'response-omits-requestor',
+    explanation:
+      "the IG's response bundles reference the requesting PractitionerRole from ClaimResponse.requestor without including it",
+    matches: unresolvedFrom(RESPONSES, /^ClaimResponse\.requestor$/),
+  },
+  {
+    id: 'response-echoed-claim-references',
+    explanation:
+      "the IG's error and rejection response bundles echo the submitted Claim, whose references point into the request bundle, not the response",
+    matches: unresolvedFrom(RESPONSES, /^Claim\./),
+  },
+  {
+    id: 'request-practitionerrole-references',
+    explanation:
+      "the IG's surgical request bundle includes a PractitionerRole whose practitioner and location are not in the bundle",
+    matches: unresolvedFrom(REQUESTS, /^PractitionerRole\.(practitioner|location)$/),
+  },
+];
+
+const V201_DEFECTS: IgDefect[] = [
+  {
+    id: 'response-omits-authorized-provider',
+    explanation:
+      "the IG's response bundles name the authorized provider (extension-itemAuthorizedProvider) by a reference to a Practitioner they do not include",
+    matches: unresolvedFrom(RESPONSES, /^ClaimResponse\.item\.extension\.extension\.value$/),
+  },
+  {
+    id: 'request-practitionerrole-references',
+    explanation:
+      "the IG's surgical request bundle includes a PractitionerRole whose practitioner and location are not in the bundle",
+    matches: unresolvedFrom(REQUESTS, /^PractitionerRole\.(practitioner|location)$/),
+  },
+];
+
+export const PAS_VERSION_INFO: Readonly<Record<PasVersion, PasVersionInfo>> = {
+  '2.2.1': {
+    version: '2.2.1',
+    packageVersion: '2.2.1',
+    usCoreVersion: '7.0.0',
+    responseBundleIdentifierRequired: true,
+    inquireOutput: 'parameters',
+    firstEntryInvariant: { request: 'ClaimFirst', response: 'ClaimResponseFirst' },
+    onlyProfiles: [PAS_PROFILE.documentReference, PAS_PROFILE.subscription, PAS_PROFILE.quantity],
+    onlyExtensions: [
+      PAS_EXTENSION.transmissionIdentifiers,
+      PAS_EXTENSION.admissionDates,
+      PAS_EXTENSION.authorizedProviderType,
+      PAS_EXTENSION.claimResponseReviewer,
+      PAS_EXTENSION.dischargeDate,
+      PAS_EXTENSION.documentInformation,
+      PAS_EXTENSION.itemCategory,
+      PAS_EXTENSION.revenueCode,
+    ],
+    defaultProfiles: { ...COMMON_DEFAULTS, DocumentReference: PAS_PROFILE.documentReference },
+    igDefects: V221_DEFECTS,
+  },
+  '2.0.1': {
+    version: '2.0.1',
+    packageVersion: '2.0.1',
+    usCoreVersion: '3.1.1',
+    responseBundleIdentifierRequired: false,
+    inquireOutput: 'bundle',
+    firstEntryInvariant: undefined,
+    onlyProfiles: [],
+    onlyExtensions: [PAS_EXTENSION.paLineNumber],
+    defaultProfiles: COMMON_DEFAULTS,
+    igDefects: V201_DEFECTS,
+  },
+};
+
+/** Bundle profile and first-entry profile by kind (the same URLs in both versions). */
+export const BUNDLE_PROFILE: Readonly<Record<BundleKind, string>> = {
+  request: PAS_PROFILE.requestBundle,
+  response: PAS_PROFILE.responseBundle,
+  'inquiry-request': PAS_PROFILE.inquiryRequestBundle,
+  'inquiry-response': PAS_PROFILE.inquiryResponseBundle,
+};
+
+/** The resource type that must come first in a bundle of each kind. */
+export const FIRST_ENTRY_TYPE: Readonly<Record<BundleKind, 'Claim' | 'ClaimResponse'>> = {
+  request: 'Claim',
+  response: 'ClaimResponse',
+  'inquiry-request': 'Claim',
+  'inquiry-response': 'ClaimResponse',
+};
