@@ -1,2 +1,17 @@
-export { checkHlStructure } from './hl-check.js';
-export { compileHlGrammar, hlGrammar278, type HlGrammar, type HlLevel } from './hl-levels.js';
+export { buildLoopTree, type LoopTreeResult } from './build.js';
+export { compileGrammar, compileStandard, GrammarError, type Standard } from './compile.js';
+export { grammarSet, loadGrammarSet, GrammarSet } from './load.js';
+export { checkStructure, type StructureResult } from './select.js';
+export {
+  LoopNode,
+  outline,
+  UNBOUNDED,
+  type Grammar,
+  type KeyDef,
+  type LoopDef,
+  type LoopTree,
+  type SegmentNode,
+  type SegmentRow,
+  type Slot,
+  type Usage,
+} from './types.js';

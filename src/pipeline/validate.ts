@@ -1,20 +1,35 @@
-import { checkHlStructure } from '../grammar/index.js';
+import { checkStructure, type LoopTree } from '../grammar/index.js';
 import type { Finding, TransactionSet } from '../x12/index.js';
 import { checkSegmentSyntax } from '../x12/syntax.js';
 
+export interface Validation {
+  readonly findings: Finding[];
+  /** The loop tree under the transaction's grammar; null when the set is not whole or no grammar fits. */
+  readonly tree: LoopTree | null;
+}
+
 /**
  * Checks a framed transaction set beyond its envelope: element syntax of every segment (against
- * the segment dictionary) and, for the 278, the HL hierarchy. Returns the new findings; the
- * transaction's own list is left as the framer made it.
+ * the segment dictionary) and, for the 278, its loop structure against the transaction grammar
+ * (mappings/grammar/). Returns the new findings; the transaction's own list is left as the framer
+ * made it.
  */
 export function validateTransaction(tx: TransactionSet): Finding[] {
+  return analyzeTransaction(tx).findings;
+}
+
+/** validateTransaction, also returning the loop tree so later layers need not build it again. */
+export function analyzeTransaction(tx: TransactionSet): Validation {
   const out: Finding[] = [];
-  if (tx.type !== '278') return out;
+  if (tx.type !== '278') return { findings: out, tree: null };
   const d = tx.interchange.delimiters;
   const component = String.fromCharCode(d.component);
   const repetition = d.repetition < 0 ? null : String.fromCharCode(d.repetition);
   const segs = tx.segments;
   const whole = segs.length === tx.segmentCount;
+  // Segments the framer reported, or found not to be 278 segments at all: not reported again as unexpected.
+  const reported = new Set<number>();
+  for (const f of tx.findings) if (f.ordinal !== undefined) reported.add(f.ordinal);
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
     const position = whole ? i + 1 : undefined;
@@ -22,9 +37,10 @@ export function validateTransaction(tx: TransactionSet): Finding[] {
     const el = seg.elements();
     const r = checkSegmentSyntax(seg.id, el.slice(1), component, repetition);
     if (!r.known) {
-      if (seg.id !== '' && tx.findings.every((f) => f.ordinal !== seg.ordinal)) {
+      if (seg.id !== '' && !reported.has(seg.ordinal)) {
         out.push({ severity: 'error', code: 'SEGMENT_NOT_IN_SET', message: `segment ${seg.id} is not part of the 278`, ...at, ack: { level: 'segment', code: '6' } });
       }
+      reported.add(seg.ordinal);
       continue;
     }
     for (const e of r.errors) {
@@ -45,6 +61,12 @@ export function validateTransaction(tx: TransactionSet): Finding[] {
       });
     }
   }
-  if (whole) out.push(...checkHlStructure(tx));
-  return out;
+  if (!whole) return { findings: out, tree: null };
+  const s = checkStructure(tx);
+  for (const f of s.findings) {
+    // An unknown segment id is reported once (SEGMENT_NOT_IN_SET or by the framer), not again as unexpected.
+    if (f.code === 'SEGMENT_UNEXPECTED' && f.ordinal !== undefined && reported.has(f.ordinal)) continue;
+    out.push(f);
+  }
+  return { findings: out, tree: s.tree };
 }
