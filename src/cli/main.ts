@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inspectCommand } from './inspect.js';
+import { validateCommand } from './validate.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
 export const MAIN_HELP = `x12pas: X12 278 prior authorization <-> HL7 Da Vinci PAS FHIR
@@ -9,6 +10,8 @@ Usage: x12pas <command> [options] FILE...
 Commands:
   inspect FILE...   read X12 files; print one NDJSON line per transaction set with its
                     segments and findings; --ack FILE writes TA1/999 acknowledgments
+  validate FILE...  check X12 (envelope, syntax, 278 structure) or PAS bundles (profiles)
+                    without converting; exit 1 when errors are found
 
 Run 'x12pas <command> --help' for a command's options.
 Options: -h, --help   this text;  -v, --version   the version
@@ -16,6 +19,7 @@ Options: -h, --help   this text;  -v, --version   the version
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
+  validate: validateCommand,
 };
 
 /** Runs the CLI; returns the exit status. Never throws: errors become messages and status 2. */

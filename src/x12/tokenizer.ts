@@ -155,6 +155,14 @@ export class Tokenizer {
       this.scan(tail, 0, this.tailOffset, true, Infinity);
     }
     this.flushJunk();
+    if (this.ordinal === 0) {
+      this.sink.finding({
+        severity: 'error',
+        code: 'NO_INTERCHANGE',
+        message: this.base === 0 ? 'the input is empty' : 'no ISA segment found: the input holds no X12 interchange',
+        offset: 0,
+      });
+    }
   }
 
   /** A tail that never finds its terminator would grow without end: report and resync. */

@@ -76,3 +76,44 @@ describe('x12pas inspect', () => {
     expect(run(['frob']).code).toBe(2);
   });
 });
+
+describe('x12pas validate', () => {
+  const PACKAGES = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url));
+  const EXAMPLE = `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`;
+
+  it('checks X12 and PAS bundles by content, one line each', () => {
+    const r = run(['validate', '--packages', PACKAGES, 'samples/referral-request.x12', EXAMPLE]);
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => [l.valid, l.control ?? l.bundle])).toEqual([
+      [true, '0001'],
+      [true, 1],
+    ]);
+  });
+
+  it('reports profile errors with location, profile and rule, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+    const bundle = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { entry: Array<{ resource: Record<string, unknown> }> };
+    delete bundle.entry[0]!.resource.status;
+    const file = join(dir, 'bad.ndjson');
+    writeFileSync(file, `${JSON.stringify(bundle)}\n${readFileSync(EXAMPLE, 'utf8').replace(/\s*\n\s*/g, ' ')}\n`);
+    const r = run(['validate', '--packages', PACKAGES, file]);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => l.valid)).toEqual([false, true]);
+    const f = (r.lines[0]!.findings as Array<Record<string, string>>).find((x) => x.severity === 'error')!;
+    expect(f.location).toContain('status');
+    expect(f.profile).toContain('profile-claim');
+  });
+
+  it('says so when a file holds nothing to check, or the cache is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+    const empty = join(dir, 'empty.x12');
+    writeFileSync(empty, '\n');
+    const r = run(['validate', empty]);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]!.findings).toEqual([expect.objectContaining({ code: 'NO_INTERCHANGE' })]);
+    const noCache = run(['validate', '--packages', join(dir, 'nowhere'), EXAMPLE]);
+    expect(noCache.code).toBe(2);
+    expect(noCache.stderr).toMatch(/^x12pas: .*nowhere/);
+    expect(run(['validate', '--pas', '3.0.0', EXAMPLE]).code).toBe(2);
+  });
+});
