@@ -1,4 +1,4 @@
 export * from './x12/index.js';
 export * as grammar from './grammar/index.js';
 export * as codecs from './mapping/codecs/index.js';
-export { analyzeTransaction, validateTransaction } from './pipeline/validate.js';
+export { analyzeTransaction, validateTransaction } from './grammar/validate.js';

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findingsLine, transactionLine } from '../pipeline/inspect.js';
-import { validateTransaction } from '../pipeline/validate.js';
+import { findingsLine, transactionLine } from './ndjson.js';
+import { validateTransaction } from '../grammar/validate.js';
 import { AckBuilder, readX12, type Finding } from '../x12/index.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findingJson, findingsLine } from '../pipeline/inspect.js';
-import { validateTransaction } from '../pipeline/validate.js';
+import { findingJson, findingsLine } from './ndjson.js';
+import { validateTransaction } from '../grammar/validate.js';
 import { readX12, type Finding } from '../x12/index.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
 

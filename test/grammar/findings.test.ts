@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLoopTree, checkStructure, grammarSet, outline, type LoopNode } from '../../src/grammar/index.js';
-import { validateTransaction } from '../../src/pipeline/validate.js';
+import { validateTransaction } from '../../src/grammar/validate.js';
 import { AckBuilder, MemoryControlNumbers } from '../../src/x12/index.js';
 import { brief, REQUEST, structure, tx } from './support.js';
 

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLoopTree, checkStructure, grammarSet, type Grammar, type LoopDef, type LoopNode, type SegmentRow } from '../../src/grammar/index.js';
-import { validateTransaction } from '../../src/pipeline/validate.js';
+import { validateTransaction } from '../../src/grammar/validate.js';
 import { tx } from './support.js';
 
 interface Line {

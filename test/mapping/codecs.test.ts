@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, codeMap, compileCodeMap, count, d8, decimal, personName, postalCode, rd8, type Codec } from '../../src/mapping/codecs/index.js';
+import { INVALID, codeMap, compileCodeMap, count, d8, dateTimeUtc, decimal, icd10, npi, personName, postalCode, rd8, text as textCodec, trnOrg, type Codec } from '../../src/mapping/codecs/index.js';
 
 /** The two inverse laws every codec must keep, over valid X12 values and valid FHIR values. */
 function laws<X, F>(codec: Codec<X, F>, x12: fc.Arbitrary<X>, fhir: fc.Arbitrary<F>): void {
@@ -92,5 +92,65 @@ describe('codecs', () => {
     const many = compileCodeMap({ name: 't', rows: [{ x12: 'A', code: 'a' }, { x12: 'B', code: 'a', preferred: true }] }, 't.json');
     expect(many.write({ code: 'a' })).toBe('B');
     expect(() => compileCodeMap({ name: 't', rows: [{ x12: 'A', code: 'a', colour: 'red' }] }, 't.json')).toThrow('t.json: rows[0].colour: unknown field');
+  });
+});
+
+describe('codecs for the request tables', () => {
+  const digitsN = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+  const alnum = fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'.split(''));
+
+  it('date + time -> instant with Z (X12 has no zone)', () => {
+    const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}`);
+    const hhmmss = fc.tuple(hhmm, fc.integer({ min: 0, max: 59 })).map(([t, s]) => t + String(s).padStart(2, '0'));
+    const x12 = fc.tuple(dateArb.map(compact), fc.oneof(hhmm, hhmmss)).map(([d, t]) => [d, t] as const);
+    const fhir = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z');
+    laws(dateTimeUtc, x12, fhir);
+    expect(dateTimeUtc.read(['20261123', '0930'])).toBe('2026-11-23T09:30:00Z');
+    expect(dateTimeUtc.write('2026-11-23T09:30:00Z')).toEqual(['20261123', '0930']);
+    expect(dateTimeUtc.write('2026-11-23T09:30:07Z')).toEqual(['20261123', '093007']);
+    for (const bad of [['20261123', '2460'], ['20261123', '09301'], ['20261123', '09300712'], ['20261131', '0930']] as const) expect(dateTimeUtc.read(bad), bad.join(' ')).toBe(INVALID);
+    expect(dateTimeUtc.write('2026-11-23T09:30:00+05:00')).toBe(INVALID);
+  });
+
+  it('ICD-10-CM without and with the dot', () => {
+    const x12 = fc.tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')), digitsN(1), fc.array(alnum, { minLength: 1, maxLength: 5 })).map(([l, d, r]) => l + d + r.join(''));
+    laws(icd10, x12, x12.map((x) => (x.length > 3 ? `${x.slice(0, 3)}.${x.slice(3)}` : x)));
+    expect(icd10.read('M5416')).toBe('M54.16');
+    expect(icd10.read('I10')).toBe('I10');
+    expect(icd10.write('M54.16')).toBe('M5416');
+    for (const bad of ['M54.16', 'm5416', '5416', 'M']) expect(icd10.read(bad), bad).toBe(INVALID);
+    expect(icd10.write('M5416')).toBe(INVALID);
+  });
+
+  it('NPI check digit', () => {
+    const valid = digitsN(9).map((nine) => {
+      for (let d = 0; d <= 9; d++) if (npi.read(nine + d) !== INVALID) return nine + d;
+      throw new Error('no check digit');
+    });
+    laws(npi, valid, valid);
+    expect(npi.read('1578902342')).toBe('1578902342');
+    expect(npi.read('1578902345')).toBe(INVALID);
+    expect(npi.read('157890234')).toBe(INVALID);
+  });
+
+  it('TRN03 <-> urn:trnorg: system, and plain strings', () => {
+    const id = fc.stringMatching(/^[A-Z0-9]{1,10}$/);
+    laws(trnOrg, id, id.map((x) => `urn:trnorg:${x}`));
+    expect(trnOrg.write('http://example.org')).toBe(INVALID);
+    laws(textCodec, id, id);
+    expect(textCodec.read('')).toBe(INVALID);
+  });
+
+  it('code maps used by the request tables', () => {
+    expect(codeMap('entity-type').read('1')).toEqual({ code: 'Practitioner' });
+    expect(codeMap('relationship').read('19')).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'child' });
+    expect(codeMap('contact-qualifier').write({ code: 'fax' })).toBe('FX');
+    for (const name of ['entity-type', 'relationship', 'contact-qualifier']) {
+      const m = codeMap(name);
+      for (const x of ['1', '2', '01', '19', 'G8', '18', 'TE', 'FX', 'EM', 'UR']) {
+        const f = m.read(x);
+        if (f !== INVALID) expect(m.write(f)).toBe(x);
+      }
+    }
   });
 });

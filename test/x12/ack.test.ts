@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTransaction } from '../../src/pipeline/validate.js';
+import { validateTransaction } from '../../src/grammar/validate.js';
 import { AckBuilder, MemoryControlNumbers, type X12Event } from '../../src/x12/index.js';
 import { BODY, interchange, read, transactions } from '../support/x12.js';
 

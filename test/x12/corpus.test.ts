@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTransaction } from '../../src/pipeline/validate.js';
+import { validateTransaction } from '../../src/grammar/validate.js';
 import type { Finding } from '../../src/x12/index.js';
 import { allFindings, corpusFiles, read, transactions } from '../support/x12.js';
 

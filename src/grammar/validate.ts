@@ -1,4 +1,5 @@
-import { checkStructure, type LoopTree } from '../grammar/index.js';
+import { checkStructure } from './select.js';
+import type { LoopTree } from './types.js';
 import type { Finding, TransactionSet } from '../x12/index.js';
 import { checkSegmentSyntax } from '../x12/syntax.js';
 

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { readX12Buffer, type TransactionSet } from '../../src/x12/index.js';
+
+/** The transaction sets of an X12 text (or file bytes). */
+export function transactions(input: string | Buffer): TransactionSet[] {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
+  return readX12Buffer(buf).flatMap((e) => (e.kind === 'transaction' ? [e.transaction] : []));
+}
+
+/** A sample's text, with `(from, to)` replacements applied (to make a bad variant of it). */
+export function sample(name: string, replace: ReadonlyArray<readonly [string, string]> = []): TransactionSet {
+  let text = readFileSync(new URL(`../../samples/${name}.x12`, import.meta.url), 'latin1');
+  for (const [a, b] of replace) text = text.replaceAll(a, b);
+  const [tx] = transactions(text);
+  if (tx === undefined) throw new Error(`no transaction in ${name}`);
+  return tx;
+}
