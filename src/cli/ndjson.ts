@@ -1,17 +1,8 @@
 import type { Finding, GroupInfo, InterchangeInfo, TransactionSet } from '../x12/index.js';
 import { delimiterStrings } from '../x12/index.js';
 
-/** The JSON shape of a finding in NDJSON output. */
-export interface FindingJson {
-  severity: string;
-  code: string;
-  message: string;
-  segment?: string;
-  offset?: number;
-  ordinal?: number;
-  position?: number;
-  loop?: string;
-}
+/** The JSON shape of a finding in NDJSON output: the finding without its acknowledgment routing. */
+export type FindingJson = Omit<Finding, 'ack'>;
 
 export function findingJson(f: Finding): FindingJson {
   const o: FindingJson = { severity: f.severity, code: f.code, message: f.message };

@@ -62,26 +62,14 @@ export class Segment {
    */
   element(n: number): string {
     if (this.cached !== undefined) return this.cached[n] ?? '';
+    if (!this.bounds(n)) return '';
     const buf = this.buf;
-    const sep = this.delimiters.element;
-    const end = this.end;
-    let i = this.start;
-    for (let k = 0; k < n; k++) {
-      while (i < end && buf[i] !== sep) i++;
-      if (i >= end) return '';
-      i++;
+    for (let k = boundStart; k < boundEnd; k++) {
+      // Non-ASCII bytes: decode the whole segment, so the choice between UTF-8 and Latin-1 is
+      // the same as elements() makes.
+      if (buf[k]! >= 0x80) return this.elements()[n] ?? '';
     }
-    let j = i;
-    let ascii = true;
-    while (j < end) {
-      const b = buf[j]!;
-      if (b === sep) break;
-      if (b >= 0x80) ascii = false;
-      j++;
-    }
-    // Non-ASCII bytes: decode the whole segment, so the choice between UTF-8 and Latin-1 is
-    // the same as elements() makes.
-    return ascii ? buf.toString('latin1', i, j) : (this.elements()[n] ?? '');
+    return buf.toString('latin1', boundStart, boundEnd);
   }
 
   /** Element `n` as a non-negative integer read from its digits, or -1 when it is not one. */
@@ -89,7 +77,7 @@ export class Segment {
     if (!this.bounds(n)) return -1;
     const i = boundStart;
     const j = boundEnd;
-    if (i < 0 || j === i || j - i > 15) return -1;
+    if (j === i || j - i > 15) return -1;
     let v = 0;
     for (let k = i; k < j; k++) {
       const b = this.buf[k]!;
