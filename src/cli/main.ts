@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
 import { validateCommand } from './validate.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
@@ -8,6 +9,8 @@ export const MAIN_HELP = `x12pas: X12 278 prior authorization <-> HL7 Da Vinci P
 Usage: x12pas <command> [options] FILE...
 
 Commands:
+  convert FILE...   X12 278 requests -> PAS Request Bundles (NDJSON); rejected transaction
+                    sets and anything not mapped are reported; --ack FILE writes TA1/999
   inspect FILE...   read X12 files; print one NDJSON line per transaction set with its
                     segments and findings; --ack FILE writes TA1/999 acknowledgments
   validate FILE...  check X12 (envelope, syntax, 278 structure) or PAS bundles (profiles)
@@ -18,6 +21,7 @@ Options: -h, --help   this text;  -v, --version   the version
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  convert: convertCommand,
   inspect: inspectCommand,
   validate: validateCommand,
 };

@@ -117,3 +117,47 @@ describe('x12pas validate', () => {
     expect(run(['validate', '--pas', '3.0.0', EXAMPLE]).code).toBe(2);
   });
 });
+
+describe('x12pas convert', () => {
+  const PACKAGES = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url));
+
+  it('turns every request of a batch into a PAS bundle that x12pas validate accepts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+    const out = join(dir, 'out.ndjson');
+    const report = join(dir, 'report.ndjson');
+    const r = run(['convert', '-o', out, '--report', report, 'samples/batch-requests.x12']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('3 transaction set(s) read: 3 converted, 0 rejected');
+    const bundles = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { resourceType: string; identifier: { value: string } });
+    expect(bundles.map((b) => [b.resourceType, b.identifier.value])).toEqual([
+      ['Bundle', 'CLN20261123A1'],
+      ['Bundle', 'CLN20261123C3'],
+      ['Bundle', 'CLN20261123B7'],
+    ]);
+    // What no row reads yet is reported, never dropped silently.
+    const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
+    expect(lines.map((l) => l.status)).toEqual(['converted', 'converted', 'converted']);
+    expect(lines[0]!.findings.map((f) => f.code)).toContain('UNMAPPED_SEGMENT');
+    const v = run(['validate', '--packages', PACKAGES, out]);
+    expect(v.code).toBe(0);
+    expect(v.lines.map((l) => l.valid)).toEqual([true, true, true]);
+  });
+
+  it('leaves rejected transaction sets out, reports them and exits 1', () => {
+    const r = run(['convert', '-q', `${CORPUS}stupidedi/request-for-home-health-care.x12`, `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}stupidedi/referral-response-to-request-for-review.x12`]);
+    expect(r.code).toBe(1);
+    expect(r.lines).toHaveLength(1); // only the referral request converts
+    const report = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
+    expect(report.map((l) => [l.status, l.findings.find((f) => f.code !== 'UNMAPPED_ELEMENT' && f.code !== 'UNMAPPED_SEGMENT')?.code])).toEqual([
+      ['rejected', 'SE01_COUNT'],
+      ['converted', undefined],
+      ['rejected', 'NOT_CONVERTED_YET'],
+    ]);
+  });
+
+  it('says plainly that FHIR input cannot be converted yet', () => {
+    const r = run(['convert', `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not available yet');
+  });
+});

@@ -1,0 +1,112 @@
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeTransaction } from '../grammar/validate.js';
+import { requestToBundle } from '../mapping/index.js';
+import { AckBuilder, readX12, type Finding } from '../x12/index.js';
+import { findingJson, findingsLine } from './ndjson.js';
+import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, LineWriter, UsageError } from './output.js';
+
+export const CONVERT_HELP = `Usage: x12pas convert [options] FILE...
+
+Converts X12 278 requests (005010X217) into PAS Request Bundles: one bundle per transaction
+set, as NDJSON, in input order. FILE may be - for standard input.
+
+Every transaction set read ends converted or rejected. A rejected one (envelope, syntax or
+structure errors, or a kind of 278 not converted yet) is left out of the output and reported;
+what a converted one holds that no mapping row reads is reported too, so nothing is dropped
+silently. Report lines: {"file","control","implementation","status","findings":[...]}.
+
+Options:
+  -o, --output FILE  write the bundles there instead of standard output
+  --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
+  --report FILE      write the report lines there instead of standard error
+  --ack FILE         write TA1/999 acknowledgments for the input
+  -q, --quiet        no summary line on standard error
+  -h, --help         this text
+
+Not yet: 278 responses and X215 inquiries (issue 4), PAS -> X12 and --lossless.
+Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
+`;
+
+export async function convertCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      pas: { type: 'string', default: '2.2.1' },
+      report: { type: 'string' },
+      ack: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CONVERT_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('convert needs at least one FILE (or - for standard input)');
+  const pasVersion = values.pas;
+  if (pasVersion !== '2.2.1' && pasVersion !== '2.0.1') throw new UsageError(`--pas must be 2.2.1 or 2.0.1, not ${JSON.stringify(pasVersion)}`);
+  for (const file of positionals) {
+    if (file !== '-' && firstChar(file) === '{') {
+      process.stderr.write(`x12pas: ${file} is FHIR JSON; converting PAS bundles to X12 is not available yet\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
+  const report = new LineWriter(values.report ? createWriteStream(values.report) : process.stderr);
+  const ack = values.ack !== undefined ? new AckBuilder() : null;
+  const ackOut = values.ack !== undefined ? createWriteStream(values.ack) : null;
+  let read = 0;
+  let converted = 0;
+  for (const file of positionals) {
+    const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+    for await (const ev of readX12(source as AsyncIterable<Uint8Array>)) {
+      if (ev.kind === 'transaction') {
+        const tx = ev.transaction;
+        read++;
+        const v = analyzeTransaction(tx);
+        ack?.transaction(tx, v.findings);
+        const findings: Finding[] = [...tx.findings, ...v.findings];
+        let bundle: unknown = null;
+        if (!findings.some((f) => f.severity === 'error')) {
+          if (v.tree?.grammar.id !== '278-x217-request') {
+            findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
+          } else {
+            const r = requestToBundle(tx, { pasVersion });
+            for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
+            if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle;
+          }
+        }
+        const status = bundle !== null ? 'converted' : 'rejected';
+        if (bundle !== null) {
+          converted++;
+          await out.line(JSON.stringify(bundle));
+        }
+        if (status === 'rejected' || findings.length > 0) {
+          await report.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, status, findings: findings.map(findingJson) }));
+        }
+      } else if (ev.kind === 'group-end') {
+        ack?.groupEnd(ev.group);
+        if (ev.group.findings.length > 0) await report.line(findingsLine(file, ev.group.findings, ev.group.interchange, ev.group));
+      } else if (ev.kind === 'interchange-end') {
+        ack?.interchangeEnd(ev.interchange);
+        const text = ack?.drain();
+        if (text && ackOut && !ackOut.write(text)) await new Promise<void>((r) => ackOut.once('drain', () => r()));
+        if (ev.interchange.findings.length > 0) await report.line(findingsLine(file, ev.interchange.findings, ev.interchange));
+      } else {
+        await report.line(findingsLine(file, [ev.finding]));
+      }
+    }
+  }
+  await out.close();
+  await report.close();
+  if (ackOut) await new Promise<void>((resolve, reject) => ackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (!values.quiet) process.stderr.write(`x12pas convert: ${read} transaction set(s) read: ${converted} converted, ${read - converted} rejected\n`);
+  return converted === read ? EXIT_OK : EXIT_REJECTED;
+}
+
+function firstChar(file: string): string {
+  return readFileSync(file).subarray(0, 4096).toString('utf8').replace(/^\ufeff/, '').trimStart().charAt(0);
+}
