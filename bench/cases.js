@@ -162,6 +162,38 @@ export const cases = [
     },
   },
   {
+    name: 'x12pas-convert-request',
+    description: 'x12pas end to end: read + frame + grammar + X217 request -> PAS Request Bundle (mapping rows) + JSON.stringify, one bundle per transaction set',
+    kind: 'ours',
+    frames: true,
+    runs: [{ input: 'slice', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let transactions = 0;
+      let converted = 0;
+      let outBytes = 0;
+      const reader = new X12Reader({
+        transaction(tx) {
+          transactions++;
+          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
+          if (r.bundle !== null) {
+            converted++;
+            outBytes += JSON.stringify(r.bundle).length;
+          }
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {},
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      const s = reader.stats;
+      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-request: ${transactions} transactions framed, generator wrote ${truth.transactions}`);
+      if (converted !== transactions) throw new Error(`x12pas-convert-request: only ${converted} of ${transactions} transaction sets converted`);
+      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
+    },
+  },
+  {
     name: 'node-x12-stream',
     description: 'node-x12 1.7.1 X12Parser as a Transform stream (piped file stream, segments counted, no interchange built)',
     kind: 'peer',

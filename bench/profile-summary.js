@@ -16,7 +16,7 @@ function shortUrl(url) {
   if (p.startsWith('file://')) p = fileURLToPath(p);
   if (p.startsWith('/')) p = relative(ROOT, p);
   // run.js profiles its snapshot of dist/; name the files as they are in dist/.
-  return p.replace(/^bench\/data\/dist-snapshot\//, 'dist/');
+  return p.replace(/^bench\/data\/snapshot\/dist\//, 'dist/');
 }
 
 /**

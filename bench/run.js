@@ -247,17 +247,20 @@ function listFiles(dir, base = dir) {
 }
 
 /**
- * Copies dist/ to bench/data/dist-snapshot/ and checks that it loads: other people rebuild dist/
+ * Copies dist/ (and mappings/) to bench/data/snapshot/ and checks that it loads: other people rebuild dist/
  * while the benchmark runs, and every run of our case must measure the same, complete build.
  * @returns {{ url: string, hash: string, files: number }}
  */
 function snapshotDist() {
   const src = join(ROOT, 'dist');
-  const dst = join(DATA_DIR, 'dist-snapshot');
+  // dist/ finds its tables at ../mappings: the snapshot keeps that layout.
+  const dst = join(DATA_DIR, 'snapshot', 'dist');
   let lastError = '';
   for (let attempt = 1; attempt <= 5; attempt++) {
-    rmSync(dst, { recursive: true, force: true });
+    rmSync(join(DATA_DIR, 'snapshot'), { recursive: true, force: true });
+    rmSync(join(DATA_DIR, 'dist-snapshot'), { recursive: true, force: true });
     cpSync(src, dst, { recursive: true });
+    cpSync(join(ROOT, 'mappings'), join(DATA_DIR, 'snapshot', 'mappings'), { recursive: true });
     const url = pathToFileURL(join(dst, 'index.js')).href;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); if (typeof m.X12Reader !== 'function') process.exit(3);`], { encoding: 'utf8' });
     if (r.status === 0) {
