@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Bundle, BundleEntry, Claim, Coverage, Organization, Patient, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Claim, Coverage, Encounter, Organization, Patient, Practitioner, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import type { LoopNode } from '../grammar/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
 import type { PasVersion } from '../pas/versions.js';
@@ -80,9 +80,13 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   const compSep = String.fromCharCode(tx.interchange.delimiters.component);
 
   const roles: Array<Obj | null> = ROLES.map(() => ({}));
-  roles[ROLE.Item] = null;
+  for (const r of [ROLE.Item, ROLE.Service, ROLE.CareTeam, ROLE.Provider]) roles[r] = null;
   const items: Obj[] = [];
+  /** Each item's requested service (HSD): becomes a ServiceRequest when a row wrote into it. */
+  const services = new Map<Obj, Obj>();
+  const providers: Provider[] = [];
   let template: Obj | null = null;
+  let templateService: Obj = {};
   let sawDependent = false;
   let here = { loop: '', segment: '', position: 0 };
   const target: ReadTarget = {
@@ -93,14 +97,25 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   };
 
   const visit = (node: LoopNode): void => {
-    const before = roles[ROLE.Item] ?? null;
+    const before = [ROLE.Item, ROLE.Service, ROLE.CareTeam, ROLE.Provider].map((r) => [r, roles[r] ?? null] as const);
     if (node.id === '2000F') {
       const item: Obj = {};
+      const service: Obj = {};
       items.push(item);
+      services.set(item, service);
       roles[ROLE.Item] = item;
+      roles[ROLE.Service] = service;
     } else if (node.id === '2000E') {
       template = {};
+      templateService = {};
       roles[ROLE.Item] = template;
+      roles[ROLE.Service] = templateService;
+    } else if (node.id === '2010EA') {
+      // One event provider: a Claim.careTeam entry (claim scope) and the resource it names.
+      const p: Provider = { careTeam: {}, resource: {} };
+      providers.push(p);
+      roles[ROLE.CareTeam] = p.careTeam;
+      roles[ROLE.Provider] = p.resource;
     } else if (node.id === '2000D') sawDependent = true;
     const loopPath = node.path;
     for (const s of node.segments) {
@@ -126,17 +141,37 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
     }
     for (const c of node.children) visit(c);
     if (node.id === '2000E' && template !== null) {
-      if (items.length === 0) items.push(template);
-      else for (const it of items) inherit(it, template);
+      if (items.length === 0) {
+        items.push(template);
+        services.set(template, templateService);
+      } else
+        for (const it of items) {
+          inherit(it, template);
+          inherit(services.get(it)!, templateService);
+        }
     }
-    roles[ROLE.Item] = before;
+    for (const [r, v] of before) roles[r] = v;
   };
   visit(tree.root);
 
-  return { bundle: assemble(tx, roles, items, sawDependent, options.pasVersion), findings };
+  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion), findings };
 }
 
-function assemble(tx: TransactionSet, roles: Array<Obj | null>, items: Obj[], sawDependent: boolean, pasVersion: PasVersion): Bundle {
+/** An event provider (2010EA): its Claim.careTeam fields and the Practitioner or Organization it names. */
+interface Provider {
+  readonly careTeam: Obj;
+  readonly resource: Obj;
+}
+
+interface Read {
+  readonly roles: Array<Obj | null>;
+  readonly items: Obj[];
+  readonly services: ReadonlyMap<Obj, Obj>;
+  readonly providers: readonly Provider[];
+  readonly sawDependent: boolean;
+}
+
+function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent }: Read, pasVersion: PasVersion): Bundle {
   const ic = tx.interchange;
   const uuid = stableUuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
   const entryOf = (n: number): { id: string; ref: string } => {
@@ -208,11 +243,80 @@ function assemble(tx: TransactionSet, roles: Array<Obj | null>, items: Obj[], sa
 
   const claimRaw = role(ROLE.Claim);
   const institutional = items.some((it) => it.revenue !== undefined);
+  const absent = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] });
+  // Event providers: claim-scope care team members (a person through a PractitionerRole, as PAS asks).
+  let next = 8;
+  const extra: Array<[{ ref: string }, Resource]> = [];
+  const careTeam = providers.map((p, i): Obj => {
+    const resId = entryOf(next++);
+    let ref = resId.ref;
+    if (p.resource.resourceType === 'Practitioner') {
+      const { telecom, ...person } = p.resource;
+      const prId = entryOf(next++);
+      extra.push([resId, { ...person, resourceType: 'Practitioner', id: resId.id, meta: { profile: [PAS_PROFILE.practitioner] } } as Practitioner]);
+      extra.push([
+        prId,
+        {
+          resourceType: 'PractitionerRole',
+          id: prId.id,
+          meta: { profile: [PAS_PROFILE.practitionerRole] },
+          practitioner: { reference: resId.ref },
+          // pd-1 asks for contact information; a 2010EA without PER gives none: marked data-absent, not guessed.
+          telecom: telecom ?? [{ _system: absent(), _value: absent() }],
+        } as PractitionerRole,
+      ]);
+      ref = prId.ref;
+    } else {
+      extra.push([resId, { ...p.resource, resourceType: 'Organization', id: resId.id, meta: { profile: [PAS_PROFILE.organization] }, active: true } as Organization]);
+    }
+    return { extension: [{ url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true }], sequence: i + 1, provider: { reference: ref }, ...p.careTeam };
+  });
   items.forEach((it, i) => {
     it.sequence = i + 1;
     // A service without a procedure code is the service type it asks for (as the PAS examples do).
     if (it.productOrService === undefined && it.category !== undefined) it.productOrService = copy(it.category);
+    // Claim-scope providers take part in every item (as the PAS referral example lists them).
+    if (careTeam.length > 0) it.careTeamSequence = careTeam.map((c) => c.sequence);
+    // The quantity and timing it asks for (HSD): a ServiceRequest named by extension-requestedService.
+    const svc = services.get(it);
+    if (svc !== undefined && Object.keys(svc).length > 0) {
+      const srId = entryOf(next++);
+      extra.push([
+        srId,
+        {
+          resourceType: 'ServiceRequest',
+          id: srId.id,
+          meta: { profile: [PAS_PROFILE.serviceRequest] },
+          status: 'active',
+          intent: 'order',
+          ...(it.productOrService !== undefined ? { code: copy(it.productOrService) } : {}),
+          subject: { reference: patientId.ref },
+          ...svc,
+        } as unknown as ServiceRequest,
+      ]);
+      it.extension = [...((it.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.requestedService, valueReference: { reference: srId.ref } }];
+    }
   });
+  // CL1: the admission as a PASEncounter, named by the R5 Claim.encounter extension.
+  const enc = role(ROLE.Encounter);
+  let encounterRef: string | null = null;
+  if (Object.keys(enc).length > 0) {
+    const encId = entryOf(next++);
+    encounterRef = encId.ref;
+    extra.push([
+      encId,
+      {
+        resourceType: 'Encounter',
+        id: encId.id,
+        meta: { profile: [PAS_PROFILE.encounter] },
+        ...enc,
+        status: 'planned',
+        // A 278 does not say the encounter class: marked data-absent, not guessed.
+        class: { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] },
+        subject: { reference: patientId.ref },
+      } as unknown as Encounter,
+    ]);
+  }
   const ext = (claimRaw.extension as Obj[] | undefined) ?? [];
   if (pasVersion === '2.2.1') {
     const sub: Obj[] = [];
@@ -225,6 +329,7 @@ function assemble(tx: TransactionSet, roles: Array<Obj | null>, items: Obj[], sa
     add('interchangeReceiverID', ic.receiver);
     ext.push({ url: PAS_EXTENSION.transmissionIdentifiers, extension: sub });
   }
+  if (encounterRef !== null) ext.push({ url: OTHER_EXTENSION.claimEncounter, valueReference: { reference: encounterRef } });
   const seq = (a: unknown): void => {
     if (Array.isArray(a)) a.forEach((x: Obj, i) => (x.sequence = i + 1));
   };
@@ -243,6 +348,7 @@ function assemble(tx: TransactionSet, roles: Array<Obj | null>, items: Obj[], sa
     insurer: { reference: insurerId.ref },
     provider: { reference: practitionerRole !== null ? roleId.ref : requesterId.ref },
     priority: { coding: [{ system: SYSTEM.processPriority, code: 'normal' }] },
+    ...(careTeam.length > 0 ? { careTeam } : {}),
     insurance: [{ sequence: 1, focal: true, coverage: { reference: coverageId.ref } }],
     item: items,
   } as unknown as Claim;
@@ -252,6 +358,7 @@ function assemble(tx: TransactionSet, roles: Array<Obj | null>, items: Obj[], sa
   if (dependent !== null) entries.push([dependentId, dependent]);
   entries.push([subscriberId, subscriber], [coverageId, coverage], [insurerId, insurer], [requesterId, requester]);
   if (practitionerRole !== null) entries.push([roleId, practitionerRole]);
+  entries.push(...extra);
   const bundleRaw = role(ROLE.Bundle);
   return {
     resourceType: 'Bundle',

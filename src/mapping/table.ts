@@ -22,7 +22,7 @@ import {
 import { copy, parsePath, setPath, type Path } from './path.js';
 
 /** The resources a request row can write into; the assembler turns them into bundle entries. */
-export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage'] as const;
+export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE: Readonly<Record<Role, number>> = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 
@@ -112,7 +112,7 @@ function resolveCodec(name: string): AnyCodec | string {
 const ROW_KEYS = ['id', '$comment', 'x12', 'fhir', 'codec', 'set', 'direction'];
 const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when'];
 const WHEN_KEYS = ['element', 'component', 'value', 'values'];
-const FHIR_KEYS = ['resource', 'path'];
+const FHIR_KEYS = ['resource', 'path', 'type'];
 const CONSUMED_KEYS = ['loop', 'segment', 'element', '$comment'];
 const FILE_KEYS = ['$comment', 'rows', 'consumed'];
 
@@ -244,6 +244,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
       // FHIR place.
       if (typeof f.resource !== 'string' || !(ROLES as readonly string[]).includes(f.resource)) fail(`${where}: fhir.resource`, `must be one of ${ROLES.join(', ')}`);
       if (typeof f.path !== 'string') fail(`${where}: fhir.path`, 'must be a string');
+      if (f.type !== undefined && (typeof f.type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(f.type))) fail(`${where}: fhir.type`, 'must be a FHIR resource type');
       const path = parsePath(f.path as string);
       if (typeof path === 'string') return fail(`${where}: fhir.path`, path);
       if (path.some((s) => s.kind === 'each') !== each) fail(`${where}: fhir.path`, each ? 'a row with x12.each needs a [*] step' : '[*] needs x12.each');
@@ -267,12 +268,12 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         x12Places.set(xk, id);
       }
       // Per segment use: rows of different loops or segments (2000E UM and 2000F UM, SV1 and SV2) may fill the same field.
-      const fk = `${p.loop.id}/${p.row.name}:${f.resource as string}/${f.path as string}${whenKey}`;
+      const fk = `${p.loop.id}/${p.row.name}:${f.resource as string}/${f.path as string}${whenKey}${f.type !== undefined ? `@${f.type as string}` : ''}`;
       const pf = fhirPlaces.get(fk);
       if (pf !== undefined) fail(`${where}: fhir`, `row ${pf} already writes this FHIR place`);
       fhirPlaces.set(fk, id);
 
-      const reader = compileReader(id, ROLE[f.resource as Role], positions, component, each, when, codec, path, sets);
+      const reader = compileReader(id, ROLE[f.resource as Role], (f.type as string | undefined) ?? null, positions, component, each, when, codec, path, sets);
       rows.push({ id, file, row: p.row, read: reader });
       const list = readers.get(p.row) ?? [];
       list.push(reader);
@@ -298,6 +299,7 @@ function part(els: readonly string[], e: number, c: number, sep: string): string
 function compileReader(
   id: string,
   role: number,
+  type: string | null,
   positions: readonly number[],
   component: number,
   each: boolean,
@@ -312,6 +314,8 @@ function compileReader(
   const apply = (target: ReadTarget, value: unknown, inst: number): boolean => {
     const res = target.roles[role];
     if (res === null || res === undefined) return false;
+    // A row for one resource type only (the element it writes exists there): otherwise the place stays unread.
+    if (type !== null && res.resourceType !== type) return false;
     for (const [sp, c] of sets) setPath(res, sp, copy(c), inst);
     setPath(res, path, value, inst);
     return true;

@@ -1,16 +1,19 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Bundle, Claim, ClaimItem, Coverage, Organization, Patient, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
+import { readFileSync as readText } from 'node:fs';
+import type { Bundle, Claim, ClaimItem, Coverage, Encounter, Organization, Patient, Practitioner, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import { grammarSet } from '../../src/grammar/index.js';
 import { describe, expect, it } from 'vitest';
-import { requestToBundle, type MappingFinding } from '../../src/mapping/index.js';
-import { PAS_EXTENSION, validateBundle } from '../../src/pas/index.js';
+import { compileTables, readTableFiles, requestToBundle, type CompiledTables, type MappingFinding } from '../../src/mapping/index.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, validateBundle } from '../../src/pas/index.js';
 import { PACKAGES_URL } from '../pas/support.js';
 import { CORPUS } from '../support/x12.js';
+import { fileURLToPath } from 'node:url';
 import { sample, transactions } from './support.js';
 
 const packages = { path: PACKAGES_URL };
 
-function convert(name: string, replace: ReadonlyArray<readonly [string, string]> = []): { bundle: Bundle; findings: MappingFinding[] } {
-  const r = requestToBundle(sample(name, replace), { pasVersion: '2.2.1' });
+function convert(name: string, replace: ReadonlyArray<readonly [string, string]> = [], tables?: CompiledTables): { bundle: Bundle; findings: MappingFinding[] } {
+  const r = requestToBundle(sample(name, replace), { pasVersion: '2.2.1', ...(tables !== undefined ? { tables } : {}) });
   expect(r.bundle).not.toBeNull();
   return { bundle: r.bundle!, findings: r.findings };
 }
@@ -47,12 +50,32 @@ function references(x: unknown, out: string[] = []): string[] {
 
 const E = '2000A/2000B/2000C/2000E';
 
+/** The shipped tables plus the held 2000E HSD rows (mappings/request/held/event-quantity.json). */
+const withEventHsd: CompiledTables = compileTables(
+  [
+    ...readTableFiles(fileURLToPath(new URL('../../mappings/request/', import.meta.url))),
+    ['mappings/request/held/event-quantity.json', JSON.parse(readText(new URL('../../mappings/request/held/event-quantity.json', import.meta.url), 'utf8'))],
+  ],
+  grammarSet().byId('278-x217-request')!,
+);
+
+const SCOPE = { url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true };
+const ABSENT = { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] };
+
+/** The ServiceRequest an item names by extension-requestedService (undefined when none). */
+function requested(bundle: Bundle, item: ClaimItem): ServiceRequest | undefined {
+  const ref = ext(item, PAS_EXTENSION.requestedService)?.valueReference?.reference;
+  return ref === undefined ? undefined : resolve<ServiceRequest>(bundle, ref);
+}
+
 describe('requestToBundle: the samples', () => {
   it('each sample validates against PAS 2.2.1 with zero errors', () => {
     for (const name of ['referral-request', 'admission-request', 'dependent-request']) {
-      const { bundle, findings } = convert(name);
-      expect(errors(bundle), name).toEqual([]);
-      expect(findings.filter((f) => f.code === 'INVALID_VALUE'), name).toEqual([]);
+      for (const tables of [undefined, withEventHsd]) {
+        const { bundle, findings } = convert(name, [], tables);
+        expect(errors(bundle), name).toEqual([]);
+        expect(findings.filter((f) => f.code === 'INVALID_VALUE'), name).toEqual([]);
+      }
     }
   });
 
@@ -122,12 +145,40 @@ describe('requestToBundle: the samples', () => {
     expect(coverage.relationship?.coding?.[0]?.code).toBe('self');
     expect(coverage.subscriber?.reference).toBe(claim.patient.reference);
     expect(coverage.beneficiary.reference).toBe(claim.patient.reference);
+    // 2010EA NM1*SJ*1*OKAFOR*LENA****XX*1093817462, PRV*SV*PXC*207X00000X: one claim-scope care team member.
+    expect(claim.careTeam).toEqual([
+      {
+        extension: [SCOPE],
+        sequence: 1,
+        provider: { reference: expect.any(String) },
+        role: { coding: [{ system: 'https://codesystem.x12.org/005010/98', code: 'SJ' }] },
+        qualification: { coding: [{ system: 'http://nucc.org/provider-taxonomy', code: '207X00000X' }] },
+      },
+    ]);
+    expect(item.careTeamSequence).toEqual([1]);
+    const memberRole = resolve<PractitionerRole>(bundle, claim.careTeam![0]!.provider.reference);
+    expect(memberRole.resourceType).toBe('PractitionerRole');
+    expect(memberRole.telecom).toEqual([{ _system: ABSENT, _value: ABSENT }]); // no PER: pd-1 satisfied by data-absent, not a guess
+    const member = resolve<Practitioner>(bundle, memberRole.practitioner?.reference);
+    expect(member.name).toEqual([{ family: 'OKAFOR', given: ['LENA'] }]);
+    expect(member.identifier).toEqual([{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1093817462' }]);
+    // PER02 of a person requester has no place (Practitioner/PractitionerRole have no contact); PRV01 has none yet.
     expect(findings.map(brief)).toEqual([
       'UNMAPPED_ELEMENT 2000A/2000B/2010B PER@7.2',
       `UNMAPPED_SEGMENT ${E} HSD@16`,
-      `UNMAPPED_SEGMENT ${E}/2010EA NM1@17`,
-      `UNMAPPED_SEGMENT ${E}/2010EA PRV@18`,
+      `UNMAPPED_ELEMENT ${E}/2010EA PRV@18.1`,
     ]);
+    expect(requested(bundle, item)).toBeUndefined();
+    // With the held 2000E HSD rows: HSD*VS*6 is the item's ServiceRequest quantity.
+    const held = convert('referral-request', [], withEventHsd);
+    const heldItem = claimOf(held.bundle).item![0]!;
+    const sr = requested(held.bundle, heldItem)!;
+    expect(sr.resourceType).toBe('ServiceRequest');
+    expect([sr.status, sr.intent, sr.subject.reference]).toEqual(['active', 'order', claimOf(held.bundle).patient.reference]);
+    expect(sr.code).toEqual(heldItem.productOrService);
+    expect(sr.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'VS', value: 6 });
+    expect(sr.occurrenceTiming).toBeUndefined();
+    expect(held.findings.map(brief)).toEqual(['UNMAPPED_ELEMENT 2000A/2000B/2010B PER@7.2', `UNMAPPED_ELEMENT ${E}/2010EA PRV@18.1`]);
   });
 
   it('admission: values checked by hand against the sample', () => {
@@ -161,12 +212,28 @@ describe('requestToBundle: the samples', () => {
     ]);
     const patient = resolve<Patient>(bundle, claim.patient.reference);
     expect([patient.name?.[0]?.given, patient.gender, patient.birthDate]).toEqual([['SUSAN', 'J'], 'female', '1962-08-30']);
-    expect(findings.map(brief)).toEqual([
-      'UNMAPPED_ELEMENT 2000A/2000B/2010B PER@9.2',
-      `UNMAPPED_SEGMENT ${E} HSD@18`,
-      `UNMAPPED_SEGMENT ${E} CL1@19`,
-      `UNMAPPED_SEGMENT ${E}/2010EA NM1@20`,
-    ]);
+    // PER*IC*UM OFFICE*...: the organization's contact.
+    expect(org.contact).toEqual([{ name: { text: 'UM OFFICE' } }]);
+    // CL1*2*1: a PASEncounter named by the R5 Claim.encounter extension.
+    const encRef = ext(claim, OTHER_EXTENSION.claimEncounter)?.valueReference?.reference;
+    const enc = resolve<Encounter>(bundle, encRef);
+    expect(enc.resourceType).toBe('Encounter');
+    expect(enc.type).toEqual([{ coding: [{ system: 'https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit', code: '2' }] }]);
+    expect(enc.hospitalization?.admitSource).toEqual({ coding: [{ system: 'https://www.nubc.org/CodeSystem/PointOfOrigin', code: '1' }] });
+    expect(enc.extension).toBeUndefined(); // no CL103/CL104
+    expect([enc.status, enc.class, enc.subject?.reference]).toEqual(['planned', ABSENT, claim.patient.reference]);
+    // NM1*71*1*PATEL*RAJ****XX*1366021842, no PRV: the attending physician.
+    expect(claim.careTeam?.map((c) => [c.extension, c.sequence, c.role?.coding, c.qualification])).toEqual([[[SCOPE], 1, [{ system: 'https://codesystem.x12.org/005010/98', code: '71' }], undefined]]);
+    expect(item.careTeamSequence).toEqual([1]);
+    const attending = resolve<Practitioner>(bundle, resolve<PractitionerRole>(bundle, claim.careTeam![0]!.provider.reference).practitioner?.reference);
+    expect([attending.name, attending.identifier?.[0]?.value]).toEqual([[{ family: 'PATEL', given: ['RAJ'] }], '1366021842']);
+    expect(findings.map(brief)).toEqual([`UNMAPPED_SEGMENT ${E} HSD@18`]);
+    // With the held 2000E HSD rows: HSD*DY*4 goes to the 2000F item's ServiceRequest (it has no HSD of its own).
+    const held = convert('admission-request', [], withEventHsd);
+    const heldItem = claimOf(held.bundle).item![0]!;
+    expect(requested(held.bundle, heldItem)?.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'DY', value: 4 });
+    expect(requested(held.bundle, heldItem)?.code?.coding?.[0]?.code).toBe('2');
+    expect(held.findings).toEqual([]);
   });
 
   it('dependent: values checked by hand against the sample', () => {
@@ -199,7 +266,54 @@ describe('requestToBundle: the samples', () => {
     ]);
     const org = resolve<Organization>(bundle, claim.provider.reference);
     expect(org.identifier?.map((i) => i.value)).toEqual(['1245780360', '930123456']);
-    expect(findings.map(brief)).toEqual([`UNMAPPED_SEGMENT ${E.replace('2000C/', '2000C/2000D/')}/2000F HSD@25`]);
+    // HSD*VS*40*UN**7*1 on line 1: 40 visits over 1 day; HSD03 UN is not a unit of time and stays unread.
+    const sr = requested(bundle, claim.item![0]!)!;
+    expect(sr.code).toEqual({ coding: [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: '97153' }] });
+    expect(sr.subject.reference).toBe(claim.patient.reference);
+    expect(sr.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'VS', value: 40 });
+    expect(sr.occurrenceTiming).toEqual({ repeat: { boundsDuration: { system: 'http://unitsofmeasure.org', code: 'd', value: 1 } } });
+    expect(claim.item!.slice(1).map((it) => requested(bundle, it))).toEqual([undefined, undefined]);
+    expect(claim.careTeam).toBeUndefined();
+    expect(claim.item!.map((it) => it.careTeamSequence)).toEqual([undefined, undefined, undefined]);
+    expect(findings.map(brief)).toEqual([`UNMAPPED_ELEMENT ${E.replace('2000C/', '2000C/2000D/')}/2000F HSD@25.3`]);
+  });
+
+  it('variants: an organization event provider with address, contact and taxonomy; a person with PER; a full HSD', () => {
+    const org = convert('admission-request', [
+      ['NM1*71*1*PATEL*RAJ****XX*1366021842', 'NM1*77*2*RIVERSIDE SURGERY CENTER*****XX*1234567893~N3*5 MILL ST~N4*PORTLAND*OR*97202~PER*IC*INTAKE*TE*5035550111~PRV*AD*PXC*261QA1903X'],
+      ['SE*26*', 'SE*30*'],
+    ]);
+    expect(errors(org.bundle)).toEqual([]);
+    const claim = claimOf(org.bundle);
+    const member = claim.careTeam![0]!;
+    expect([member.role?.coding?.[0]?.code, member.qualification?.coding?.[0]?.code]).toEqual(['77', '261QA1903X']);
+    const center = resolve<Organization>(org.bundle, member.provider.reference);
+    expect(center.resourceType).toBe('Organization');
+    expect(center.meta?.profile).toEqual(['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-organization']);
+    expect([center.name, center.active, center.identifier]).toEqual(['RIVERSIDE SURGERY CENTER', true, [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' }]]);
+    expect(center.address).toEqual([{ line: ['5 MILL ST'], city: 'PORTLAND', state: 'OR', postalCode: '97202' }]);
+    expect(center.telecom).toEqual([{ system: 'phone', value: '5035550111' }]);
+    expect(center.contact).toEqual([{ name: { text: 'INTAKE' } }]);
+    expect(org.findings.map(brief)).toEqual([`UNMAPPED_SEGMENT ${E} HSD@18`, `UNMAPPED_ELEMENT ${E}/2010EA PRV@24.1`]);
+
+    const person = convert('referral-request', [['NM1*SJ*1*OKAFOR*LENA****XX*1093817462', 'NM1*SJ*1*OKAFOR*LENA****XX*1093817462~PER*IC*LENA DESK*TE*5035550177'], ['SE*19*', 'SE*20*']]);
+    expect(errors(person.bundle)).toEqual([]);
+    const role = resolve<PractitionerRole>(person.bundle, claimOf(person.bundle).careTeam![0]!.provider.reference);
+    expect(role.telecom).toEqual([{ system: 'phone', value: '5035550177' }]);
+    expect(person.findings.map(brief)).toContain(`UNMAPPED_ELEMENT ${E}/2010EA PER@18.2`); // a person has no contact element
+
+    const hsd = convert('dependent-request', [['HSD*VS*40*UN**7*1', 'HSD*VS*12*WK*1*34*3*1*Y']]);
+    expect(errors(hsd.bundle)).toEqual([]);
+    const sr = requested(hsd.bundle, claimOf(hsd.bundle).item![0]!)!;
+    expect(sr.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'VS', value: 12 });
+    expect(sr.occurrenceTiming).toEqual({
+      repeat: { periodUnit: 'wk', period: 1, boundsDuration: { system: 'http://unitsofmeasure.org', code: 'mo', value: 3 } },
+      extension: [
+        { url: PAS_EXTENSION.timingCalendarPattern, valueCodeableConcept: { coding: [{ system: 'https://codesystem.x12.org/005010/678', code: '1' }] } },
+        { url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-timingdeliverypattern', valueCodeableConcept: { coding: [{ system: 'https://codesystem.x12.org/005010/679', code: 'Y' }] } },
+      ],
+    });
+    expect(hsd.findings).toEqual([]);
   });
 
   it('bundle shape: Claim first, unique urn:uuid fullUrls, every reference inside, reproducible ids', () => {

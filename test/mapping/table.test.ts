@@ -34,6 +34,7 @@ describe('mapping tables: load checks', () => {
     rejects({ codec: 'person-name' }, /row umo-name: x12\.element: codec person-name reads 5 elements/);
     rejects({ fhir: { resource: 'Payer', path: 'name' } }, /row umo-name: fhir\.resource: must be one of/);
     rejects({ fhir: { resource: 'Insurer', path: 'name..x' } }, /row umo-name: fhir\.path: "" is not a path step/);
+    rejects({ fhir: { resource: 'Insurer', path: 'name', type: 'organization' } }, /row umo-name: fhir\.type: must be a FHIR resource type/);
     rejects({ colour: 'red' }, /row umo-name: colour: unknown field/);
     rejects({ x12: { ...good.x12, qualifier: 'PI' } }, /row umo-name: x12\.qualifier: unknown field/);
     rejects({ x12: { ...good.x12, when: { element: 8 } } }, /row umo-name: x12\.when\.value: give value/);
