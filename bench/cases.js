@@ -123,6 +123,23 @@ export const cases = [
     },
   },
   {
+    name: 'cpu-reference',
+    description: 'reference workload for this machine\'s speed: read as above, then find every "~" with Buffer.indexOf (the least work any X12 reader does per segment); x12pas is also reported as a ratio to it',
+    kind: 'baseline',
+    frames: false,
+    runs: [{ input: 'main', reps: 3 }],
+    async run({ file, truth }) {
+      let bytes = 0;
+      let terminators = 0;
+      await streamFile(file, (c) => {
+        bytes += c.length;
+        for (let i = c.indexOf(0x7e); i >= 0; i = c.indexOf(0x7e, i + 1)) terminators++;
+      });
+      if (bytes !== truth.bytes) throw new Error(`read ${bytes} bytes, the file has ${truth.bytes}`);
+      return { bytes, segments: terminators, check: `${terminators} "~" found` };
+    },
+  },
+  {
     name: 'x12pas-tokenize-frame',
     description: 'x12pas X12Reader: tokenize + envelope framing (sink counts transactions; elements() never called)',
     kind: 'ours',

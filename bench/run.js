@@ -424,6 +424,12 @@ function targets(rows) {
     value: ours && whole ? `${f1(o)} / ${f1(whole.rep.mbPerS)} = ${f1(o / whole.rep.mbPerS)}×` : 'not run',
     ok: null,
   });
+  const ref = findRow(rows, 'cpu-reference', 'main');
+  list.push({
+    what: 'x12pas vs the cpu-reference loop in the same run (machine-speed check), no target',
+    value: ours && ref ? `${f1(o)} / ${f1(ref.rep.mbPerS)} = ${f2(o / ref.rep.mbPerS)}` : 'not run',
+    ok: null,
+  });
   list.push({
     what: 'x12pas share of the read ceiling, no target',
     value: ours && read ? `${f1(o)} / ${f1(read.rep.mbPerS)} = ${f1((100 * o) / read.rep.mbPerS)}%` : 'not run',
