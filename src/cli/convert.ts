@@ -2,8 +2,9 @@ import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeTransaction } from '../grammar/validate.js';
 import { requestToBundle } from '../mapping/index.js';
-import { AckBuilder, readX12, type Finding } from '../x12/index.js';
-import { findingJson, findingsLine } from './ndjson.js';
+import { hasErrors, readX12, type Finding } from '../x12/index.js';
+import { AckFile, envelopeEvent } from './envelope-events.js';
+import { findingJson } from './ndjson.js';
 import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, LineWriter, UsageError } from './output.js';
 
 export const CONVERT_HELP = `Usage: x12pas convert [options] FILE...
@@ -56,8 +57,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
   }
   const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
   const report = new LineWriter(values.report ? createWriteStream(values.report) : process.stderr);
-  const ack = values.ack !== undefined ? new AckBuilder() : null;
-  const ackOut = values.ack !== undefined ? createWriteStream(values.ack) : null;
+  const ack = values.ack !== undefined ? new AckFile(values.ack) : null;
   let read = 0;
   let converted = 0;
   for (const file of positionals) {
@@ -67,16 +67,16 @@ export async function convertCommand(argv: string[]): Promise<number> {
         const tx = ev.transaction;
         read++;
         const v = analyzeTransaction(tx);
-        ack?.transaction(tx, v.findings);
+        ack?.builder.transaction(tx, v.findings);
         const findings: Finding[] = [...tx.findings, ...v.findings];
         let bundle: unknown = null;
-        if (!findings.some((f) => f.severity === 'error')) {
+        if (!hasErrors(findings)) {
           if (v.tree?.grammar.id !== '278-x217-request') {
             findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
           } else {
             const r = requestToBundle(tx, { pasVersion });
             for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
-            if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle;
+            if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle; // mapping findings have their own type
           }
         }
         const status = bundle !== null ? 'converted' : 'rejected';
@@ -87,22 +87,14 @@ export async function convertCommand(argv: string[]): Promise<number> {
         if (status === 'rejected' || findings.length > 0) {
           await report.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, status, findings: findings.map(findingJson) }));
         }
-      } else if (ev.kind === 'group-end') {
-        ack?.groupEnd(ev.group);
-        if (ev.group.findings.length > 0) await report.line(findingsLine(file, ev.group.findings, ev.group.interchange, ev.group));
-      } else if (ev.kind === 'interchange-end') {
-        ack?.interchangeEnd(ev.interchange);
-        const text = ack?.drain();
-        if (text && ackOut && !ackOut.write(text)) await new Promise<void>((r) => ackOut.once('drain', () => r()));
-        if (ev.interchange.findings.length > 0) await report.line(findingsLine(file, ev.interchange.findings, ev.interchange));
       } else {
-        await report.line(findingsLine(file, [ev.finding]));
+        await envelopeEvent(ev, file, report, ack);
       }
     }
   }
   await out.close();
   await report.close();
-  if (ackOut) await new Promise<void>((resolve, reject) => ackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await ack?.close();
   if (!values.quiet) process.stderr.write(`x12pas convert: ${read} transaction set(s) read: ${converted} converted, ${read - converted} rejected\n`);
   return converted === read ? EXIT_OK : EXIT_REJECTED;
 }

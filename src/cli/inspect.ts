@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findingsLine, transactionLine } from './ndjson.js';
+import { envelopeEvent, AckFile } from './envelope-events.js';
+import { transactionLine } from './ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
-import { AckBuilder, readX12, type Finding } from '../x12/index.js';
+import { hasErrors, readX12, type Finding } from '../x12/index.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
 
 export const INSPECT_HELP = `Usage: x12pas inspect [options] FILE...
@@ -44,8 +45,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('inspect needs at least one FILE (or - for standard input)');
   const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
-  const ack = values.ack !== undefined ? new AckBuilder() : null;
-  const ackOut = values.ack !== undefined ? createWriteStream(values.ack) : null;
+  const ack = values.ack !== undefined ? new AckFile(values.ack) : null;
   let transactions = 0;
   let accepted = 0;
   let problems = 0;
@@ -59,45 +59,21 @@ export async function inspectCommand(argv: string[]): Promise<number> {
       }
     };
     for await (const ev of readX12(counted())) {
-      switch (ev.kind) {
-        case 'transaction': {
-          const tx = ev.transaction;
-          const extra = validateTransaction(tx);
-          const findings: Finding[] = extra.length ? [...tx.findings, ...extra] : tx.findings;
-          const ok = !findings.some((f) => f.severity === 'error');
-          transactions++;
-          if (ok) accepted++;
-          ack?.transaction(tx, extra);
-          await out.line(transactionLine(file, tx, findings));
-          break;
-        }
-        case 'group-end':
-          ack?.groupEnd(ev.group);
-          if (ev.group.findings.length > 0) {
-            problems += ev.group.findings.filter((f) => f.severity === 'error').length;
-            await out.line(findingsLine(file, ev.group.findings, ev.group.interchange, ev.group));
-          }
-          break;
-        case 'interchange-end':
-          ack?.interchangeEnd(ev.interchange);
-          if (ack && ackOut) {
-            const text = ack.drain();
-            if (text && !ackOut.write(text)) await new Promise<void>((r) => ackOut.once('drain', () => r()));
-          }
-          if (ev.interchange.findings.length > 0) {
-            problems += ev.interchange.findings.filter((f) => f.severity === 'error').length;
-            await out.line(findingsLine(file, ev.interchange.findings, ev.interchange));
-          }
-          break;
-        case 'finding':
-          if (ev.finding.severity === 'error') problems++;
-          await out.line(findingsLine(file, [ev.finding]));
-          break;
+      if (ev.kind !== 'transaction') {
+        problems += await envelopeEvent(ev, file, out, ack);
+        continue;
       }
+      const tx = ev.transaction;
+      const extra = validateTransaction(tx);
+      const findings: Finding[] = extra.length ? [...tx.findings, ...extra] : tx.findings;
+      transactions++;
+      if (!hasErrors(findings)) accepted++;
+      ack?.builder.transaction(tx, extra);
+      await out.line(transactionLine(file, tx, findings));
     }
   }
   await out.close();
-  if (ackOut) await new Promise<void>((resolve, reject) => ackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await ack?.close();
   const rejected = transactions - accepted;
   if (!values.quiet) {
     process.stderr.write(

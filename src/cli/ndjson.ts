@@ -1,5 +1,5 @@
 import type { Finding, GroupInfo, InterchangeInfo, TransactionSet } from '../x12/index.js';
-import { delimiterStrings } from '../x12/index.js';
+import { delimiterStrings, hasErrors } from '../x12/index.js';
 
 /** The JSON shape of a finding in NDJSON output: the finding without its acknowledgment routing. */
 export type FindingJson = Omit<Finding, 'ack'>;
@@ -29,7 +29,7 @@ export function groupJson(g: GroupInfo | null): Record<string, unknown> | null {
 
 /** One NDJSON line of `x12pas inspect` for a transaction set. */
 export function transactionLine(file: string, tx: TransactionSet, findings: readonly Finding[]): string {
-  const accepted = !findings.some((f) => f.severity === 'error');
+  const accepted = !hasErrors(findings);
   return JSON.stringify({
     file,
     interchange: interchangeJson(tx.interchange),

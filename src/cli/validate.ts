@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { envelopeEvent } from './envelope-events.js';
 import { findingJson, findingsLine } from './ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
-import { readX12, type Finding } from '../x12/index.js';
+import { hasErrors, readX12 } from '../x12/index.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
 
 export const VALIDATE_HELP = `Usage: x12pas validate [options] FILE...
@@ -82,21 +83,20 @@ async function validateX12File(file: string, out: LineWriter): Promise<{ units: 
   let units = 0;
   let invalid = 0;
   for await (const ev of readX12(createReadStream(file, { highWaterMark: 1 << 20 }))) {
-    let findings: readonly Finding[] = [];
-    let line: Record<string, unknown> | null = null;
-    if (ev.kind === 'transaction') {
-      const tx = ev.transaction;
-      findings = [...tx.findings, ...validateTransaction(tx)];
-      line = { file, control: tx.control, implementation: tx.implementation };
-    } else {
-      findings = ev.kind === 'group-end' ? ev.group.findings : ev.kind === 'interchange-end' ? ev.interchange.findings : [ev.finding];
-      if (findings.length === 0) continue;
+    if (ev.kind !== 'transaction') {
+      const errors = await envelopeEvent(ev, file, out, null);
+      if (errors > 0) {
+        units++;
+        invalid++;
+      }
+      continue;
     }
+    const tx = ev.transaction;
+    const findings = [...tx.findings, ...validateTransaction(tx)];
+    const valid = !hasErrors(findings);
     units++;
-    const valid = !findings.some((f) => f.severity === 'error');
     if (!valid) invalid++;
-    if (line === null) await out.line(findingsLine(file, findings));
-    else await out.line(JSON.stringify({ ...line, valid, findings: findings.map(findingJson) }));
+    await out.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, valid, findings: findings.map(findingJson) }));
   }
   return { units, invalid };
 }
@@ -139,7 +139,7 @@ async function validateFhirFile(
       if (e instanceof FhirPackageError) throw new UsageError(e.message);
       throw e;
     }
-    const valid = !findings.some((f) => f.severity === 'error');
+    const valid = !hasErrors(findings);
     if (!valid) invalid++;
     const b = bundles[i] as { id?: unknown };
     await out.line(

@@ -494,13 +494,6 @@ export class Framer implements RawSegmentSink {
   }
 }
 
-function isEnvelopeId(id: string): boolean {
-  const c = id.charCodeAt(0);
-  // ISA IEA GS GE ST SE: first letter I, G or S.
-  if (c !== 0x49 && c !== 0x47 && c !== 0x53) return false;
-  return id === 'SE' || id === 'ST' || id === 'GS' || id === 'GE' || id === 'ISA' || id === 'IEA';
-}
-
 function lineEndingOf(lead: string): string {
   if (lead.startsWith('\r\n')) return '\r\n';
   if (lead.startsWith('\n')) return '\n';

@@ -148,9 +148,3 @@ export function decode(buf: Buffer, start: number, end: number, d: Delimiters): 
 }
 
 const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
-
-/** True when the bytes are plain ASCII or valid UTF-8 (no Latin-1 fallback needed). */
-export function isUtf8Text(seg: Segment): boolean {
-  const s = seg.buf.toString('utf8', seg.start, seg.end);
-  return s.indexOf('\ufffd') < 0 || seg.buf.subarray(seg.start, seg.end).indexOf(REPLACEMENT_BYTES) >= 0;
-}

@@ -144,7 +144,8 @@ describe('x12pas convert', () => {
   });
 
   it('leaves rejected transaction sets out, reports them and exits 1', () => {
-    const r = run(['convert', '-q', `${CORPUS}stupidedi/request-for-home-health-care.x12`, `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}stupidedi/referral-response-to-request-for-review.x12`]);
+    const ackFile = join(mkdtempSync(join(tmpdir(), 'x12pas-')), 'ack.x12');
+    const r = run(['convert', '-q', '--ack', ackFile, `${CORPUS}stupidedi/request-for-home-health-care.x12`, `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}stupidedi/referral-response-to-request-for-review.x12`]);
     expect(r.code).toBe(1);
     expect(r.lines).toHaveLength(1); // only the referral request converts
     const report = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
@@ -153,6 +154,8 @@ describe('x12pas convert', () => {
       ['converted', undefined],
       ['rejected', 'NOT_CONVERTED_YET'],
     ]);
+    // The wrong SE01 of the home health request is rejected in its 999 too.
+    expect(readFileSync(ackFile, 'latin1')).toContain('IK5*R*4~');
   });
 
   it('says plainly that FHIR input cannot be converted yet', () => {
