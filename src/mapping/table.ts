@@ -43,11 +43,35 @@ export interface ReadTarget {
 /** One compiled row: reads its place of a segment (elements already split) into the target. Returns the bit mask of elements it read. */
 export type RowReader = (els: readonly string[], component: string, target: ReadTarget) => number;
 
+/** What a row says, resolved: the writer (FHIR -> X12) compiles its own functions from it. */
+export interface RowSpec {
+  /** The loop the row's segment use belongs to. */
+  readonly loop: LoopDef;
+  /** Element positions the codec reads (one, a tuple, or every position of `each`). */
+  readonly positions: readonly number[];
+  /** 1-based component, 0 for the whole element. */
+  readonly component: number;
+  /** True for `each` rows (one FHIR array entry per repeated element). */
+  readonly each: boolean;
+  readonly when: { readonly element: number; readonly component: number; readonly values: readonly string[] } | null;
+  readonly codec: Codec<unknown, unknown>;
+  readonly arity: number;
+  readonly role: Role;
+  /** Resource type the row is limited to (`fhir.type`), or null. */
+  readonly type: string | null;
+  readonly path: Path;
+  /** Constants written with the value (`set`), as parsed paths. */
+  readonly sets: ReadonlyArray<readonly [Path, unknown]>;
+  /** False for `direction: "read"` rows (a second reading, never written back). */
+  readonly writes: boolean;
+}
+
 export interface CompiledRow {
   readonly id: string;
   readonly file: string;
   readonly row: SegmentRow;
   readonly read: RowReader;
+  readonly spec: RowSpec;
 }
 
 /** All rows of a table set, grouped by the grammar row (segment use) they read. */
@@ -56,6 +80,8 @@ export interface CompiledTables {
   /** Per segment use: its readers and the elements read by structure (qualifiers, consumed elements). */
   readonly plans: ReadonlyMap<SegmentRow, SegmentPlan>;
   readonly rows: readonly CompiledRow[];
+  /** Per segment use: constants of consumed elements (`value`), written back as they are. */
+  readonly constants: ReadonlyMap<SegmentRow, ReadonlyArray<readonly [element: number, value: string]>>;
 }
 
 export interface SegmentPlan {
@@ -113,7 +139,7 @@ const ROW_KEYS = ['id', '$comment', 'x12', 'fhir', 'codec', 'set', 'direction'];
 const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when'];
 const WHEN_KEYS = ['element', 'component', 'value', 'values'];
 const FHIR_KEYS = ['resource', 'path', 'type'];
-const CONSUMED_KEYS = ['loop', 'segment', 'element', '$comment'];
+const CONSUMED_KEYS = ['loop', 'segment', 'element', 'value', '$comment'];
 const FILE_KEYS = ['$comment', 'rows', 'consumed'];
 
 interface Place {
@@ -133,6 +159,7 @@ function isPosInt(v: unknown): v is number {
 export function compileTables(files: ReadonlyArray<readonly [file: string, raw: unknown]>, grammar: Grammar): CompiledTables {
   const readers = new Map<SegmentRow, RowReader[]>();
   const consumed = new Map<SegmentRow, number>();
+  const constants = new Map<SegmentRow, Array<readonly [number, string]>>();
   const rows: CompiledRow[] = [];
   const ids = new Map<string, string>();
   const x12Places = new Map<string, string>();
@@ -178,6 +205,12 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         for (const k of Object.keys(o)) if (!CONSUMED_KEYS.includes(k)) fail(`${where}.${k}`, 'unknown field');
         const p = place(o, where);
         checkElement(p.row, o.element, undefined, where);
+        if (o.value !== undefined) {
+          if (typeof o.value !== 'string' || o.value === '') fail(`${where}.value`, 'must be a non-empty string (the constant written back)');
+          const list = constants.get(p.row) ?? [];
+          list.push([o.element as number, o.value as string]);
+          constants.set(p.row, list);
+        }
         consumed.set(p.row, (consumed.get(p.row) ?? 0) | (1 << (o.element as number)));
       });
     }
@@ -274,7 +307,21 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
       fhirPlaces.set(fk, id);
 
       const reader = compileReader(id, ROLE[f.resource as Role], (f.type as string | undefined) ?? null, positions, component, each, when, codec, path, sets);
-      rows.push({ id, file, row: p.row, read: reader });
+      const spec: RowSpec = {
+        loop: p.loop,
+        positions,
+        component,
+        each,
+        when,
+        codec: codec.codec,
+        arity: codec.arity,
+        role: f.resource as Role,
+        type: (f.type as string | undefined) ?? null,
+        path,
+        sets,
+        writes: o.direction !== 'read',
+      };
+      rows.push({ id, file, row: p.row, read: reader, spec });
       const list = readers.get(p.row) ?? [];
       list.push(reader);
       readers.set(p.row, list);
@@ -287,7 +334,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
     const key = row.key !== null ? 1 << row.key.element : 0;
     plans.set(row, { readers: readers.get(row) ?? [], consumed: key | (consumed.get(row) ?? 0) });
   }
-  return { grammar, plans, rows };
+  return { grammar, plans, rows, constants };
 }
 
 function part(els: readonly string[], e: number, c: number, sep: string): string {
