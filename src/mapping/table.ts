@@ -19,7 +19,7 @@ import {
   trnOrg,
   type Codec,
 } from './codecs/index.js';
-import { copy, parsePath, setPath, type Path } from './path.js';
+import { copy, parsePath, type Path } from './path.js';
 
 /** The resources a request row can write into; the assembler turns them into bundle entries. */
 export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter'] as const;
@@ -64,6 +64,8 @@ export interface RowSpec {
   readonly sets: ReadonlyArray<readonly [Path, unknown]>;
   /** False for `direction: "read"` rows (a second reading, never written back). */
   readonly writes: boolean;
+  /** `x12.required`: the guide requires the element in this loop, so it is written even when a loop above gives the same value. */
+  readonly required: boolean;
 }
 
 export interface CompiledRow {
@@ -136,7 +138,7 @@ function resolveCodec(name: string): AnyCodec | string {
 }
 
 const ROW_KEYS = ['id', '$comment', 'x12', 'fhir', 'codec', 'set', 'direction'];
-const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when'];
+const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when', 'required'];
 const WHEN_KEYS = ['element', 'component', 'value', 'values'];
 const FHIR_KEYS = ['resource', 'path', 'type'];
 const CONSUMED_KEYS = ['loop', 'segment', 'element', 'value', '$comment'];
@@ -290,6 +292,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
           sets.push([sp, v]);
         }
       }
+      if (x.required !== undefined && typeof x.required !== 'boolean') fail(`${where}: x12.required`, 'must be true or false');
       if (o.direction !== undefined && o.direction !== 'read') fail(`${where}: direction`, 'only "read" (a row that is not written back)');
 
       // Two rows on one place.
@@ -320,6 +323,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         path,
         sets,
         writes: o.direction !== 'read',
+        required: x.required === true,
       };
       rows.push({ id, file, row: p.row, read: reader, spec });
       const list = readers.get(p.row) ?? [];
@@ -337,10 +341,115 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
   return { grammar, plans, rows, constants };
 }
 
+/**
+ * Element `e` of a split segment, or its component `c` (1-based; 0 for the whole element), ''
+ * when absent. Finds the component by searching for separators: nothing is split.
+ */
 function part(els: readonly string[], e: number, c: number, sep: string): string {
-  const v = els[e] ?? '';
+  const v = els[e];
+  if (v === undefined) return '';
   if (c === 0 || v === '') return v;
-  return v.split(sep)[c - 1] ?? '';
+  let from = 0;
+  for (let k = 1; k < c; k++) {
+    const i = v.indexOf(sep, from);
+    if (i < 0) return '';
+    from = i + 1;
+  }
+  const to = v.indexOf(sep, from);
+  return to < 0 ? (from === 0 ? v : v.slice(from)) : v.slice(from, to);
+}
+
+/** Sets a value at a row's path under a resource; `each` is the instance of a `[*]` step. */
+type PathSetter = (root: Obj, value: unknown, each: number) => void;
+
+/**
+ * Named slices of the arrays rows write (`identifier[payerId]`): slice key -> entry, kept on the
+ * array under a symbol that is not enumerable (so JSON, equality and copies never see it).
+ */
+const SLICES: unique symbol = Symbol('x12pas.slices');
+type SlicedArray = unknown[] & { [SLICES]?: Map<string, Obj> };
+
+/** Keys of the `[*]` instances (one per element position). */
+const EACH_KEYS: readonly string[] = Array.from({ length: 32 }, (_, i) => `*${i}`);
+
+function arrayAt(o: Obj, prop: string): SlicedArray {
+  const a = o[prop];
+  if (Array.isArray(a)) return a as SlicedArray;
+  const created: SlicedArray = [];
+  o[prop] = created;
+  return created;
+}
+
+function sliceEntry(a: SlicedArray, key: string): Obj {
+  let m = a[SLICES];
+  if (m === undefined) {
+    m = new Map();
+    Object.defineProperty(a, SLICES, { value: m, enumerable: false, writable: false, configurable: false });
+  }
+  let e = m.get(key);
+  if (e === undefined) {
+    e = {};
+    m.set(key, e);
+    a.push(e);
+  }
+  return e;
+}
+
+/** One step of a compiled path: 0 prop, 1 index, 2 named slice, 3 `[*]`. */
+interface SetterStep {
+  readonly kind: 0 | 1 | 2 | 3;
+  readonly prop: string;
+  readonly index: number;
+  readonly slice: string;
+}
+
+/** Compiles a path into a setter: the same effect as setPath (path.ts), with the steps decided once. */
+function compileSetter(path: Path): PathSetter {
+  const steps: SetterStep[] = path.map((s) =>
+    s.kind === 'prop'
+      ? { kind: 0, prop: s.prop, index: 0, slice: '' }
+      : s.kind === 'index'
+        ? { kind: 1, prop: s.prop, index: s.index, slice: '' }
+        : s.kind === 'slice'
+          ? { kind: 2, prop: s.prop, index: 0, slice: s.slice }
+          : { kind: 3, prop: s.prop, index: 0, slice: '' },
+  );
+  const last = steps.length - 1;
+  const lastStep = steps[last]!;
+  if (last === 0 && lastStep.kind === 0) {
+    const prop = lastStep.prop;
+    return (root, value) => {
+      root[prop] = value;
+    };
+  }
+  return (root, value, each) => {
+    let o = root;
+    for (let i = 0; i < last; i++) {
+      const s = steps[i]!;
+      if (s.kind === 0) {
+        const n = o[s.prop];
+        if (typeof n === 'object' && n !== null) o = n as Obj;
+        else {
+          const created: Obj = {};
+          o[s.prop] = created;
+          o = created;
+        }
+      } else if (s.kind === 1) {
+        const a = arrayAt(o, s.prop);
+        const n = a[s.index];
+        if (typeof n === 'object' && n !== null) o = n as Obj;
+        else {
+          const created: Obj = {};
+          a[s.index] = created;
+          o = created;
+        }
+      } else o = sliceEntry(arrayAt(o, s.prop), s.kind === 2 ? s.slice : (EACH_KEYS[each] ?? `*${each}`));
+    }
+    const s = lastStep;
+    if (s.kind === 0) o[s.prop] = value;
+    else if (s.kind === 1) arrayAt(o, s.prop)[s.index] = value;
+    else Object.assign(sliceEntry(arrayAt(o, s.prop), s.kind === 2 ? s.slice : (EACH_KEYS[each] ?? `*${each}`)), value as Obj);
+  };
 }
 
 function compileReader(
@@ -357,26 +466,41 @@ function compileReader(
 ): RowReader {
   const whenValues = when?.values;
   const whenOne = whenValues?.length === 1 ? whenValues[0]! : null;
+  const whenElement = when?.element ?? 0;
+  const whenComponent = when?.component ?? 0;
+  const whenMask = when !== null ? 1 << whenElement : 0;
   const matches = (v: string): boolean => (whenOne !== null ? v === whenOne : whenValues!.includes(v));
+  const setValue = compileSetter(path);
+  const setters = sets.map(([sp]) => compileSetter(sp));
+  const constants = sets.map(([, c]) => c);
+  const nSets = sets.length;
   const apply = (target: ReadTarget, value: unknown, inst: number): boolean => {
     const res = target.roles[role];
     if (res === null || res === undefined) return false;
     // A row for one resource type only (the element it writes exists there): otherwise the place stays unread.
     if (type !== null && res.resourceType !== type) return false;
-    for (const [sp, c] of sets) setPath(res, sp, copy(c), inst);
-    setPath(res, path, value, inst);
+    for (let k = 0; k < nSets; k++) setters[k]!(res, copy(constants[k]), inst);
+    setValue(res, value, inst);
     return true;
   };
   if (arity > 1) {
     const first = positions[0]!;
+    const n = positions.length;
     return (els, comp, target) => {
-      if (when !== null && !matches(part(els, when.element, when.component, comp))) return 0;
-      const xs = positions.map((e) => els[e] ?? '');
-      if (xs.every((v) => v === '')) return 0;
+      if (when !== null && !matches(part(els, whenElement, whenComponent, comp))) return 0;
+      const xs: string[] = new Array<string>(n);
+      let mask = whenMask;
+      for (let k = 0; k < n; k++) {
+        const e = positions[k]!;
+        const x = els[e] ?? '';
+        xs[k] = x;
+        if (x !== '') mask |= 1 << e;
+      }
+      if (mask === whenMask && (when === null || (mask & ~(1 << whenElement)) === 0 || !positions.includes(whenElement))) {
+        if (xs.every((v) => v === '')) return 0;
+      }
       if (target.roles[role] === null) return 0;
       const v = codec.read(xs);
-      let mask = when !== null ? 1 << when.element : 0;
-      for (const e of positions) if ((els[e] ?? '') !== '') mask |= 1 << e;
       if (v === INVALID) {
         // Reported once, as an invalid value (not again as unread).
         target.invalid(id, first, codec.why(xs));
@@ -387,13 +511,13 @@ function compileReader(
   }
   if (!each) {
     const e = positions[0]!;
+    const mask = (1 << e) | whenMask;
     return (els, comp, target) => {
       const x = part(els, e, component, comp);
       if (x === '') return 0;
-      if (when !== null && !matches(part(els, when.element, when.component, comp))) return 0;
+      if (when !== null && !matches(part(els, whenElement, whenComponent, comp))) return 0;
       if (target.roles[role] === null) return 0;
       const v = codec.read(x);
-      const mask = (1 << e) | (when !== null ? 1 << when.element : 0);
       if (v === INVALID) {
         target.invalid(id, e, codec.why(x));
         return mask;
@@ -403,10 +527,11 @@ function compileReader(
   }
   return (els, comp, target) => {
     let mask = 0;
-    for (const e of positions) {
+    for (let k = 0; k < positions.length; k++) {
+      const e = positions[k]!;
       const x = part(els, e, component, comp);
       if (x === '') continue;
-      if (when !== null && !matches(part(els, when.element === 0 ? e : when.element, when.component, comp))) continue;
+      if (when !== null && !matches(part(els, whenElement === 0 ? e : whenElement, whenComponent, comp))) continue;
       if (target.roles[role] === null) return mask;
       const v = codec.read(x);
       if (v === INVALID) {

@@ -50,14 +50,6 @@ function references(x: unknown, out: string[] = []): string[] {
 
 const E = '2000A/2000B/2000C/2000E';
 
-/** The shipped tables plus the held 2000E HSD rows (mappings/request/held/event-quantity.json). */
-const withEventHsd: CompiledTables = compileTables(
-  [
-    ...readTableFiles(fileURLToPath(new URL('../../mappings/request/', import.meta.url))),
-    ['mappings/request/held/event-quantity.json', JSON.parse(readText(new URL('../../mappings/request/held/event-quantity.json', import.meta.url), 'utf8'))],
-  ],
-  grammarSet().byId('278-x217-request')!,
-);
 
 const SCOPE = { url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true };
 const ABSENT = { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] };
@@ -71,11 +63,9 @@ function requested(bundle: Bundle, item: ClaimItem): ServiceRequest | undefined 
 describe('requestToBundle: the samples', () => {
   it('each sample validates against PAS 2.2.1 with zero errors', () => {
     for (const name of ['referral-request', 'admission-request', 'dependent-request']) {
-      for (const tables of [undefined, withEventHsd]) {
-        const { bundle, findings } = convert(name, [], tables);
-        expect(errors(bundle), name).toEqual([]);
-        expect(findings.filter((f) => f.code === 'INVALID_VALUE'), name).toEqual([]);
-      }
+      const { bundle, findings } = convert(name);
+      expect(errors(bundle), name).toEqual([]);
+      expect(findings.filter((f) => f.code === 'INVALID_VALUE'), name).toEqual([]);
     }
   });
 
@@ -163,22 +153,14 @@ describe('requestToBundle: the samples', () => {
     expect(member.name).toEqual([{ family: 'OKAFOR', given: ['LENA'] }]);
     expect(member.identifier).toEqual([{ system: 'http://hl7.org/fhir/sid/us-npi', value: '1093817462' }]);
     // PER02 of a person requester has no place (Practitioner/PractitionerRole have no contact); PRV01 has none yet.
-    expect(findings.map(brief)).toEqual([
-      'UNMAPPED_ELEMENT 2000A/2000B/2010B PER@7.2',
-      `UNMAPPED_SEGMENT ${E} HSD@16`,
-      `UNMAPPED_ELEMENT ${E}/2010EA PRV@18.1`,
-    ]);
-    expect(requested(bundle, item)).toBeUndefined();
-    // With the held 2000E HSD rows: HSD*VS*6 is the item's ServiceRequest quantity.
-    const held = convert('referral-request', [], withEventHsd);
-    const heldItem = claimOf(held.bundle).item![0]!;
-    const sr = requested(held.bundle, heldItem)!;
+    expect(findings.map(brief)).toEqual(['UNMAPPED_ELEMENT 2000A/2000B/2010B PER@7.2', `UNMAPPED_ELEMENT ${E}/2010EA PRV@18.1`]);
+    // 2000E HSD*VS*6 (no 2000F): the one item's ServiceRequest quantity.
+    const sr = requested(bundle, item)!;
     expect(sr.resourceType).toBe('ServiceRequest');
-    expect([sr.status, sr.intent, sr.subject.reference]).toEqual(['active', 'order', claimOf(held.bundle).patient.reference]);
-    expect(sr.code).toEqual(heldItem.productOrService);
+    expect([sr.status, sr.intent, sr.subject.reference]).toEqual(['active', 'order', claim.patient.reference]);
+    expect(sr.code).toEqual(item.productOrService);
     expect(sr.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'VS', value: 6 });
     expect(sr.occurrenceTiming).toBeUndefined();
-    expect(held.findings.map(brief)).toEqual(['UNMAPPED_ELEMENT 2000A/2000B/2010B PER@7.2', `UNMAPPED_ELEMENT ${E}/2010EA PRV@18.1`]);
   });
 
   it('admission: values checked by hand against the sample', () => {
@@ -227,13 +209,10 @@ describe('requestToBundle: the samples', () => {
     expect(item.careTeamSequence).toEqual([1]);
     const attending = resolve<Practitioner>(bundle, resolve<PractitionerRole>(bundle, claim.careTeam![0]!.provider.reference).practitioner?.reference);
     expect([attending.name, attending.identifier?.[0]?.value]).toEqual([[{ family: 'PATEL', given: ['RAJ'] }], '1366021842']);
-    expect(findings.map(brief)).toEqual([`UNMAPPED_SEGMENT ${E} HSD@18`]);
-    // With the held 2000E HSD rows: HSD*DY*4 goes to the 2000F item's ServiceRequest (it has no HSD of its own).
-    const held = convert('admission-request', [], withEventHsd);
-    const heldItem = claimOf(held.bundle).item![0]!;
-    expect(requested(held.bundle, heldItem)?.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'DY', value: 4 });
-    expect(requested(held.bundle, heldItem)?.code?.coding?.[0]?.code).toBe('2');
-    expect(held.findings).toEqual([]);
+    // 2000E HSD*DY*4 goes to the 2000F item's ServiceRequest (it has no HSD of its own).
+    expect(requested(bundle, item)?.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'DY', value: 4 });
+    expect(requested(bundle, item)?.code?.coding?.[0]?.code).toBe('2');
+    expect(findings).toEqual([]);
   });
 
   it('dependent: values checked by hand against the sample', () => {
@@ -294,7 +273,7 @@ describe('requestToBundle: the samples', () => {
     expect(center.address).toEqual([{ line: ['5 MILL ST'], city: 'PORTLAND', state: 'OR', postalCode: '97202' }]);
     expect(center.telecom).toEqual([{ system: 'phone', value: '5035550111' }]);
     expect(center.contact).toEqual([{ name: { text: 'INTAKE' } }]);
-    expect(org.findings.map(brief)).toEqual([`UNMAPPED_SEGMENT ${E} HSD@18`, `UNMAPPED_ELEMENT ${E}/2010EA PRV@24.1`]);
+    expect(org.findings.map(brief)).toEqual([`UNMAPPED_ELEMENT ${E}/2010EA PRV@24.1`]);
 
     const person = convert('referral-request', [['NM1*SJ*1*OKAFOR*LENA****XX*1093817462', 'NM1*SJ*1*OKAFOR*LENA****XX*1093817462~PER*IC*LENA DESK*TE*5035550177'], ['SE*19*', 'SE*20*']]);
     expect(errors(person.bundle)).toEqual([]);

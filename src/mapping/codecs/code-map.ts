@@ -57,7 +57,8 @@ export function compileCodeMap(raw: unknown, file: string): Codec<string, Mapped
   return {
     name,
     read: (x) => byX12.get(x) ?? INVALID,
-    write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? INVALID,
+    // A code without a system (map-code rows keep only the code) is looked up in the table's own system.
+    write: (f) => byFhir.get(`${f.system ?? defaultSystem ?? ''}|${f.code}`)?.x12 ?? INVALID,
     why: (x) => `${JSON.stringify(x)} is not a code of ${name}`,
   };
 }

@@ -1,0 +1,215 @@
+import type { Bundle } from '@medplum/fhirtypes';
+import type { LoopDef, SegmentRow } from '../grammar/index.js';
+import { disassembleRequest, type RequestSource } from './disassemble.js';
+import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
+import { compileWritePlans, newSliceCache, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
+
+/**
+ * A PAS Request Bundle -> the segments of one X217 278 request (BHT to the last 2000F; the
+ * envelope and ST/SE are the caller's). Every value comes from a row of `mappings/request/`,
+ * the same rows that read the 278, written in the grammar's loop and segment order.
+ */
+
+type Obj = Record<string, unknown>;
+
+export interface WriteFinding {
+  readonly severity: 'error' | 'warning';
+  /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart; UNWRITABLE_VALUE: a codec refused a FHIR value; OVER_LIMIT: more entries than X12 holds (not written); CONFLICT: two values for one X12 place. */
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT';
+  readonly message: string;
+  /** Mapping row concerned, when one is. */
+  readonly row?: string;
+}
+
+export interface WrittenRequest {
+  /** Segments from BHT to the end of the last loop, elements as components (`els[e][c - 1]`). Null when the bundle cannot be written. */
+  readonly segments: Elements[] | null;
+  readonly source: RequestSource | null;
+  readonly findings: WriteFinding[];
+}
+
+export interface BundleWriteOptions {
+  tables?: CompiledTables;
+}
+
+let defaultPlans: WritePlans | undefined;
+const plansFor = new WeakMap<CompiledTables, WritePlans>();
+
+function plans(tables: CompiledTables | undefined): WritePlans {
+  if (tables === undefined) return (defaultPlans ??= compileWritePlans(requestTablesCompiled()));
+  let p = plansFor.get(tables);
+  if (p === undefined) plansFor.set(tables, (p = compileWritePlans(tables)));
+  return p;
+}
+
+export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
+  const findings: WriteFinding[] = [];
+  const { source, problems } = disassembleRequest(bundle);
+  for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message });
+  if (source === null || problems.some((p) => p.severity === 'error')) return { segments: null, source, findings };
+  const wp = plans(options.tables);
+  const g = wp.tables.grammar;
+
+  const roles: Array<Obj | null> = ROLES.map(() => null);
+  roles[ROLE.Bundle] = source.bundle;
+  roles[ROLE.Claim] = source.claim;
+  roles[ROLE.Insurer] = source.insurer;
+  roles[ROLE.Requester] = source.requester;
+  roles[ROLE.Subscriber] = source.subscriber;
+  roles[ROLE.Dependent] = source.dependent;
+  roles[ROLE.Coverage] = source.coverage;
+  roles[ROLE.Encounter] = source.encounter;
+  const ctx: WriteContext = {
+    roles,
+    slices: newSliceCache(),
+    problem: (p) => findings.push({ severity: p.code === 'CONFLICT' ? 'warning' : 'error', code: p.code, message: p.message, row: p.rowId }),
+  };
+  const out: Elements[] = [];
+
+  const items = source.items;
+  const itemRoles = [ROLE.Item, ROLE.Service];
+  const eventPlaces = wp.placesByLoop.get('2000E') ?? new Set<string>();
+  const itemCtx = (i: number): WriteContext => {
+    const r = roles.slice();
+    r[ROLE.Item] = items[i]?.item ?? null;
+    r[ROLE.Service] = items[i]?.service ?? null;
+    return { ...ctx, roles: r };
+  };
+  // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
+  const serviceLoop = g.loops.get('2000F');
+  let needItems = items.length > 1;
+  if (!needItems && items.length === 1 && serviceLoop !== undefined) {
+    const c = itemCtx(0);
+    for (const seg of segmentRows(serviceLoop, g.loops)) {
+      const plan = wp.bySegment.get(seg);
+      if (plan === undefined) continue;
+      for (const w of plan.writers) if (itemRoles.includes(w.role) && !eventPlaces.has(w.fhirKey) && w.value.encode(c.roles[w.role] ?? {}, c) !== null) needItems = true;
+    }
+  }
+  /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
+  const shared = new Map<string, string>();
+
+  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c: WriteContext, mode: 'plain' | 'event' | 'service'): Elements | null => {
+    if (plan === undefined) return null;
+    const els: Elements = [[seg.segment]];
+    let wrote = false;
+    for (const w of plan.writers) {
+      if (mode !== 'plain' && itemRoles.includes(w.role)) {
+        if (mode === 'event') {
+          // The event level carries an item value when every item has it (or the guide requires it there: the first item's).
+          const vals = items.map((_, i) => {
+            const ic = itemCtx(i);
+            const res = ic.roles[w.role];
+            return res === null || res === undefined ? null : w.value.encode(res, ic);
+          });
+          const same = vals.every((v) => v !== null && v === vals[0]);
+          if (!same && !(w.required && vals[0] !== null)) continue;
+          const ic = itemCtx(0);
+          if (w.write(els, ic)) {
+            wrote = true;
+            if (same) shared.set(w.fhirKey, vals[0]!);
+          }
+          continue;
+        }
+        // service: leave out what the event level already gives (unless the guide requires it here).
+        const res = c.roles[w.role];
+        if (!w.required && res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) continue;
+      }
+      if (w.write(els, c)) wrote = true;
+    }
+    for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
+    if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
+    for (const [e, comp, v] of plan.constants) {
+      while (els.length <= e) els.push([]);
+      const el = els[e]!;
+      const i = comp === 0 ? 0 : comp - 1;
+      while (el.length <= i) el.push('');
+      if (el[i] === '') el[i] = v;
+    }
+    return els;
+  };
+
+  /** Writes a loop's segments and name loops (not its child HL levels). */
+  const loop = (def: LoopDef, c: WriteContext, mode: 'plain' | 'event' | 'service', hl: Elements | null): void => {
+    for (const slot of def.slots) {
+      if (slot.kind === 'segment') {
+        if (slot.segment === 'HL') {
+          if (hl !== null) out.push(hl);
+          continue;
+        }
+        const els = segment(wp.bySegment.get(slot), slot, c, mode);
+        if (els !== null) out.push(els);
+        continue;
+      }
+      for (const inst of nameLoopInstances(slot, c)) loop(slot, inst, mode, null);
+    }
+  };
+
+  const nameLoopInstances = (def: LoopDef, c: WriteContext): WriteContext[] => {
+    if (def.id === '2010EA') {
+      const max = def.max;
+      if (source.providers.length > max) {
+        findings.push({ severity: 'error', code: 'OVER_LIMIT', message: `Claim.careTeam has ${source.providers.length} members; a 278 request event holds ${max} providers (2010EA): members ${max + 1} and later are not written` });
+      }
+      return source.providers.slice(0, max).map((p) => {
+        const r = c.roles.slice();
+        r[ROLE.CareTeam] = p.careTeam;
+        r[ROLE.Provider] = p.resource;
+        return { ...c, roles: r };
+      });
+    }
+    if (def.id === '2010D' && source.dependent === null) return [];
+    // Other name loops: written when any of their rows has something to write (or the guide requires them).
+    return hasRows(def) ? [c] : [];
+  };
+  const hasRows = (def: LoopDef): boolean => segmentRows(def, g.loops).some((s) => wp.bySegment.has(s));
+
+  // Header: BHT (ST is the envelope's).
+  for (const slot of g.header.slots) {
+    if (slot.kind !== 'segment' || slot.segment === 'ST') continue;
+    const els = segment(wp.bySegment.get(slot), slot, ctx, 'plain');
+    if (els !== null) out.push(els);
+  }
+  let hlCount = 0;
+  const hlOf = (def: LoopDef, parent: number, children: boolean): [Elements, number] => {
+    const id = ++hlCount;
+    return [[['HL'], [String(id)], [parent === 0 ? '' : String(parent)], [def.level ?? ''], [children ? '1' : '0']], id];
+  };
+  const level = (id: string): LoopDef => {
+    const d = g.loops.get(id);
+    if (d === undefined) throw new Error(`grammar ${g.id} has no loop ${id}`);
+    return d;
+  };
+  const chain = ['2000A', '2000B', '2000C', ...(source.dependent !== null ? ['2000D'] : []), '2000E'];
+  let parent = 0;
+  for (const id of chain) {
+    const def = level(id);
+    const last = id === '2000E';
+    const [hl, n] = hlOf(def, parent, last ? needItems : true);
+    if (last) {
+      const c = needItems ? ctx : itemCtx(0);
+      loop(def, c, needItems ? 'event' : 'plain', hl);
+    } else loop(def, ctx, 'plain', hl);
+    parent = n;
+  }
+  if (needItems && serviceLoop !== undefined) {
+    items.forEach((_, i) => {
+      const [hl] = hlOf(serviceLoop, parent, false);
+      loop(serviceLoop, itemCtx(i), 'service', hl);
+    });
+  }
+  return { segments: out, source, findings };
+}
+
+/** The segment rows of a loop and its name loops. */
+function segmentRows(def: LoopDef, loops: ReadonlyMap<string, LoopDef>): SegmentRow[] {
+  const rows: SegmentRow[] = [];
+  for (const s of def.slots) {
+    if (s.kind === 'segment') rows.push(s);
+    else {
+      const sub = loops.get(s.id) ?? s;
+      rows.push(...segmentRows(sub, loops));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,152 @@
+import type { Bundle } from '@medplum/fhirtypes';
+import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
+
+/**
+ * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
+ * of `assemble.ts`. References are followed inside the bundle (by fullUrl, or by
+ * `Type/id` for bundles that use relative references).
+ */
+
+type Obj = Record<string, unknown>;
+
+export interface SourceItem {
+  readonly item: Obj;
+  /** The item's requested service (extension-requestedService), if any. */
+  readonly service: Obj | null;
+}
+
+export interface SourceProvider {
+  /** The Claim.careTeam entry. */
+  readonly careTeam: Obj;
+  /** The Practitioner (with its role's telecom) or Organization it names. */
+  readonly resource: Obj;
+}
+
+export interface RequestSource {
+  readonly bundle: Obj;
+  readonly claim: Obj;
+  readonly insurer: Obj | null;
+  /** The requester: an Organization, or a Practitioner with its PractitionerRole's telecom. */
+  readonly requester: Obj | null;
+  readonly subscriber: Obj | null;
+  /** The patient when it is not the subscriber. */
+  readonly dependent: Obj | null;
+  readonly coverage: Obj | null;
+  readonly encounter: Obj | null;
+  readonly items: readonly SourceItem[];
+  readonly providers: readonly SourceProvider[];
+  /** ISA06/ISA08/GS02/GS03 from extension-TransmissionIdentifiers (PAS 2.2.1), where given. */
+  readonly transmission: { readonly interchangeSender?: string; readonly interchangeReceiver?: string; readonly applicationSender?: string; readonly applicationReceiver?: string };
+}
+
+export interface DisassemblyProblem {
+  readonly severity: 'error' | 'warning';
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE';
+  readonly message: string;
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A telecom entry that only says data is absent (as assemble.ts writes for pd-1) carries nothing. */
+function realTelecom(t: unknown): Obj[] | undefined {
+  if (!Array.isArray(t)) return undefined;
+  const kept = t.filter((x): x is Obj => isObj(x) && (x.value !== undefined || x.system !== undefined));
+  return kept.length > 0 ? kept : undefined;
+}
+
+function extensionValue(o: Obj, url: string): unknown {
+  const ext = o.extension;
+  if (!Array.isArray(ext)) return undefined;
+  const e = ext.find((x): x is Obj => isObj(x) && x.url === url);
+  return e === undefined ? undefined : (e.valueReference ?? e.extension);
+}
+
+export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSource | null; problems: DisassemblyProblem[] } {
+  const problems: DisassemblyProblem[] = [];
+  const b = bundle as Obj;
+  if (b.resourceType !== 'Bundle' || !Array.isArray(b.entry)) {
+    problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: 'not a Bundle with entries' });
+    return { source: null, problems };
+  }
+  const byUrl = new Map<string, Obj>();
+  const byTypeId = new Map<string, Obj>();
+  let claim: Obj | null = null;
+  for (const e of b.entry as unknown[]) {
+    if (!isObj(e) || !isObj(e.resource)) continue;
+    const r = e.resource;
+    if (typeof e.fullUrl === 'string') byUrl.set(e.fullUrl, r);
+    if (typeof r.resourceType === 'string' && typeof r.id === 'string') byTypeId.set(`${r.resourceType}/${r.id}`, r);
+    if (claim === null && r.resourceType === 'Claim') claim = r;
+  }
+  if (claim === null) {
+    problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: 'the bundle has no Claim' });
+    return { source: null, problems };
+  }
+  const resolve = (ref: unknown, where: string): Obj | null => {
+    if (!isObj(ref) || typeof ref.reference !== 'string') return null;
+    const r = ref.reference;
+    const hit = byUrl.get(r) ?? byTypeId.get(r) ?? byTypeId.get(r.split('/').slice(-2).join('/'));
+    if (hit === undefined) problems.push({ severity: 'error', code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle` });
+    return hit ?? null;
+  };
+  /** A PractitionerRole stands for its practitioner (with the role's numbers) or its organization. */
+  const party = (ref: unknown, where: string): Obj | null => {
+    const r = resolve(ref, where);
+    if (r === null || r.resourceType !== 'PractitionerRole') return r;
+    const person = resolve(r.practitioner, `${where}.practitioner`);
+    if (person !== null) {
+      const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
+      const { telecom: _drop, ...rest } = person;
+      return telecom !== undefined ? { ...rest, telecom } : rest;
+    }
+    return resolve(r.organization, `${where}.organization`);
+  };
+
+  const patient = resolve(claim.patient, 'Claim.patient');
+  const insurance = Array.isArray(claim.insurance) ? (claim.insurance as unknown[]).filter(isObj) : [];
+  const focal = insurance.find((i) => i.focal === true) ?? insurance[0];
+  const coverage = focal !== undefined ? resolve(focal.coverage, 'Claim.insurance.coverage') : null;
+  const subscriberRef = coverage !== null ? resolve(coverage.subscriber, 'Coverage.subscriber') : null;
+  const subscriber = subscriberRef ?? patient;
+  const dependent = patient !== null && subscriber !== null && patient !== subscriber ? patient : null;
+  const insurer = resolve(claim.insurer, 'Claim.insurer');
+  const requester = party(claim.provider, 'Claim.provider');
+  for (const [v, what] of [
+    [patient, 'Claim.patient'],
+    [insurer, 'Claim.insurer'],
+    [requester, 'Claim.provider'],
+  ] as const) {
+    if (v === null) problems.push({ severity: 'error', code: 'MISSING_RESOURCE', message: `${what} names no resource of the bundle` });
+  }
+  const providers: SourceProvider[] = [];
+  if (Array.isArray(claim.careTeam)) {
+    (claim.careTeam as unknown[]).filter(isObj).forEach((ct, i) => {
+      const res = party(ct.provider, `Claim.careTeam[${i}].provider`);
+      if (res !== null) providers.push({ careTeam: ct, resource: res });
+    });
+  }
+  const items: SourceItem[] = (Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : []).map((item, i) => {
+    const ref = extensionValue(item, PAS_EXTENSION.requestedService);
+    return { item, service: ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null };
+  });
+  const encRef = extensionValue(claim, OTHER_EXTENSION.claimEncounter) ?? (items[0] !== undefined && Array.isArray(items[0].item.encounter) ? (items[0].item.encounter as unknown[])[0] : undefined);
+  const encounter = encRef !== undefined ? resolve(encRef, 'Claim encounter') : null;
+
+  const transmission: Record<string, string> = {};
+  const tid = extensionValue(claim, PAS_EXTENSION.transmissionIdentifiers);
+  if (Array.isArray(tid)) {
+    const names: Record<string, string> = {
+      interchangeSenderID: 'interchangeSender',
+      interchangeReceiverID: 'interchangeReceiver',
+      applicationSenderCode: 'applicationSender',
+      applicationReceiverCode: 'applicationReceiver',
+    };
+    for (const x of tid) if (isObj(x) && typeof x.url === 'string' && typeof x.valueString === 'string' && names[x.url] !== undefined) transmission[names[x.url]!] = x.valueString;
+  }
+  return {
+    source: { bundle: b, claim, insurer, requester, subscriber, dependent, coverage, encounter, items, providers, transmission },
+    problems,
+  };
+}

@@ -1,0 +1,416 @@
+import type { LoopDef, SegmentRow } from '../grammar/index.js';
+import { INVALID } from './codecs/index.js';
+import type { Path, Step } from './path.js';
+import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
+
+/**
+ * The write direction of the mapping rows (FHIR resources -> the elements of one segment use).
+ * Compiled from the same rows as the read direction (`RowSpec`), so the two cannot drift apart.
+ */
+
+type Obj = Record<string, unknown>;
+
+/** Elements of one segment being written: `els[e][c - 1]` (index 0 holds the segment id). */
+export type Elements = string[][];
+
+/** What the writer could not carry into X12 from the resources it was given. */
+export interface WriteProblem {
+  readonly code: 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT';
+  readonly rowId: string;
+  readonly message: string;
+}
+
+/** Resources of the loop instance being written, by role index (ROLE); null where the role has none. */
+export interface WriteContext {
+  readonly roles: ReadonlyArray<Obj | null>;
+  /** Slice resolutions of this bundle (kept per write). */
+  readonly slices: SliceCache;
+  problem(p: WriteProblem): void;
+}
+
+/** One compiled row, write side. Returns true when it wrote a value from the resources (not just constants). */
+type RowWriter = (els: Elements, ctx: WriteContext) => boolean;
+
+/** How to encode one row's value for a resource, without writing it (for values shared by a loop's items). */
+export interface RowValue {
+  readonly id: string;
+  /** FHIR place (role, path, type): rows of different loops with the same key fill the same field. */
+  readonly fhirKey: string;
+  readonly required: boolean;
+  readonly role: number;
+  /** The encoded element value(s) for this resource, or null when the row has nothing to write. */
+  encode(res: Obj, ctx: WriteContext): string | null;
+}
+
+export interface SegmentWritePlan {
+  readonly row: SegmentRow;
+  readonly loop: LoopDef;
+  /** Rows writing one place each (in table order). */
+  readonly writers: ReadonlyArray<{ readonly id: string; readonly role: number; readonly fhirKey: string; readonly required: boolean; readonly write: RowWriter; readonly value: RowValue }>;
+  /** Groups of `each` rows sharing element positions (HI01-HI12): one array entry per element. */
+  readonly each: readonly EachGroup[];
+  /** Consumed elements with a constant, and the key qualifier. */
+  readonly constants: ReadonlyArray<readonly [element: number, component: number, value: string]>;
+}
+
+export interface WritePlans {
+  readonly tables: CompiledTables;
+  readonly bySegment: ReadonlyMap<SegmentRow, SegmentWritePlan>;
+  /** FHIR places (fhirKey) per loop id, to tell which item fields only a lower loop writes. */
+  readonly placesByLoop: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reading a value at a row path (the inverse of setPath)
+// ------------------------------------------------------------------------------------------------
+
+interface SliceDef {
+  readonly name: string;
+  /** Constants relative to the slice entry (`url`, `type.coding[0]`), from every row naming it. */
+  readonly constants: Array<readonly [Path, unknown]>;
+}
+
+/** Slices of one array: `Requester|identifier`. */
+type SliceTable = Map<string, SliceDef[]>;
+
+/** Per array of one bundle: slice name -> the entry it resolves to (null: none). */
+export type SliceCache = WeakMap<unknown[], Map<string, Obj | null>>;
+
+export function newSliceCache(): SliceCache {
+  return new WeakMap();
+}
+
+function stepKey(s: Step): string {
+  return s.kind === 'prop' ? s.prop : s.kind === 'index' ? `${s.prop}[${s.index}]` : s.kind === 'slice' ? `${s.prop}[${s.slice}]` : `${s.prop}[*]`;
+}
+
+function arrayKey(role: number, path: Path, i: number): string {
+  return `${role}|${path
+    .slice(0, i)
+    .map(stepKey)
+    .join('.')}|${path[i]!.prop}`;
+}
+
+/** Deep equality on JSON values, where `want` may be a subset of `have` for objects. */
+function matches(have: unknown, want: unknown): boolean {
+  if (typeof want !== 'object' || want === null) return have === want;
+  if (typeof have !== 'object' || have === null) return false;
+  if (Array.isArray(want)) return Array.isArray(have) && want.length === have.length && want.every((w, i) => matches(have[i], w));
+  for (const k in want) if (!matches((have as Obj)[k], (want as Obj)[k])) return false;
+  return true;
+}
+
+/** Score of a constant set against an object: -1 when a present value differs; else [present, absent]. */
+function score(o: Obj, constants: ReadonlyArray<readonly [Path, unknown]>, slices: SliceTable, role: number, cache: SliceCache, base: 0 | -1): [number, number] | null {
+  let present = 0;
+  let absent = 0;
+  for (const [p, v] of constants) {
+    const have = getPath(o, p, 0, p.length, slices, role, cache, base);
+    if (have === undefined) absent++;
+    else if (matches(have, v)) present++;
+    else return null;
+  }
+  return [present, absent];
+}
+
+function better(a: [number, number], b: [number, number] | null): boolean {
+  return b === null || a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
+}
+
+function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
+  let m = cache.get(a);
+  if (m === undefined) {
+    m = new Map();
+    cache.set(a, m);
+  }
+  const hit = m.get(name);
+  if (hit !== undefined) return hit;
+  const defs = slices.get(key) ?? [];
+  // Entries claimed by the slices that have constants (each takes its best match); the others, in order.
+  const claimed = new Set<Obj>();
+  const free: SliceDef[] = [];
+  for (const d of defs) {
+    if (d.constants.length === 0) {
+      free.push(d);
+      continue;
+    }
+    let best: Obj | null = null;
+    let bestScore: [number, number] | null = null;
+    for (const e of a) {
+      if (typeof e !== 'object' || e === null || claimed.has(e as Obj)) continue;
+      const s = score(e as Obj, d.constants, slices, role, cache, -1);
+      if (s === null || s[0] === 0) continue;
+      if (better(s, bestScore)) {
+        best = e as Obj;
+        bestScore = s;
+      }
+    }
+    if (best !== null) claimed.add(best);
+    m.set(d.name, best);
+  }
+  const rest = a.filter((e): e is Obj => typeof e === 'object' && e !== null && !claimed.has(e as Obj));
+  free.forEach((d, i) => m!.set(d.name, rest[i] ?? null));
+  return m.get(name) ?? null;
+}
+
+/** The value at `path[from..to)` under `o`; `each` steps are not followed (the caller iterates them). */
+function getPath(o: unknown, path: Path, from: number, to: number, slices: SliceTable, role: number, cache: SliceCache, base: number): unknown {
+  let cur = o;
+  for (let i = from; i < to; i++) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    const s = path[i]!;
+    const v = (cur as Obj)[s.prop];
+    if (s.kind === 'prop') cur = v;
+    else if (!Array.isArray(v)) return undefined;
+    else if (s.kind === 'index') cur = v[s.index];
+    else if (s.kind === 'slice') cur = resolveSlice(v, base < 0 ? `*|${s.prop}` : arrayKeyFrom(role, path, i, base), s.slice, slices, cache, role) ?? undefined;
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Slice table key of step i of a row path whose steps before `base` were walked from the role resource. */
+function arrayKeyFrom(role: number, path: Path, i: number, base: number): string {
+  return base === 0 ? arrayKey(role, path, i) : `${arrayKey(role, path, i)}@${base}`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Putting values into elements
+// ------------------------------------------------------------------------------------------------
+
+function get(els: Elements, e: number, c: number): string {
+  const el = els[e];
+  if (el === undefined) return '';
+  return el[c === 0 ? 0 : c - 1] ?? '';
+}
+
+/** Puts a value; returns false when the place already holds another value. */
+function put(els: Elements, e: number, c: number, v: string): boolean {
+  while (els.length <= e) els.push([]);
+  const el = els[e]!;
+  const i = c === 0 ? 0 : c - 1;
+  const have = el[i] ?? '';
+  if (have !== '' && have !== v) return false;
+  while (el.length <= i) el.push('');
+  el[i] = v;
+  return true;
+}
+
+function encoded(x: unknown, arity: number): readonly string[] | null {
+  if (arity === 1) return typeof x === 'string' && x !== '' ? [x] : null;
+  if (!Array.isArray(x) || x.length !== arity || x.some((s) => typeof s !== 'string')) return null;
+  return x.every((s) => s === '') ? null : (x as string[]);
+}
+
+function encode(spec: RowSpec, value: unknown): readonly string[] | null | typeof INVALID {
+  let x: unknown;
+  try {
+    x = spec.codec.write(value);
+  } catch {
+    return INVALID;
+  }
+  if (x === INVALID) return INVALID;
+  return encoded(x, spec.arity);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Compiling
+// ------------------------------------------------------------------------------------------------
+
+function fhirKeyOf(r: CompiledRow): string {
+  const s = r.spec;
+  return `${s.role}:${s.path.map(stepKey).join('.')}${s.type !== null ? `@${s.type}` : ''}`;
+}
+
+/** Splits constants into the ones on the row's own object and the ones under an each step. */
+function eachIndex(p: Path): number {
+  return p.findIndex((s) => s.kind === 'each');
+}
+
+function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; value: RowValue } {
+  const s = r.spec;
+  const role = ROLE[s.role];
+  const [e0] = s.positions;
+  const w = s.when;
+  const sibling = w !== null && !(w.element === e0 && w.component === s.component) ? w : null;
+  const own = w !== null && sibling === null ? w.values : null;
+  const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
+    if (s.type !== null && res.resourceType !== s.type) return null;
+    if (score(res, s.sets, slices, role, ctx.slices, 0) === null) return null;
+    const v = getPath(res, s.path, 0, s.path.length, slices, role, ctx.slices, 0);
+    if (v === undefined || v === null) return null;
+    const x = encode(s, v);
+    if (x === INVALID) {
+      ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${s.role} ${s.path.map(stepKey).join('.')}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` });
+      return null;
+    }
+    if (x !== null && own !== null && !own.includes(x[0]!)) return null;
+    return x;
+  };
+  const write: RowWriter = (els, ctx) => {
+    const res = ctx.roles[role];
+    if (res === null || res === undefined) return false;
+    if (sibling !== null) {
+      const have = get(els, sibling.element, sibling.component);
+      if (have !== '' && !sibling.values.includes(have)) return false;
+    }
+    const x = valueOf(res, ctx);
+    if (x === null) return false;
+    if (s.positions.some((e, i) => get(els, e, s.component) !== '' && get(els, e, s.component) !== x[i])) {
+      ctx.problem({ code: 'CONFLICT', rowId: r.id, message: `${r.row.name} element ${e0}: another row already wrote a different value; ${s.role} ${s.path.map(stepKey).join('.')} is not written` });
+      return false;
+    }
+    s.positions.forEach((e, i) => {
+      if (x[i] !== '') put(els, e, s.component, x[i]!);
+    });
+    if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, sibling.values[0]!);
+    return true;
+  };
+  const value: RowValue = {
+    id: r.id,
+    fhirKey: fhirKeyOf(r),
+    required: s.required,
+    role,
+    encode(res, ctx) {
+      const x = valueOf(res, ctx);
+      return x === null ? null : x.join('\u0000');
+    },
+  };
+  return { write, value };
+}
+
+export interface EachGroup {
+  readonly positions: readonly number[];
+  readonly role: number;
+  readonly ids: readonly string[];
+  write(els: Elements, ctx: WriteContext): boolean;
+}
+
+function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGroup {
+  const first = rows[0]!.spec;
+  const role = ROLE[first.role];
+  const at = eachIndex(first.path);
+  const prefix = first.path.slice(0, at + 1);
+  const parts = rows.map((r) => {
+    const s = r.spec;
+    const rest = s.path.slice(at + 1);
+    const consts = s.sets.filter(([p]) => eachIndex(p) === at).map(([p, v]) => [p.slice(at + 1), v] as const);
+    return { r, s, rest, consts };
+  });
+  return {
+    positions: first.positions,
+    role,
+    ids: rows.map((r) => r.id),
+    write(els, ctx) {
+      const res = ctx.roles[role];
+      if (res === null || res === undefined) return false;
+      const arr = getPath(res, prefix, 0, at, slices, role, ctx.slices, 0);
+      const list = arr === undefined ? undefined : (arr as Obj)[prefix[at]!.prop];
+      if (!Array.isArray(list) || list.length === 0) return false;
+      const entries = list.filter((x): x is Obj => typeof x === 'object' && x !== null);
+      // In sequence order where the entries carry one (Claim.diagnosis.sequence), else as listed.
+      if (entries.every((x) => typeof x.sequence === 'number')) entries.sort((a, b) => (a.sequence as number) - (b.sequence as number));
+      let next = 0;
+      let wrote = false;
+      for (const entry of entries) {
+        let best: (typeof parts)[number] | null = null;
+        let bestScore: [number, number] | null = null;
+        for (const p of parts) {
+          const sc = score(entry, p.consts, slices, role, ctx.slices, -1);
+          if (sc === null) continue;
+          const v = getPath(entry, p.rest, 0, p.rest.length, slices, role, ctx.slices, -1);
+          if (v === undefined) continue;
+          if (better(sc, bestScore)) {
+            best = p;
+            bestScore = sc;
+          }
+        }
+        if (best === null) continue;
+        const v = getPath(entry, best.rest, 0, best.rest.length, slices, role, ctx.slices, -1);
+        const x = encode(best.s, v);
+        if (x === INVALID || x === null) {
+          if (x === INVALID) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: best.r.id, message: `${best.s.role} ${prefix.map(stepKey).join('.')} entry: ${JSON.stringify(v)} cannot be written (codec ${best.s.codec.name})` });
+          continue;
+        }
+        if (next >= first.positions.length) {
+          ctx.problem({ code: 'OVER_LIMIT', rowId: best.r.id, message: `${best.s.role} ${prefix.map(stepKey).join('.')}: ${entries.length} entries, but ${rows[0]!.row.name} holds ${first.positions.length}; entry ${entries.indexOf(entry) + 1} and later are not written` });
+          break;
+        }
+        const e = first.positions[next++]!;
+        const w = best.s.when;
+        if (w !== null) put(els, w.element === 0 ? e : w.element, w.component, w.values[0]!);
+        put(els, e, best.s.component, x[0]!);
+        wrote = true;
+      }
+      return wrote;
+    },
+  };
+}
+
+/** Collects every slice the rows name, with the constants that tell its entry apart. */
+function sliceTable(rows: readonly CompiledRow[]): SliceTable {
+  const t: SliceTable = new Map();
+  const def = (key: string, name: string): SliceDef => {
+    let list = t.get(key);
+    if (list === undefined) t.set(key, (list = []));
+    let d = list.find((x) => x.name === name);
+    if (d === undefined) list.push((d = { name, constants: [] }));
+    return d;
+  };
+  const note = (role: number, p: Path, v: unknown | undefined, base: number): void => {
+    p.forEach((s, i) => {
+      if (i < base || s.kind !== 'slice') return;
+      const key = base === 0 ? arrayKey(role, p, i) : `*|${s.prop}`;
+      const d = def(key, s.slice);
+      if (v !== undefined && i < p.length - 1) {
+        const rel = p.slice(i + 1);
+        if (!d.constants.some(([q, w]) => q.map(stepKey).join('.') === rel.map(stepKey).join('.') && matches(w, v))) d.constants.push([rel, v]);
+      }
+    });
+  };
+  for (const r of rows) {
+    const role = ROLE[r.spec.role];
+    const at = eachIndex(r.spec.path);
+    const base = at < 0 ? 0 : at + 1;
+    note(role, r.spec.path, undefined, base);
+    for (const [p, v] of r.spec.sets) note(role, p, v, base);
+  }
+  return t;
+}
+
+/** Compiles the write side of a table set. */
+export function compileWritePlans(tables: CompiledTables): WritePlans {
+  const writing = tables.rows.filter((r) => r.spec.writes);
+  const slices = sliceTable(writing);
+  const bySegment = new Map<SegmentRow, SegmentWritePlan>();
+  const placesByLoop = new Map<string, Set<string>>();
+  const grouped = new Map<SegmentRow, CompiledRow[]>();
+  for (const r of writing) {
+    const list = grouped.get(r.row) ?? [];
+    list.push(r);
+    grouped.set(r.row, list);
+    const set = placesByLoop.get(r.spec.loop.id) ?? new Set<string>();
+    set.add(fhirKeyOf(r));
+    placesByLoop.set(r.spec.loop.id, set);
+  }
+  const segs = new Set<SegmentRow>([...grouped.keys(), ...tables.constants.keys()]);
+  for (const seg of segs) {
+    const rows = grouped.get(seg) ?? [];
+    const writers = rows
+      .filter((r) => !r.spec.each)
+      .map((r) => {
+        const c = compileSingle(r, slices);
+        return { id: r.id, role: ROLE[r.spec.role], fhirKey: fhirKeyOf(r), required: r.spec.required, ...c };
+      });
+    const eachRows = new Map<string, CompiledRow[]>();
+    for (const r of rows.filter((x) => x.spec.each)) {
+      const k = r.spec.positions.join(',');
+      eachRows.set(k, [...(eachRows.get(k) ?? []), r]);
+    }
+    const constants: Array<readonly [number, number, string]> = (tables.constants.get(seg) ?? []).map(([e, v]) => [e, 0, v] as const);
+    if (seg.key !== null) constants.push([seg.key.element, seg.key.component, seg.key.values[0]!]);
+    const loop = rows[0]?.spec.loop ?? tables.grammar.loops.get(seg.loop) ?? tables.grammar.header;
+    bySegment.set(seg, { row: seg, loop, writers, each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants });
+  }
+  return { tables, bySegment, placesByLoop };
+}
