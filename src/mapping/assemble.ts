@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Claim, Coverage, Encounter, Organization, Patient, Practitioner, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
-import type { PasVersion } from '../pas/versions.js';
+import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { copy } from './path.js';
 import { ROLE } from './table.js';
 
 type Obj = Record<string, unknown>;
+
+/** `Claim.identifier.system` of a request without a 2000E TRN: this prefix + ISA06 (the value is BHT03). */
+export const SUBMITTER_REFERENCE_SYSTEM = 'urn:x12pas:bht03:';
+
+/** A data-absent-reason `unknown` marker, for what PAS requires and the 278 does not give. */
+const absentOf = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] });
 
 /**
  * UUIDs (version 5 layout) from one SHA-1 of the transaction's identity (ISA06, ISA13, GS06,
@@ -64,16 +70,19 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     ? ({ ...req, resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] } } as Practitioner)
     : ({ ...req, resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, active: true } as Organization);
   // A person requester: its contact numbers belong to the role it acts in (PractitionerRole pd-1 asks for them there).
+  // So do the specialty (PRV taxonomy) it acts in; without PER its telecom is data-absent (pd-1), not guessed.
   let practitionerRole: PractitionerRole | null = null;
   if (requesterIsPerson) {
-    const telecom = (requester as unknown as Obj).telecom as PractitionerRole['telecom'];
+    const { telecom, specialty } = requester as unknown as Obj;
     delete (requester as unknown as Obj).telecom;
+    delete (requester as unknown as Obj).specialty;
     practitionerRole = {
       resourceType: 'PractitionerRole',
       id: roleId.id,
       meta: { profile: [PAS_PROFILE.practitionerRole] },
       practitioner: { reference: requesterId.ref },
-      ...(telecom !== undefined ? { telecom } : {}),
+      ...(specialty !== undefined ? { specialty: specialty as PractitionerRole['specialty'] } : {}),
+      telecom: (telecom as PractitionerRole['telecom']) ?? [{ _system: absentOf(), _value: absentOf() } as NonNullable<PractitionerRole['telecom']>[number]],
     };
   }
   const subscriber = {
@@ -110,7 +119,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
 
   const claimRaw = role(ROLE.Claim);
   const institutional = items.some((it) => it.revenue !== undefined);
-  const absent = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] });
+  const absent = absentOf;
   // Event providers: claim-scope care team members (a person through a PractitionerRole, as PAS asks).
   let next = 8;
   const extra: Array<[{ ref: string }, Resource]> = [];
@@ -142,6 +151,10 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     it.sequence = i + 1;
     // A service without a procedure code is the service type it asks for (as the PAS examples do).
     if (it.productOrService === undefined && it.category !== undefined) it.productOrService = copy(it.category);
+    // PAS requires a service type and a service per item; a 278 with no UM03 anywhere (the guide's
+    // home-health example) gives no type, and with no SV1/SV2 either, no service: data-absent, not guessed.
+    if (it.productOrService === undefined) it.productOrService = absent();
+    if (it.category === undefined) it.category = absent();
     // Claim-scope providers take part in every item (as the PAS referral example lists them).
     if (careTeam.length > 0) it.careTeamSequence = careTeam.map((c) => c.sequence);
     // The quantity and timing it asks for (HSD): a ServiceRequest named by extension-requestedService.
@@ -185,7 +198,8 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     ]);
   }
   const ext = (claimRaw.extension as Obj[] | undefined) ?? [];
-  if (pasVersion === '2.2.1') {
+  {
+    // Built for 2.2.1; adaptRequestBundle (src/pas/versions.ts) drops it for 2.0.1, which has no place for it.
     const sub: Obj[] = [];
     const add = (url: string, v: string): void => {
       if (v !== '') sub.push({ url, valueString: v });
@@ -202,6 +216,13 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   };
   seq(claimRaw.diagnosis);
   seq(claimRaw.supportingInfo);
+  // PAS requires a Claim.identifier (with a system): the 2000E TRN when the request has one;
+  // otherwise the submitter's reference for the whole transaction (BHT03, also Bundle.identifier),
+  // scoped by who assigned it (ISA06): `urn:x12pas:bht03:<ISA06>`. The writer tells the two apart
+  // by the system (a TRN's is urn:trnorg:...) and writes no TRN for the second.
+  const bundleRaw = role(ROLE.Bundle);
+  const bht03 = (bundleRaw.identifier as Obj | undefined)?.value;
+  if (claimRaw.identifier === undefined) claimRaw.identifier = [typeof bht03 === 'string' ? { system: `${SUBMITTER_REFERENCE_SYSTEM}${ic.sender}`, value: bht03 } : absent()];
   const claim = {
     resourceType: 'Claim',
     id: claimId.id,
@@ -226,8 +247,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   entries.push([subscriberId, subscriber], [coverageId, coverage], [insurerId, insurer], [requesterId, requester]);
   if (practitionerRole !== null) entries.push([roleId, practitionerRole]);
   entries.push(...extra);
-  const bundleRaw = role(ROLE.Bundle);
-  return {
+  const bundle = {
     resourceType: 'Bundle',
     id: entryOf(0).id,
     meta: { profile: [PAS_PROFILE.requestBundle] },
@@ -235,4 +255,5 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     type: 'collection',
     entry: entries.map(([e, resource]): BundleEntry => ({ fullUrl: e.ref, resource })),
   } as Bundle;
+  return adaptRequestBundle(bundle, pasVersion);
 }

@@ -12,9 +12,22 @@
  * - 2.2.1 profiles derive from US Core 7.0.0 (e.g. us-core-16: a 10-digit NPI), 2.0.1 from 3.1.1.
  * - 2.2.1 adds the extensions and profiles listed in `onlyExtensions` / `onlyProfiles`;
  *   2.0.1's paLineNumber became serviceLineNumber.
+ * - The NUBC revenue-code system PAS binds `Claim.item.revenue` to (AHANUBCRevenueCodes):
+ *   2.2.1 `https://www.nubc.org/CodeSystem/RevenueCodes`, 2.0.1 `https://www.nubc.org/revenue-code`.
+ *
+ * Bundles are built in the 2.2.1 shape (src/mapping/assemble.ts) and adapted to the asked
+ * version here, by `adaptRequestBundle`; the rules it applies are data (`systemRenames`,
+ * `onlyExtensions`), so the reverse direction can undo the renames (what it drops, the ISA/GS
+ * identifiers, comes back from the envelope the writer builds).
  */
 import { PAS_EXTENSION, PAS_PROFILE } from './constants.js';
 import type { PasFinding } from './findings.js';
+
+/** `Claim.item.revenue` code system, by version (ValueSet AHANUBCRevenueCodes of each package). */
+export const REVENUE_CODE_SYSTEM = {
+  '2.2.1': 'https://www.nubc.org/CodeSystem/RevenueCodes',
+  '2.0.1': 'https://www.nubc.org/revenue-code',
+} as const;
 
 export type PasVersion = '2.2.1' | '2.0.1';
 export const PAS_VERSIONS: readonly PasVersion[] = ['2.2.1', '2.0.1'];
@@ -55,6 +68,11 @@ export interface PasVersionInfo {
   onlyProfiles: readonly string[];
   /** Extensions only this version has. */
   onlyExtensions: readonly string[];
+  /**
+   * Code systems named differently from 2.2.1 (the shape bundles are built in): `[2.2.1 system,
+   * this version's system]`. Empty for 2.2.1.
+   */
+  systemRenames: ReadonlyArray<readonly [string, string]>;
   /** Profile of a resource not reached through a typed reference, by resource type. */
   defaultProfiles: Readonly<Record<string, string>>;
   igDefects: readonly IgDefect[];
@@ -160,6 +178,7 @@ export const PAS_VERSION_INFO: Readonly<Record<PasVersion, PasVersionInfo>> = {
       PAS_EXTENSION.itemCategory,
       PAS_EXTENSION.revenueCode,
     ],
+    systemRenames: [],
     defaultProfiles: { ...COMMON_DEFAULTS, DocumentReference: PAS_PROFILE.documentReference },
     igDefects: V221_DEFECTS,
   },
@@ -172,6 +191,7 @@ export const PAS_VERSION_INFO: Readonly<Record<PasVersion, PasVersionInfo>> = {
     firstEntryInvariant: undefined,
     onlyProfiles: [],
     onlyExtensions: [PAS_EXTENSION.paLineNumber],
+    systemRenames: [[REVENUE_CODE_SYSTEM['2.2.1'], REVENUE_CODE_SYSTEM['2.0.1']]],
     defaultProfiles: COMMON_DEFAULTS,
     igDefects: V201_DEFECTS,
   },
@@ -192,3 +212,56 @@ export const FIRST_ENTRY_TYPE: Readonly<Record<BundleKind, 'Claim' | 'ClaimRespo
   'inquiry-request': 'Claim',
   'inquiry-response': 'ClaimResponse',
 };
+
+type Json = Record<string, unknown>;
+
+/** Walks a JSON tree: `visit` sees every object (arrays are entered, not visited). */
+function walk(x: unknown, visit: (o: Json) => void): void {
+  if (Array.isArray(x)) for (const v of x) walk(v, visit);
+  else if (typeof x === 'object' && x !== null) {
+    visit(x as Json);
+    for (const v of Object.values(x)) walk(v, visit);
+  }
+}
+
+/**
+ * A request bundle built in the PAS 2.2.1 shape -> the given version's shape, in place (and
+ * returned). For 2.0.1: extensions 2.2.1 alone defines are dropped (of what a 278 request fills:
+ * TransmissionIdentifiers, the ISA/GS sender and receiver, which 2.0.1 has no place for), and
+ * code systems 2.0.1 names differently are renamed (`systemRenames`). 2.2.1 bundles pass as they are.
+ */
+export function adaptRequestBundle<B extends object>(bundle: B, version: PasVersion): B {
+  if (version === '2.2.1') return bundle;
+  const newer = new Set(PAS_VERSION_INFO['2.2.1'].onlyExtensions);
+  const renames = new Map(PAS_VERSION_INFO[version].systemRenames);
+  walk(bundle, (o) => {
+    const ext = o.extension;
+    if (Array.isArray(ext) && ext.some((e: Json) => newer.has(e?.url as string))) {
+      const kept = ext.filter((e: Json) => !newer.has(e?.url as string));
+      if (kept.length > 0) o.extension = kept;
+      else delete o.extension;
+    }
+    if (typeof o.system === 'string') {
+      const to = renames.get(o.system);
+      if (to !== undefined) o.system = to;
+    }
+  });
+  return bundle;
+}
+
+/**
+ * The reverse of `adaptRequestBundle` for reading a bundle of the given version back (FHIR -> X12):
+ * code systems renamed back to their 2.2.1 names, in place. What the 2.0.1 shape dropped is not
+ * in the bundle and is not invented.
+ */
+export function requestBundleAs221<B extends object>(bundle: B, version: PasVersion): B {
+  if (version === '2.2.1') return bundle;
+  const back = new Map(PAS_VERSION_INFO[version].systemRenames.map(([newer, older]) => [older, newer] as const));
+  walk(bundle, (o) => {
+    if (typeof o.system === 'string') {
+      const to = back.get(o.system);
+      if (to !== undefined) o.system = to;
+    }
+  });
+  return bundle;
+}
