@@ -21,15 +21,26 @@ export interface WriteFinding {
   readonly row?: string;
 }
 
+/** A written segment and the loop instance it belongs to (see `loopKey`). */
+export interface WrittenSegment {
+  readonly key: string;
+  readonly els: Elements;
+}
+
 export interface WrittenRequest {
   /** Segments from BHT to the end of the last loop, elements as components (`els[e][c - 1]`). Null when the bundle cannot be written. */
-  readonly segments: Elements[] | null;
+  readonly segments: WrittenSegment[] | null;
   readonly source: RequestSource | null;
   readonly findings: WriteFinding[];
 }
 
 export interface BundleWriteOptions {
   tables?: CompiledTables;
+  /**
+   * Original segments of loop instances (by loop key) that the rows do not reproduce, as carried
+   * by `--lossless`: written in place of what the rows would write for that instance.
+   */
+  residue?: ReadonlyMap<string, readonly Elements[]>;
 }
 
 let defaultPlans: WritePlans | undefined;
@@ -64,7 +75,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     slices: newSliceCache(),
     problem: (p) => findings.push({ severity: p.code === 'CONFLICT' ? 'warning' : 'error', code: p.code, message: p.message, row: p.rowId }),
   };
-  const out: Elements[] = [];
+  const out: WrittenSegment[] = [];
+  const residue = options.residue;
 
   const items = source.items;
   const itemRoles = [ROLE.Item, ROLE.Service];
@@ -77,7 +89,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
   // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
   const serviceLoop = g.loops.get('2000F');
-  let needItems = items.length > 1;
+  let needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F['));
   if (!needItems && items.length === 1 && serviceLoop !== undefined) {
     const c = itemCtx(0);
     for (const seg of segmentRows(serviceLoop, g.loops)) {
@@ -89,11 +101,15 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
   const shared = new Map<string, string>();
 
-  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c: WriteContext, mode: 'plain' | 'event' | 'service'): Elements | null => {
+  /** Writes one segment use; `done` holds the FHIR places this loop instance has written already (each is written once). */
+  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c: WriteContext, mode: 'plain' | 'event' | 'service', done: Set<string>): { els: Elements; count: number } | null => {
     if (plan === undefined) return null;
     const els: Elements = [[seg.segment]];
     let wrote = false;
+    let count = 0;
+    const mine = new Set<string>();
     for (const w of plan.writers) {
+      if (done.has(w.fhirKey) && !mine.has(w.fhirKey)) continue;
       if (mode !== 'plain' && itemRoles.includes(w.role)) {
         if (mode === 'event') {
           // The event level carries an item value when every item has it (or the guide requires it there: the first item's).
@@ -107,6 +123,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
           const ic = itemCtx(0);
           if (w.write(els, ic)) {
             wrote = true;
+            count++;
+            mine.add(w.fhirKey);
             if (same) shared.set(w.fhirKey, vals[0]!);
           }
           continue;
@@ -115,9 +133,14 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         const res = c.roles[w.role];
         if (!w.required && res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) continue;
       }
-      if (w.write(els, c)) wrote = true;
+      if (w.write(els, c)) {
+        wrote = true;
+        count++;
+        mine.add(w.fhirKey);
+      }
     }
     for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
+    for (const k of mine) done.add(k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
     for (const [e, comp, v] of plan.constants) {
       while (els.length <= e) els.push([]);
@@ -126,22 +149,40 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       while (el.length <= i) el.push('');
       if (el[i] === '') el[i] = v;
     }
-    return els;
+    return { els, count };
   };
 
-  /** Writes a loop's segments and name loops (not its child HL levels). */
-  const loop = (def: LoopDef, c: WriteContext, mode: 'plain' | 'event' | 'service', hl: Elements | null): void => {
+  /** Writes a loop instance's segments and name loops (not its child HL levels). */
+  const loop = (def: LoopDef, key: string, c: WriteContext, mode: 'plain' | 'event' | 'service', hl: Elements | null): void => {
+    const kept = residue?.get(key);
+    if (kept !== undefined) for (const els of kept) out.push({ key, els });
+    else if (hl !== null) out.push({ key, els: hl });
+    const done = new Set<string>();
+    const skip = new Set<SegmentRow>();
     for (const slot of def.slots) {
       if (slot.kind === 'segment') {
-        if (slot.segment === 'HL') {
-          if (hl !== null) out.push(hl);
-          continue;
+        if (slot.segment === 'HL' || skip.has(slot)) continue;
+        const alts = wp.alternatives.get(slot);
+        let pick = slot;
+        if (alts !== undefined) {
+          // Of segment uses that say the same thing, the one that carries the most of the resource.
+          let best = -1;
+          for (const a of alts) {
+            skip.add(a);
+            const trial = segment(wp.bySegment.get(a), a, c, mode, new Set(done));
+            const n = trial?.count ?? 0;
+            if (n > best) {
+              best = n;
+              pick = a;
+            }
+          }
         }
-        const els = segment(wp.bySegment.get(slot), slot, c, mode);
-        if (els !== null) out.push(els);
+        // Written even when the residue stands in for this instance: the event level decides what its items inherit.
+        const r = segment(wp.bySegment.get(pick), pick, c, mode, done);
+        if (r !== null && kept === undefined) out.push({ key, els: r.els });
         continue;
       }
-      for (const inst of nameLoopInstances(slot, c)) loop(slot, inst, mode, null);
+      nameLoopInstances(slot, c).forEach((inst, k) => loop(slot, `${key}/${slot.id}[${k}]`, inst, mode, null));
     }
   };
 
@@ -165,10 +206,15 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const hasRows = (def: LoopDef): boolean => segmentRows(def, g.loops).some((s) => wp.bySegment.has(s));
 
   // Header: BHT (ST is the envelope's).
-  for (const slot of g.header.slots) {
-    if (slot.kind !== 'segment' || slot.segment === 'ST') continue;
-    const els = segment(wp.bySegment.get(slot), slot, ctx, 'plain');
-    if (els !== null) out.push(els);
+  const headerKept = residue?.get('');
+  if (headerKept !== undefined) for (const els of headerKept) out.push({ key: '', els });
+  else {
+    const done = new Set<string>();
+    for (const slot of g.header.slots) {
+      if (slot.kind !== 'segment' || slot.segment === 'ST') continue;
+      const r = segment(wp.bySegment.get(slot), slot, ctx, 'plain', done);
+      if (r !== null) out.push({ key: '', els: r.els });
+    }
   }
   let hlCount = 0;
   const hlOf = (def: LoopDef, parent: number, children: boolean): [Elements, number] => {
@@ -182,20 +228,22 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
   const chain = ['2000A', '2000B', '2000C', ...(source.dependent !== null ? ['2000D'] : []), '2000E'];
   let parent = 0;
+  let key = '';
   for (const id of chain) {
     const def = level(id);
     const last = id === '2000E';
     const [hl, n] = hlOf(def, parent, last ? needItems : true);
+    key = key === '' ? `${id}[0]` : `${key}/${id}[0]`;
     if (last) {
       const c = needItems ? ctx : itemCtx(0);
-      loop(def, c, needItems ? 'event' : 'plain', hl);
-    } else loop(def, ctx, 'plain', hl);
+      loop(def, key, c, needItems ? 'event' : 'plain', hl);
+    } else loop(def, key, ctx, 'plain', hl);
     parent = n;
   }
   if (needItems && serviceLoop !== undefined) {
     items.forEach((_, i) => {
       const [hl] = hlOf(serviceLoop, parent, false);
-      loop(serviceLoop, itemCtx(i), 'service', hl);
+      loop(serviceLoop, `${key}/2000F[${i}]`, itemCtx(i), 'service', hl);
     });
   }
   return { segments: out, source, findings };

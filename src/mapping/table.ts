@@ -118,7 +118,7 @@ function resolveCodec(name: string): AnyCodec | string {
   if (fixed !== undefined) return fixed;
   const m = /^(map|map-code):([a-z0-9-]+)$/.exec(name);
   if (m === null) return `unknown codec ${JSON.stringify(name)} (known: ${[...FIXED_CODECS.keys()].join(', ')}, map:<code table>, map-code:<code table>)`;
-  let c: Codec<string, { system?: string; code: string }>;
+  let c: Codec<string, { system?: string; code: string }> & { readonly system?: string };
   try {
     c = codeMap(m[2]!);
   } catch (e) {
@@ -131,7 +131,8 @@ function resolveCodec(name: string): AnyCodec | string {
       const v = c.read(x);
       return v === INVALID ? INVALID : v.code;
     },
-    write: (f) => c.write({ code: f }),
+    // The code alone is written back in the table's own system.
+    write: (f) => c.write(c.system !== undefined ? { system: c.system, code: f } : { code: f }),
     why: c.why,
   };
   return { codec: codeOnly as Codec<unknown, unknown>, arity: 1 };

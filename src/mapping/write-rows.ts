@@ -56,6 +56,11 @@ export interface SegmentWritePlan {
 export interface WritePlans {
   readonly tables: CompiledTables;
   readonly bySegment: ReadonlyMap<SegmentRow, SegmentWritePlan>;
+  /**
+   * Segment uses of one loop that say the same thing in other forms (SV1 and SV2 share the item's
+   * procedure, charge and quantity): only the one that carries the most of the resource is written.
+   */
+  readonly alternatives: ReadonlyMap<SegmentRow, readonly SegmentRow[]>;
   /** FHIR places (fhirKey) per loop id, to tell which item fields only a lower loop writes. */
   readonly placesByLoop: ReadonlyMap<string, ReadonlySet<string>>;
 }
@@ -117,6 +122,12 @@ function better(a: [number, number], b: [number, number] | null): boolean {
   return b === null || a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
 }
 
+/**
+ * The entry of array `a` that slice `name` stands for. Slices with constants claim, when first
+ * used, the best-matching entry no other slice has claimed (so when two rows could carry one
+ * identifier, the one that writes first takes it); slices without constants take the entries no
+ * constrained slice matches, in order.
+ */
 function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
   let m = cache.get(a);
   if (m === undefined) {
@@ -126,31 +137,32 @@ function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTabl
   const hit = m.get(name);
   if (hit !== undefined) return hit;
   const defs = slices.get(key) ?? [];
-  // Entries claimed by the slices that have constants (each takes its best match); the others, in order.
-  const claimed = new Set<Obj>();
-  const free: SliceDef[] = [];
-  for (const d of defs) {
-    if (d.constants.length === 0) {
-      free.push(d);
-      continue;
-    }
-    let best: Obj | null = null;
+  const def = defs.find((d) => d.name === name);
+  const entries = a.filter((e): e is Obj => typeof e === 'object' && e !== null);
+  let found: Obj | null = null;
+  if (def !== undefined && def.constants.length > 0) {
+    const claimed = new Set<Obj | null>(m.values());
     let bestScore: [number, number] | null = null;
-    for (const e of a) {
-      if (typeof e !== 'object' || e === null || claimed.has(e as Obj)) continue;
-      const s = score(e as Obj, d.constants, slices, role, cache, -1);
+    for (const e of entries) {
+      if (claimed.has(e)) continue;
+      const s = score(e, def.constants, slices, role, cache, -1);
       if (s === null || s[0] === 0) continue;
       if (better(s, bestScore)) {
-        best = e as Obj;
+        found = e;
         bestScore = s;
       }
     }
-    if (best !== null) claimed.add(best);
-    m.set(d.name, best);
+  } else {
+    const constrained = defs.filter((d) => d.constants.length > 0);
+    const free = defs.filter((d) => d.constants.length === 0);
+    const rest = entries.filter((e) => !constrained.some((d) => {
+      const s = score(e, d.constants, slices, role, cache, -1);
+      return s !== null && s[0] > 0;
+    }));
+    found = rest[free.findIndex((d) => d.name === name)] ?? null;
   }
-  const rest = a.filter((e): e is Obj => typeof e === 'object' && e !== null && !claimed.has(e as Obj));
-  free.forEach((d, i) => m!.set(d.name, rest[i] ?? null));
-  return m.get(name) ?? null;
+  m.set(name, found);
+  return found;
 }
 
 /** The value at `path[from..to)` under `o`; `each` steps are not followed (the caller iterates them). */
@@ -412,5 +424,20 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
     const loop = rows[0]?.spec.loop ?? tables.grammar.loops.get(seg.loop) ?? tables.grammar.header;
     bySegment.set(seg, { row: seg, loop, writers, each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants });
   }
-  return { tables, bySegment, placesByLoop };
+  // Alternatives: segment uses of one loop (not its trigger) sharing two or more FHIR places.
+  const alternatives = new Map<SegmentRow, SegmentRow[]>();
+  const places = (seg: SegmentRow): Set<string> => new Set(bySegment.get(seg)!.writers.map((w) => w.fhirKey));
+  const list = [...bySegment.keys()];
+  for (const a of list) {
+    for (const b of list) {
+      if (a === b || a.loop !== b.loop || a.segment === b.segment) continue;
+      const loop = tables.grammar.loops.get(a.loop);
+      if (loop !== undefined && (loop.trigger === a || loop.trigger === b)) continue;
+      const pb = places(b);
+      let shared = 0;
+      for (const k of places(a)) if (pb.has(k)) shared++;
+      if (shared >= 2) alternatives.set(a, [...(alternatives.get(a) ?? [a]), b]);
+    }
+  }
+  return { tables, bySegment, placesByLoop, alternatives };
 }

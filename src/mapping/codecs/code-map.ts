@@ -20,7 +20,10 @@ interface Row {
  * code; a FHIR code that several X12 codes share names the one it writes back (`preferred`), so
  * both directions are defined by the one table.
  */
-export function compileCodeMap(raw: unknown, file: string): Codec<string, MappedCode> {
+/** A code table's codec; `system` is the table's default system (what `map-code` rows write back in). */
+export type CodeMapCodec = Codec<string, MappedCode> & { readonly system?: string };
+
+export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
   const fail = (where: string, why: string): never => {
     throw new Error(`${file}: ${where}: ${why}`);
   };
@@ -56,17 +59,17 @@ export function compileCodeMap(raw: unknown, file: string): Codec<string, Mapped
   const name = o.name as string;
   return {
     name,
+    ...(defaultSystem !== undefined ? { system: defaultSystem } : {}),
     read: (x) => byX12.get(x) ?? INVALID,
-    // A code without a system (map-code rows keep only the code) is looked up in the table's own system.
-    write: (f) => byFhir.get(`${f.system ?? defaultSystem ?? ''}|${f.code}`)?.x12 ?? INVALID,
+    write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? INVALID,
     why: (x) => `${JSON.stringify(x)} is not a code of ${name}`,
   };
 }
 
-const cache = new Map<string, Codec<string, MappedCode>>();
+const cache = new Map<string, CodeMapCodec>();
 
 /** Loads `mappings/codes/<name>.json` once. */
-export function codeMap(name: string): Codec<string, MappedCode> {
+export function codeMap(name: string): CodeMapCodec {
   let c = cache.get(name);
   if (c === undefined) {
     const file = `mappings/codes/${name}.json`;
