@@ -29,19 +29,19 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
   const segs = tx.segments;
   const whole = segs.length === tx.segmentCount;
   // Segments the framer reported, or found not to be 278 segments at all: not reported again as unexpected.
-  const reported = new Set<number>();
-  for (const f of tx.findings) if (f.ordinal !== undefined) reported.add(f.ordinal);
+  let reported: Set<number> | null = null;
+  for (const f of tx.findings) if (f.ordinal !== undefined) (reported ??= new Set()).add(f.ordinal);
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
+    const r = checkSegmentSyntax(seg.id, seg.elements().slice(1), component, repetition);
+    if (r.known && r.errors.length === 0) continue;
     const position = whole ? i + 1 : undefined;
     const at = { segment: seg.id, offset: seg.offset, ordinal: seg.ordinal, ...(position ? { position } : {}) };
-    const el = seg.elements();
-    const r = checkSegmentSyntax(seg.id, el.slice(1), component, repetition);
     if (!r.known) {
-      if (seg.id !== '' && !reported.has(seg.ordinal)) {
+      if (seg.id !== '' && !reported?.has(seg.ordinal)) {
         out.push({ severity: 'error', code: 'SEGMENT_NOT_IN_SET', message: `segment ${seg.id} is not part of the 278`, ...at, ack: { level: 'segment', code: '6' } });
       }
-      reported.add(seg.ordinal);
+      (reported ??= new Set()).add(seg.ordinal);
       continue;
     }
     for (const e of r.errors) {
@@ -66,7 +66,7 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
   const s = checkStructure(tx);
   for (const f of s.findings) {
     // An unknown segment id is reported once (SEGMENT_NOT_IN_SET or by the framer), not again as unexpected.
-    if (f.code === 'SEGMENT_UNEXPECTED' && f.ordinal !== undefined && reported.has(f.ordinal)) continue;
+    if (f.code === 'SEGMENT_UNEXPECTED' && f.ordinal !== undefined && reported?.has(f.ordinal) === true) continue;
     out.push(f);
   }
   return { findings: out, tree: s.tree };

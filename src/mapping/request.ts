@@ -1,5 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import type { LoopNode } from '../grammar/index.js';
+import type { LoopNode, LoopTree } from '../grammar/index.js';
 import type { PasVersion } from '../pas/versions.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
@@ -26,6 +26,11 @@ export interface RequestOptions {
   pasVersion: PasVersion;
   /** Tables to use (default: mappings/request/, compiled once). */
   tables?: CompiledTables;
+  /**
+   * The transaction's loop tree when the caller has already built it (`analyzeTransaction(tx).tree`),
+   * so it is not built again; null means the set has none. Left out, requestToBundle analyzes the set.
+   */
+  tree?: LoopTree | null;
 }
 
 export interface RequestResult {
@@ -54,7 +59,7 @@ function inherit(item: Obj, template: Obj): void {
  */
 export function requestToBundle(tx: TransactionSet, options: RequestOptions): RequestResult {
   const findings: MappingFinding[] = [];
-  const { tree } = analyzeTransaction(tx);
+  const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
   if (tree === null) {
     findings.push({ severity: 'error', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: 'the transaction set has no 278 loop tree (not whole, or no grammar fits)' });
     return { bundle: null, findings };
@@ -64,7 +69,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   const compSep = String.fromCharCode(tx.interchange.delimiters.component);
 
   const roles: Array<Obj | null> = ROLES.map(() => ({}));
-  for (const r of [ROLE.Item, ROLE.Service, ROLE.CareTeam, ROLE.Provider]) roles[r] = null;
+  roles[ROLE.Item] = roles[ROLE.Service] = roles[ROLE.CareTeam] = roles[ROLE.Provider] = null;
   const items: Obj[] = [];
   /** Each item's requested service (HSD): becomes a ServiceRequest when a row wrote into it. */
   const services = new Map<Obj, Obj>();
@@ -72,59 +77,94 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   let template: Obj | null = null;
   let templateService: Obj = {};
   let sawDependent = false;
-  let here = { loop: '', segment: '', position: 0 };
+  // Where the reading is (for findings): loop path, segment use, position.
+  let hereLoop = '';
+  let hereSegment = '';
+  let herePosition = 0;
   const target: ReadTarget = {
     roles,
     invalid(rowId, element, why) {
-      findings.push({ severity: 'error', code: 'INVALID_VALUE', ...here, element, message: `${here.loop || 'header'} ${here.segment} element ${element} (segment ${here.position}, row ${rowId}): ${why}` });
+      findings.push({
+        severity: 'error',
+        code: 'INVALID_VALUE',
+        loop: hereLoop,
+        segment: hereSegment,
+        position: herePosition,
+        element,
+        message: `${hereLoop || 'header'} ${hereSegment} element ${element} (segment ${herePosition}, row ${rowId}): ${why}`,
+      });
     },
   };
 
-  const visit = (node: LoopNode): void => {
-    const before = [ROLE.Item, ROLE.Service, ROLE.CareTeam, ROLE.Provider].map((r) => [r, roles[r] ?? null] as const);
-    if (node.id === '2000F') {
+  const visit = (node: LoopNode, loopPath: string): void => {
+    const item0 = roles[ROLE.Item] ?? null;
+    const service0 = roles[ROLE.Service] ?? null;
+    const careTeam0 = roles[ROLE.CareTeam] ?? null;
+    const provider0 = roles[ROLE.Provider] ?? null;
+    const nodeId = node.id;
+    if (nodeId === '2000F') {
       const item: Obj = {};
       const service: Obj = {};
       items.push(item);
       services.set(item, service);
       roles[ROLE.Item] = item;
       roles[ROLE.Service] = service;
-    } else if (node.id === '2000E') {
+    } else if (nodeId === '2000E') {
       template = {};
       templateService = {};
       roles[ROLE.Item] = template;
       roles[ROLE.Service] = templateService;
-    } else if (node.id === '2010EA') {
+    } else if (nodeId === '2010EA') {
       // One event provider: a Claim.careTeam entry (claim scope) and the resource it names.
       const p: Provider = { careTeam: {}, resource: {} };
       providers.push(p);
       roles[ROLE.CareTeam] = p.careTeam;
       roles[ROLE.Provider] = p.resource;
-    } else if (node.id === '2000D') sawDependent = true;
-    const loopPath = node.path;
-    for (const s of node.segments) {
+    } else if (nodeId === '2000D') sawDependent = true;
+    const segments = node.segments;
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i]!;
       const seg = s.segment;
       const id = seg.id;
       if (id === 'HL' || id === 'ST' || id === 'SE') continue; // structure and envelope
-      const name = s.row?.name ?? id;
-      here = { loop: loopPath, segment: name, position: s.position };
-      const plan = s.row === null ? undefined : plans.get(s.row);
+      const row = s.row;
+      const name = row !== null ? row.name : id;
+      hereLoop = loopPath;
+      hereSegment = name;
+      herePosition = s.position;
+      const plan = row === null ? undefined : plans.get(row);
       const els = seg.elements();
-      let mask = plan?.consumed ?? 0;
-      const keyMask = s.row?.key ? 1 << s.row.key.element : 0;
-      if (plan !== undefined) for (const r of plan.readers) mask |= r(els, compSep, target);
+      let mask = 0;
+      if (plan !== undefined) {
+        mask = plan.consumed;
+        const readers = plan.readers;
+        for (let r = 0; r < readers.length; r++) mask |= readers[r]!(els, compSep, target);
+      }
+      const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
       if ((mask & ~keyMask) === 0) {
-        findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', ...here, message: `${loopPath || 'header'} ${name} (segment ${s.position}): no row reads it` });
+        findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: loopPath, segment: name, position: s.position, message: `${loopPath || 'header'} ${name} (segment ${s.position}): no row reads it` });
         continue;
       }
       for (let e = 1; e < els.length; e++) {
         if (els[e] !== '' && (mask & (1 << e)) === 0) {
-          findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', ...here, element: e, message: `${loopPath || 'header'} ${id}${String(e).padStart(2, '0')} (segment ${s.position}): no row reads it` });
+          findings.push({
+            severity: 'warning',
+            code: 'UNMAPPED_ELEMENT',
+            loop: loopPath,
+            segment: name,
+            position: s.position,
+            element: e,
+            message: `${loopPath || 'header'} ${id}${String(e).padStart(2, '0')} (segment ${s.position}): no row reads it`,
+          });
         }
       }
     }
-    for (const c of node.children) visit(c);
-    if (node.id === '2000E' && template !== null) {
+    const children = node.children;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c]!;
+      visit(child, loopPath === '' ? child.id : `${loopPath}/${child.id}`);
+    }
+    if (nodeId === '2000E' && template !== null) {
       if (items.length === 0) {
         items.push(template);
         services.set(template, templateService);
@@ -134,10 +174,12 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
           inherit(services.get(it)!, templateService);
         }
     }
-    for (const [r, v] of before) roles[r] = v;
+    roles[ROLE.Item] = item0;
+    roles[ROLE.Service] = service0;
+    roles[ROLE.CareTeam] = careTeam0;
+    roles[ROLE.Provider] = provider0;
   };
-  visit(tree.root);
+  visit(tree.root, tree.root.path);
 
   return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion), findings };
 }
-

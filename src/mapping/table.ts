@@ -491,16 +491,17 @@ function compileReader(
       if (when !== null && !matches(part(els, whenElement, whenComponent, comp))) return 0;
       const xs: string[] = new Array<string>(n);
       let mask = whenMask;
+      let any = false;
       for (let k = 0; k < n; k++) {
         const e = positions[k]!;
         const x = els[e] ?? '';
         xs[k] = x;
-        if (x !== '') mask |= 1 << e;
+        if (x !== '') {
+          mask |= 1 << e;
+          any = true;
+        }
       }
-      if (mask === whenMask && (when === null || (mask & ~(1 << whenElement)) === 0 || !positions.includes(whenElement))) {
-        if (xs.every((v) => v === '')) return 0;
-      }
-      if (target.roles[role] === null) return 0;
+      if (!any || target.roles[role] === null) return 0;
       const v = codec.read(xs);
       if (v === INVALID) {
         // Reported once, as an invalid value (not again as unread).

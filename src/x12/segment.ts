@@ -50,10 +50,12 @@ export class Segment {
 
   /** `[id, e01, e02, ...]`, raw element strings (composites and repetitions not split). */
   elements(): readonly string[] {
-    if (this.cached === undefined) {
-      this.cached = this.end > this.start ? this.raw().split(String.fromCharCode(this.delimiters.element)) : (EMPTY as string[]);
+    let els = this.cached;
+    if (els === undefined) {
+      els = this.end > this.start ? this.raw().split(String.fromCharCode(this.delimiters.element)) : (EMPTY as string[]);
+      this.cached = els;
     }
-    return this.cached;
+    return els;
   }
 
   /**
@@ -137,8 +139,11 @@ export class Segment {
  * are not valid UTF-8 fall back to Latin-1 so that no byte is lost or replaced.
  */
 export function decode(buf: Buffer, start: number, end: number, d: Delimiters): string {
-  if (d.element >= 0x80 || d.segment >= 0x80 || d.component >= 0x80 || d.repetition >= 0x80) {
-    return buf.toString('latin1', start, end);
+  // ASCII (nearly every segment): Latin-1 and UTF-8 read the same, and Latin-1 needs no validation.
+  let k = start;
+  while (k < end && buf[k]! < 0x80) k++;
+  if (k === end || d.element >= 0x80 || d.segment >= 0x80 || d.component >= 0x80 || d.repetition >= 0x80) {
+    return (buf as unknown as LatinSlicing).latin1Slice(start, end);
   }
   const s = buf.toString('utf8', start, end);
   if (s.indexOf('\ufffd') >= 0 && buf.subarray(start, end).indexOf(REPLACEMENT_BYTES) < 0) {
@@ -148,3 +153,8 @@ export function decode(buf: Buffer, start: number, end: number, d: Delimiters): 
 }
 
 const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** Buffer's Latin-1 decoder without toString's argument and encoding dispatch (Node has it on every Buffer; @types/node does not declare it). */
+interface LatinSlicing {
+  latin1Slice(start: number, end: number): string;
+}
