@@ -2,7 +2,8 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { disassembleRequest, type RequestSource } from './disassemble.js';
 import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
-import { compileWritePlans, newSliceCache, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
+import { getSegmentDef, RuleKind } from '../x12/dictionary.js';
+import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
 /**
  * A PAS Request Bundle -> the segments of one X217 278 request (BHT to the last 2000F; the
@@ -14,8 +15,8 @@ type Obj = Record<string, unknown>;
 
 export interface WriteFinding {
   readonly severity: 'error' | 'warning';
-  /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart; UNWRITABLE_VALUE: a codec refused a FHIR value; OVER_LIMIT: more entries than X12 holds (not written); CONFLICT: two values for one X12 place. */
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT';
+  /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart (or, as a warning, a care team member is left out); the others: see WriteProblem. */
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | WriteProblem['code'];
   readonly message: string;
   /** Mapping row concerned, when one is. */
   readonly row?: string;
@@ -73,7 +74,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const ctx: WriteContext = {
     roles,
     slices: newSliceCache(),
-    problem: (p) => findings.push({ severity: p.code === 'CONFLICT' ? 'warning' : 'error', code: p.code, message: p.message, row: p.rowId }),
+    problem: (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId }),
   };
   const out: WrittenSegment[] = [];
   const residue = options.residue;
@@ -81,7 +82,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const items = source.items;
   const itemRoles = [ROLE.Item, ROLE.Service];
   const eventPlaces = wp.placesByLoop.get('2000E') ?? new Set<string>();
-  const itemCtx = (i: number): WriteContext => {
+  const itemCtxOf = (i: number): WriteContext => {
     const r = roles.slice();
     r[ROLE.Item] = items[i]?.item ?? null;
     r[ROLE.Service] = items[i]?.service ?? null;
@@ -91,19 +92,23 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const serviceLoop = g.loops.get('2000F');
   let needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F['));
   if (!needItems && items.length === 1 && serviceLoop !== undefined) {
-    const c = itemCtx(0);
+    const c = itemCtxOf(0);
     for (const seg of segmentRows(serviceLoop, g.loops)) {
       const plan = wp.bySegment.get(seg);
       if (plan === undefined) continue;
       for (const w of plan.writers) if (itemRoles.includes(w.role) && !eventPlaces.has(w.fhirKey) && w.value.encode(c.roles[w.role] ?? {}, c) !== null) needItems = true;
     }
   }
+  const defaulted = new Set<string>();
   /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
   const shared = new Map<string, string>();
 
   /** Writes one segment use; `done` holds the FHIR places this loop instance has written already (each is written once). */
-  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c: WriteContext, mode: 'plain' | 'event' | 'service', done: Set<string>): { els: Elements; count: number } | null => {
+  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: WriteContext, mode: 'plain' | 'event' | 'service', done: Set<string>, quiet = false): { els: Elements; count: number } | null => {
     if (plan === undefined) return null;
+    // A trial (choosing among alternatives) reports nothing.
+    const c: WriteContext = quiet ? { ...c0, problem: () => undefined } : c0;
+    const itemCtx = (i: number): WriteContext => (quiet ? { ...itemCtxOf(i), problem: () => undefined } : itemCtxOf(i));
     const els: Elements = [[seg.segment]];
     let wrote = false;
     let count = 0;
@@ -114,7 +119,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         if (mode === 'event') {
           // The event level carries an item value when every item has it (or the guide requires it there: the first item's).
           const vals = items.map((_, i) => {
-            const ic = itemCtx(i);
+            const ic: WriteContext = { ...itemCtxOf(i), problem: () => undefined };
             const res = ic.roles[w.role];
             return res === null || res === undefined ? null : w.value.encode(res, ic);
           });
@@ -142,12 +147,32 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
     for (const k of mine) done.add(k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
+    // Defaults: a row with nothing to write fills its element when the segment is written anyway.
+    for (const w of plan.writers) {
+      const d = w.spec.default;
+      const e = w.spec.positions[0]!;
+      if (d === null || get(els, e, w.spec.component) !== '') continue;
+      const wh = w.spec.when;
+      if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) !== '' && !wh.values.includes(get(els, wh.element, wh.component))) continue;
+      put(els, e, w.spec.component, d);
+      if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) === '') put(els, wh.element, wh.component, wh.values[0]!);
+      if (!done.has(w.fhirKey)) {
+        if (!quiet && !defaulted.has(w.id)) findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(d)}` });
+        if (!quiet) defaulted.add(w.id);
+      }
+    }
+    const filled: number[] = [];
     for (const [e, comp, v] of plan.constants) {
-      while (els.length <= e) els.push([]);
-      const el = els[e]!;
-      const i = comp === 0 ? 0 : comp - 1;
-      while (el.length <= i) el.push('');
-      if (el[i] === '') el[i] = v;
+      if (get(els, e, comp) !== '') continue;
+      put(els, e, comp, v);
+      if (comp === 0) filled.push(e);
+    }
+    // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
+    const def = getSegmentDef(seg.segment);
+    for (const note of def?.syntax ?? []) {
+      if (note.rule !== RuleKind.P) continue;
+      const pos = note.indexes.map((i) => i + 1);
+      if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled.includes(e)) els[e] = [];
     }
     return { els, count };
   };
@@ -169,7 +194,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
           let best = -1;
           for (const a of alts) {
             skip.add(a);
-            const trial = segment(wp.bySegment.get(a), a, c, mode, new Set(done));
+            const trial = segment(wp.bySegment.get(a), a, c, mode, new Set(done), true);
             const n = trial?.count ?? 0;
             if (n > best) {
               best = n;
@@ -235,7 +260,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     const [hl, n] = hlOf(def, parent, last ? needItems : true);
     key = key === '' ? `${id}[0]` : `${key}/${id}[0]`;
     if (last) {
-      const c = needItems ? ctx : itemCtx(0);
+      const c = needItems ? ctx : itemCtxOf(0);
       loop(def, key, c, needItems ? 'event' : 'plain', hl);
     } else loop(def, key, ctx, 'plain', hl);
     parent = n;
@@ -243,7 +268,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   if (needItems && serviceLoop !== undefined) {
     items.forEach((_, i) => {
       const [hl] = hlOf(serviceLoop, parent, false);
-      loop(serviceLoop, `${key}/2000F[${i}]`, itemCtx(i), 'service', hl);
+      loop(serviceLoop, `${key}/2000F[${i}]`, itemCtxOf(i), 'service', hl);
     });
   }
   return { segments: out, source, findings };

@@ -1,5 +1,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
+import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
+import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 
 /**
  * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
@@ -63,9 +65,21 @@ function extensionValue(o: Obj, url: string): unknown {
   return e === undefined ? undefined : (e.valueReference ?? e.extension);
 }
 
+/** Systems PAS 2.0.1 names differently from 2.2.1 (the rows use the 2.2.1 names). */
+const OLDER_SYSTEMS = new Set(PAS_VERSION_INFO['2.0.1'].systemRenames.map(([, older]) => older));
+
+function hasOlderSystem(x: unknown): boolean {
+  if (Array.isArray(x)) return x.some(hasOlderSystem);
+  if (!isObj(x)) return false;
+  if (typeof x.system === 'string' && OLDER_SYSTEMS.has(x.system)) return true;
+  for (const k in x) if (typeof x[k] === 'object' && x[k] !== null && hasOlderSystem(x[k])) return true;
+  return false;
+}
+
 export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSource | null; problems: DisassemblyProblem[] } {
   const problems: DisassemblyProblem[] = [];
-  const b = bundle as Obj;
+  // A 2.0.1 bundle is read as its 2.2.1 form (a copy: the caller's bundle is left as it is).
+  const b = (hasOlderSystem(bundle) ? requestBundleAs221(structuredClone(bundle), '2.0.1') : bundle) as Obj;
   if (b.resourceType !== 'Bundle' || !Array.isArray(b.entry)) {
     problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: 'not a Bundle with entries' });
     return { source: null, problems };
@@ -78,28 +92,38 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
     const r = e.resource;
     if (typeof e.fullUrl === 'string') byUrl.set(e.fullUrl, r);
     if (typeof r.resourceType === 'string' && typeof r.id === 'string') byTypeId.set(`${r.resourceType}/${r.id}`, r);
-    if (claim === null && r.resourceType === 'Claim') claim = r;
+    if (claim === null && r.resourceType === 'Claim') {
+      // The identifier made from BHT03 when the 278 has no TRN (assemble.ts) is not a trace number: BHT03 comes from Bundle.identifier.
+      const ids = r.identifier;
+      claim = Array.isArray(ids) && ids.some((i) => isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))
+        ? { ...r, identifier: ids.filter((i) => !(isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))) }
+        : r;
+    }
   }
   if (claim === null) {
     problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: 'the bundle has no Claim' });
     return { source: null, problems };
   }
-  const resolve = (ref: unknown, where: string): Obj | null => {
+  const resolve = (ref: unknown, where: string, severity: 'error' | 'warning' = 'error'): Obj | null => {
     if (!isObj(ref) || typeof ref.reference !== 'string') return null;
     const r = ref.reference;
     const hit = byUrl.get(r) ?? byTypeId.get(r) ?? byTypeId.get(r.split('/').slice(-2).join('/'));
-    if (hit === undefined) problems.push({ severity: 'error', code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle` });
+    if (hit === undefined) {
+      const what = severity === 'error' ? '' : ': left out of the 278';
+      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}` });
+    }
     return hit ?? null;
   };
-  /** A PractitionerRole stands for its practitioner (with the role's numbers) or its organization. */
-  const party = (ref: unknown, where: string): Obj | null => {
-    const r = resolve(ref, where);
+  /** A PractitionerRole stands for its practitioner (with the role's numbers and specialty) or its organization. */
+  const party = (ref: unknown, where: string, severity: 'error' | 'warning' = 'error'): Obj | null => {
+    const r = resolve(ref, where, severity);
     if (r === null || r.resourceType !== 'PractitionerRole') return r;
-    const person = resolve(r.practitioner, `${where}.practitioner`);
+    const person = resolve(r.practitioner, `${where}.practitioner`, severity);
     if (person !== null) {
       const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
       const { telecom: _drop, ...rest } = person;
-      return telecom !== undefined ? { ...rest, telecom } : rest;
+      const specialty = r.specialty ?? person.specialty;
+      return { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
     return resolve(r.organization, `${where}.organization`);
   };
@@ -123,7 +147,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   const providers: SourceProvider[] = [];
   if (Array.isArray(claim.careTeam)) {
     (claim.careTeam as unknown[]).filter(isObj).forEach((ct, i) => {
-      const res = party(ct.provider, `Claim.careTeam[${i}].provider`);
+      const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
       if (res !== null) providers.push({ careTeam: ct, resource: res });
     });
   }

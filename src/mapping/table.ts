@@ -66,6 +66,8 @@ export interface RowSpec {
   readonly writes: boolean;
   /** `x12.required`: the guide requires the element in this loop, so it is written even when a loop above gives the same value. */
   readonly required: boolean;
+  /** `x12.default`: written (with a warning) when the segment is written but the resource gives no value X12 can hold. */
+  readonly default: string | null;
 }
 
 export interface CompiledRow {
@@ -139,7 +141,7 @@ function resolveCodec(name: string): AnyCodec | string {
 }
 
 const ROW_KEYS = ['id', '$comment', 'x12', 'fhir', 'codec', 'set', 'direction'];
-const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when', 'required'];
+const X12_KEYS = ['loop', 'segment', 'element', 'elements', 'each', 'component', 'when', 'required', 'default'];
 const WHEN_KEYS = ['element', 'component', 'value', 'values'];
 const FHIR_KEYS = ['resource', 'path', 'type'];
 const CONSUMED_KEYS = ['loop', 'segment', 'element', 'value', '$comment'];
@@ -294,6 +296,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         }
       }
       if (x.required !== undefined && typeof x.required !== 'boolean') fail(`${where}: x12.required`, 'must be true or false');
+      if (x.default !== undefined && (typeof x.default !== 'string' || x.default === '' || codec.arity !== 1 || each)) fail(`${where}: x12.default`, 'must be a non-empty string, on a one-element row');
       if (o.direction !== undefined && o.direction !== 'read') fail(`${where}: direction`, 'only "read" (a row that is not written back)');
 
       // Two rows on one place.
@@ -325,6 +328,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         sets,
         writes: o.direction !== 'read',
         required: x.required === true,
+        default: typeof x.default === 'string' ? x.default : null,
       };
       rows.push({ id, file, row: p.row, read: reader, spec });
       const list = readers.get(p.row) ?? [];

@@ -15,7 +15,8 @@ export type Elements = string[][];
 
 /** What the writer could not carry into X12 from the resources it was given. */
 export interface WriteProblem {
-  readonly code: 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT';
+  /** UNWRITABLE_VALUE: a codec refused the value (error); OVER_LIMIT: more entries than X12 holds (error); CONFLICT: two values for one place (warning); LOSSY_VALUE: part of a value X12 cannot hold (warning); DEFAULTED: the row's default written for a missing value (warning). */
+  readonly code: 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT' | 'LOSSY_VALUE' | 'DEFAULTED';
   readonly rowId: string;
   readonly message: string;
 }
@@ -46,7 +47,7 @@ export interface SegmentWritePlan {
   readonly row: SegmentRow;
   readonly loop: LoopDef;
   /** Rows writing one place each (in table order). */
-  readonly writers: ReadonlyArray<{ readonly id: string; readonly role: number; readonly fhirKey: string; readonly required: boolean; readonly write: RowWriter; readonly value: RowValue }>;
+  readonly writers: ReadonlyArray<{ readonly id: string; readonly role: number; readonly fhirKey: string; readonly required: boolean; readonly spec: RowSpec; readonly write: RowWriter; readonly value: RowValue }>;
   /** Groups of `each` rows sharing element positions (HI01-HI12): one array entry per element. */
   readonly each: readonly EachGroup[];
   /** Consumed elements with a constant, and the key qualifier. */
@@ -190,14 +191,14 @@ function arrayKeyFrom(role: number, path: Path, i: number, base: number): string
 // Putting values into elements
 // ------------------------------------------------------------------------------------------------
 
-function get(els: Elements, e: number, c: number): string {
+export function get(els: Elements, e: number, c: number): string {
   const el = els[e];
   if (el === undefined) return '';
   return el[c === 0 ? 0 : c - 1] ?? '';
 }
 
 /** Puts a value; returns false when the place already holds another value. */
-function put(els: Elements, e: number, c: number, v: string): boolean {
+export function put(els: Elements, e: number, c: number, v: string): boolean {
   while (els.length <= e) els.push([]);
   const el = els[e]!;
   const i = c === 0 ? 0 : c - 1;
@@ -214,15 +215,25 @@ function encoded(x: unknown, arity: number): readonly string[] | null {
   return x.every((s) => s === '') ? null : (x as string[]);
 }
 
-function encode(spec: RowSpec, value: unknown): readonly string[] | null | typeof INVALID {
+/** The codec's X12 value for `value`: null when there is nothing to write; `lost` when X12 cannot hold all of it. */
+function encode(spec: RowSpec, value: unknown): { x: readonly string[]; lost: string } | null | typeof INVALID {
   let x: unknown;
+  let lost = '';
   try {
     x = spec.codec.write(value);
+    if (x === INVALID && spec.codec.writeLossy !== undefined) {
+      const l = spec.codec.writeLossy(value);
+      if (l !== INVALID) {
+        x = l.x;
+        lost = l.lost;
+      }
+    }
   } catch {
     return INVALID;
   }
   if (x === INVALID) return INVALID;
-  return encoded(x, spec.arity);
+  const e = encoded(x, spec.arity);
+  return e === null ? null : { x: e, lost };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -246,6 +257,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; 
   const w = s.when;
   const sibling = w !== null && !(w.element === e0 && w.component === s.component) ? w : null;
   const own = w !== null && sibling === null ? w.values : null;
+  const where = `${s.role} ${s.path.map(stepKey).join('.')}`;
   const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
     if (s.type !== null && res.resourceType !== s.type) return null;
     if (score(res, s.sets, slices, role, ctx.slices, 0) === null) return null;
@@ -253,11 +265,14 @@ function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; 
     if (v === undefined || v === null) return null;
     const x = encode(s, v);
     if (x === INVALID) {
-      ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${s.role} ${s.path.map(stepKey).join('.')}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` });
+      // A row with a default writes it instead (reported when the segment is written); otherwise the value is refused.
+      if (s.default === null) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` });
       return null;
     }
-    if (x !== null && own !== null && !own.includes(x[0]!)) return null;
-    return x;
+    if (x === null) return null;
+    if (own !== null && !own.includes(x.x[0]!)) return null;
+    if (x.lost !== '') ctx.problem({ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.x.join(' ')}; X12 has no place for its ${x.lost}` });
+    return x.x;
   };
   const write: RowWriter = (els, ctx) => {
     const res = ctx.roles[role];
@@ -269,7 +284,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; 
     const x = valueOf(res, ctx);
     if (x === null) return false;
     if (s.positions.some((e, i) => get(els, e, s.component) !== '' && get(els, e, s.component) !== x[i])) {
-      ctx.problem({ code: 'CONFLICT', rowId: r.id, message: `${r.row.name} element ${e0}: another row already wrote a different value; ${s.role} ${s.path.map(stepKey).join('.')} is not written` });
+      ctx.problem({ code: 'CONFLICT', rowId: r.id, message: `${r.row.name} element ${e0}: another row already wrote a different value; ${where} is not written` });
       return false;
     }
     s.positions.forEach((e, i) => {
@@ -351,7 +366,7 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
         const e = first.positions[next++]!;
         const w = best.s.when;
         if (w !== null) put(els, w.element === 0 ? e : w.element, w.component, w.values[0]!);
-        put(els, e, best.s.component, x[0]!);
+        put(els, e, best.s.component, x.x[0]!);
         wrote = true;
       }
       return wrote;
@@ -412,7 +427,7 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
       .filter((r) => !r.spec.each)
       .map((r) => {
         const c = compileSingle(r, slices);
-        return { id: r.id, role: ROLE[r.spec.role], fhirKey: fhirKeyOf(r), required: r.spec.required, ...c };
+        return { id: r.id, role: ROLE[r.spec.role], fhirKey: fhirKeyOf(r), required: r.spec.required, spec: r.spec, ...c };
       });
     const eachRows = new Map<string, CompiledRow[]>();
     for (const r of rows.filter((x) => x.spec.each)) {

@@ -15,6 +15,11 @@ export interface Codec<X, F> {
   write(f: F): X | Invalid;
   /** Why `x` cannot be read, in our words (for the finding). */
   why(x: X): string;
+  /**
+   * For a FHIR value `write` refuses only because X12 cannot hold all of it (a time zone): the X12
+   * value that keeps what it can, and what is lost (reported by the writer, never silent).
+   */
+  writeLossy?(f: F): { readonly x: X; readonly lost: string } | Invalid;
 }
 
 export function isInvalid<T>(v: T | Invalid): v is Invalid {

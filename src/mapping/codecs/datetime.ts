@@ -30,6 +30,18 @@ export const dateTimeUtc: Codec<readonly [date: string, time: string], string> =
     return readTime(time) === INVALID ? INVALID : [date, time];
   },
   why: ([date, time]) => `${JSON.stringify(date)} ${JSON.stringify(time)} is not a CCYYMMDD date with an HHMM or HHMMSS time`,
+  writeLossy(f) {
+    // An instant with an offset or fractions of a second: the wall-clock digits as given; the zone (and fraction) is what X12 cannot carry.
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(f);
+    if (m === null) return INVALID;
+    const date = d8.write(m[1]!);
+    if (date === INVALID) return INVALID;
+    const ss = m[4] ?? '00';
+    const time = ss === '00' ? m[2]! + m[3]! : m[2]! + m[3]! + ss;
+    if (readTime(time) === INVALID) return INVALID;
+    const lost = [m[5] !== undefined ? `fraction ${m[5]}` : '', m[6] !== 'Z' ? `time zone ${m[6]!}` : ''].filter((x) => x !== '').join(' and ');
+    return { x: [date, time], lost };
+  },
 };
 
 function readTime(x: string): string | Invalid {
