@@ -83,6 +83,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   let herePosition = 0;
   const target: ReadTarget = {
     roles,
+    slices: new Map(),
     invalid(rowId, element, why) {
       findings.push({
         severity: 'error',

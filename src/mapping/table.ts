@@ -19,7 +19,8 @@ import {
   trnOrg,
   type Codec,
 } from './codecs/index.js';
-import { copy, parsePath, type Path } from './path.js';
+import { parsePath, type Path } from './path.js';
+import { compileReader } from './row-reader.js';
 
 /** The resources a request row can write into; the assembler turns them into bundle entries. */
 export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter'] as const;
@@ -38,6 +39,11 @@ export interface ReadTarget {
   readonly roles: Array<Obj | null>;
   /** A value a codec could not read. */
   invalid(rowId: string, element: number, why: string): void;
+  /**
+   * Named slices of the arrays written so far (`identifier[payerId]`, `diagnosis[*]`): per array,
+   * slice key -> entry. Start each transaction with an empty map.
+   */
+  readonly slices: Map<unknown[], Map<string, Obj>>;
 }
 
 /** One compiled row: reads its place of a segment (elements already split) into the target. Returns the bit mask of elements it read. */
@@ -313,7 +319,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
       if (pf !== undefined) fail(`${where}: fhir`, `row ${pf} already writes this FHIR place`);
       fhirPlaces.set(fk, id);
 
-      const reader = compileReader(id, ROLE[f.resource as Role], (f.type as string | undefined) ?? null, positions, component, each, when, codec, path, sets);
+      const reader = compileReader({ id, role: ROLE[f.resource as Role], type: (f.type as string | undefined) ?? null, positions, component, each, when, codec: codec.codec, arity: codec.arity, path, sets });
       const spec: RowSpec = {
         loop: p.loop,
         positions,
@@ -344,211 +350,6 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
     plans.set(row, { readers: readers.get(row) ?? [], consumed: key | (consumed.get(row) ?? 0) });
   }
   return { grammar, plans, rows, constants };
-}
-
-/**
- * Element `e` of a split segment, or its component `c` (1-based; 0 for the whole element), ''
- * when absent. Finds the component by searching for separators: nothing is split.
- */
-function part(els: readonly string[], e: number, c: number, sep: string): string {
-  const v = els[e];
-  if (v === undefined) return '';
-  if (c === 0 || v === '') return v;
-  let from = 0;
-  for (let k = 1; k < c; k++) {
-    const i = v.indexOf(sep, from);
-    if (i < 0) return '';
-    from = i + 1;
-  }
-  const to = v.indexOf(sep, from);
-  return to < 0 ? (from === 0 ? v : v.slice(from)) : v.slice(from, to);
-}
-
-/** Sets a value at a row's path under a resource; `each` is the instance of a `[*]` step. */
-type PathSetter = (root: Obj, value: unknown, each: number) => void;
-
-/**
- * Named slices of the arrays rows write (`identifier[payerId]`): slice key -> entry, kept on the
- * array under a symbol that is not enumerable (so JSON, equality and copies never see it).
- */
-const SLICES: unique symbol = Symbol('x12pas.slices');
-type SlicedArray = unknown[] & { [SLICES]?: Map<string, Obj> };
-
-/** Keys of the `[*]` instances (one per element position). */
-const EACH_KEYS: readonly string[] = Array.from({ length: 32 }, (_, i) => `*${i}`);
-
-function arrayAt(o: Obj, prop: string): SlicedArray {
-  const a = o[prop];
-  if (Array.isArray(a)) return a as SlicedArray;
-  const created: SlicedArray = [];
-  o[prop] = created;
-  return created;
-}
-
-function sliceEntry(a: SlicedArray, key: string): Obj {
-  let m = a[SLICES];
-  if (m === undefined) {
-    m = new Map();
-    Object.defineProperty(a, SLICES, { value: m, enumerable: false, writable: false, configurable: false });
-  }
-  let e = m.get(key);
-  if (e === undefined) {
-    e = {};
-    m.set(key, e);
-    a.push(e);
-  }
-  return e;
-}
-
-/** One step of a compiled path: 0 prop, 1 index, 2 named slice, 3 `[*]`. */
-interface SetterStep {
-  readonly kind: 0 | 1 | 2 | 3;
-  readonly prop: string;
-  readonly index: number;
-  readonly slice: string;
-}
-
-/** Compiles a path into a setter: the same effect as setPath (path.ts), with the steps decided once. */
-function compileSetter(path: Path): PathSetter {
-  const steps: SetterStep[] = path.map((s) =>
-    s.kind === 'prop'
-      ? { kind: 0, prop: s.prop, index: 0, slice: '' }
-      : s.kind === 'index'
-        ? { kind: 1, prop: s.prop, index: s.index, slice: '' }
-        : s.kind === 'slice'
-          ? { kind: 2, prop: s.prop, index: 0, slice: s.slice }
-          : { kind: 3, prop: s.prop, index: 0, slice: '' },
-  );
-  const last = steps.length - 1;
-  const lastStep = steps[last]!;
-  if (last === 0 && lastStep.kind === 0) {
-    const prop = lastStep.prop;
-    return (root, value) => {
-      root[prop] = value;
-    };
-  }
-  return (root, value, each) => {
-    let o = root;
-    for (let i = 0; i < last; i++) {
-      const s = steps[i]!;
-      if (s.kind === 0) {
-        const n = o[s.prop];
-        if (typeof n === 'object' && n !== null) o = n as Obj;
-        else {
-          const created: Obj = {};
-          o[s.prop] = created;
-          o = created;
-        }
-      } else if (s.kind === 1) {
-        const a = arrayAt(o, s.prop);
-        const n = a[s.index];
-        if (typeof n === 'object' && n !== null) o = n as Obj;
-        else {
-          const created: Obj = {};
-          a[s.index] = created;
-          o = created;
-        }
-      } else o = sliceEntry(arrayAt(o, s.prop), s.kind === 2 ? s.slice : (EACH_KEYS[each] ?? `*${each}`));
-    }
-    const s = lastStep;
-    if (s.kind === 0) o[s.prop] = value;
-    else if (s.kind === 1) arrayAt(o, s.prop)[s.index] = value;
-    else Object.assign(sliceEntry(arrayAt(o, s.prop), s.kind === 2 ? s.slice : (EACH_KEYS[each] ?? `*${each}`)), value as Obj);
-  };
-}
-
-function compileReader(
-  id: string,
-  role: number,
-  type: string | null,
-  positions: readonly number[],
-  component: number,
-  each: boolean,
-  when: { element: number; component: number; values: readonly string[] } | null,
-  { codec, arity }: AnyCodec,
-  path: Path,
-  sets: ReadonlyArray<[Path, unknown]>,
-): RowReader {
-  const whenValues = when?.values;
-  const whenOne = whenValues?.length === 1 ? whenValues[0]! : null;
-  const whenElement = when?.element ?? 0;
-  const whenComponent = when?.component ?? 0;
-  const whenMask = when !== null ? 1 << whenElement : 0;
-  const matches = (v: string): boolean => (whenOne !== null ? v === whenOne : whenValues!.includes(v));
-  const setValue = compileSetter(path);
-  const setters = sets.map(([sp]) => compileSetter(sp));
-  const constants = sets.map(([, c]) => c);
-  const nSets = sets.length;
-  const apply = (target: ReadTarget, value: unknown, inst: number): boolean => {
-    const res = target.roles[role];
-    if (res === null || res === undefined) return false;
-    // A row for one resource type only (the element it writes exists there): otherwise the place stays unread.
-    if (type !== null && res.resourceType !== type) return false;
-    for (let k = 0; k < nSets; k++) setters[k]!(res, copy(constants[k]), inst);
-    setValue(res, value, inst);
-    return true;
-  };
-  if (arity > 1) {
-    const first = positions[0]!;
-    const n = positions.length;
-    return (els, comp, target) => {
-      if (when !== null && !matches(part(els, whenElement, whenComponent, comp))) return 0;
-      const xs: string[] = new Array<string>(n);
-      let mask = whenMask;
-      let any = false;
-      for (let k = 0; k < n; k++) {
-        const e = positions[k]!;
-        const x = els[e] ?? '';
-        xs[k] = x;
-        if (x !== '') {
-          mask |= 1 << e;
-          any = true;
-        }
-      }
-      if (!any || target.roles[role] === null) return 0;
-      const v = codec.read(xs);
-      if (v === INVALID) {
-        // Reported once, as an invalid value (not again as unread).
-        target.invalid(id, first, codec.why(xs));
-        return mask;
-      }
-      return apply(target, v, 0) ? mask : 0;
-    };
-  }
-  if (!each) {
-    const e = positions[0]!;
-    const mask = (1 << e) | whenMask;
-    return (els, comp, target) => {
-      const x = part(els, e, component, comp);
-      if (x === '') return 0;
-      if (when !== null && !matches(part(els, whenElement, whenComponent, comp))) return 0;
-      if (target.roles[role] === null) return 0;
-      const v = codec.read(x);
-      if (v === INVALID) {
-        target.invalid(id, e, codec.why(x));
-        return mask;
-      }
-      return apply(target, v, 0) ? mask : 0;
-    };
-  }
-  return (els, comp, target) => {
-    let mask = 0;
-    for (let k = 0; k < positions.length; k++) {
-      const e = positions[k]!;
-      const x = part(els, e, component, comp);
-      if (x === '') continue;
-      if (when !== null && !matches(part(els, whenElement === 0 ? e : whenElement, whenComponent, comp))) continue;
-      if (target.roles[role] === null) return mask;
-      const v = codec.read(x);
-      if (v === INVALID) {
-        target.invalid(id, e, codec.why(x));
-        mask |= 1 << e;
-        continue;
-      }
-      if (apply(target, v, e)) mask |= 1 << e;
-    }
-    return mask;
-  };
 }
 
 const REQUEST_DIR = fileURLToPath(new URL('../../mappings/request/', import.meta.url));

@@ -1,0 +1,222 @@
+/**
+ * Compiles one mapping row into its reader (X12 -> FHIR): a small JavaScript function generated
+ * for that row alone. The row's element positions, condition, resource role and FHIR path become
+ * constants and plain property accesses (`o.identifier`), so each reader keeps its own type
+ * feedback: one generic reader shared by every row would see every codec and every resource
+ * shape, and spend the conversion in megamorphic lookups.
+ *
+ * Generated text holds only what the table compiler has validated: element and component
+ * numbers, role indexes, property names that match path.ts's step syntax (letters and digits),
+ * and strings written as JSON literals. Values and codecs are passed in, never written as code.
+ */
+import { INVALID, type Codec } from './codecs/index.js';
+import { copy, type Path, type Step } from './path.js';
+import type { ReadTarget, RowReader, RowSpec } from './table.js';
+
+type Obj = Record<string, unknown>;
+
+/** A row as the reader needs it (resolved and validated by compileTables): its spec, with its id and role index (ROLE). */
+export type ReaderSpec = Pick<RowSpec, 'type' | 'positions' | 'component' | 'each' | 'when' | 'codec' | 'arity' | 'path' | 'sets'> & {
+  readonly id: string;
+  readonly role: number;
+};
+
+/**
+ * Element `e` of a split segment, or its component `c` (1-based; 0 for the whole element); ''
+ * when absent. Finds the component by searching for separators: nothing is split.
+ */
+export function elementPart(els: readonly string[], e: number, c: number, sep: string): string {
+  const v = els[e];
+  if (v === undefined) return '';
+  if (c === 0 || v === '') return v;
+  let from = 0;
+  for (let k = 1; k < c; k++) {
+    const i = v.indexOf(sep, from);
+    if (i < 0) return '';
+    from = i + 1;
+  }
+  const to = v.indexOf(sep, from);
+  return to < 0 ? (from === 0 ? v : v.slice(from)) : v.slice(from, to);
+}
+
+/** The entry of slice `key` in array `a`: found in the transaction's slice table, or appended to `a` and recorded there. */
+function sliceEntry(slices: Map<unknown[], Map<string, Obj>>, a: unknown[], key: string): Obj {
+  const known = slices.get(a);
+  const found = known?.get(key);
+  if (found !== undefined) return found;
+  const created: Obj = {};
+  a.push(created);
+  if (known !== undefined) known.set(key, created);
+  else slices.set(a, new Map([[key, created]]));
+  return created;
+}
+
+/** Keys of the `[*]` instances, by element position. */
+const EACH_KEYS: readonly string[] = Array.from({ length: 32 }, (_, i) => `*${i}`);
+
+function eachKey(e: number): string {
+  return EACH_KEYS[e] ?? `*${e}`;
+}
+
+/** What generated readers reach through their one parameter. */
+interface Helpers {
+  readonly part: typeof elementPart;
+  readonly sliceEntry: typeof sliceEntry;
+  readonly eachKey: typeof eachKey;
+  readonly copy: typeof copy;
+  readonly INVALID: typeof INVALID;
+  readonly codec: Codec<unknown, unknown>;
+  /** The row's `set` constants that are objects (copied per use). */
+  readonly constants: readonly unknown[];
+}
+
+const PROP = /^[A-Za-z][A-Za-z0-9]*$/;
+
+function prop(step: Step): string {
+  // compileTables only passes parsed paths; this keeps generated code safe whatever the caller passes.
+  if (!PROP.test(step.prop)) throw new Error(`path step ${JSON.stringify(step.prop)} is not a property name`);
+  return step.prop;
+}
+
+/**
+ * Statements that store `value` (an expression) at `path` under `res`, creating objects and
+ * arrays on the way: the same effect as path.ts's setPath. `inst` is the expression of the
+ * `[*]` instance.
+ */
+function storeCode(path: Path, value: string, inst: string): string {
+  const out: string[] = ['{', 'let o = res, a, n;'];
+  const arrayOf = (p: string): void => {
+    out.push(`a = o.${p};`, `if (!Array.isArray(a)) { a = []; o.${p} = a; }`);
+  };
+  const key = (s: Step): string => (s.kind === 'slice' ? JSON.stringify(s.slice) : `h.eachKey(${inst})`);
+  const last = path.length - 1;
+  path.forEach((s, i) => {
+    const p = prop(s);
+    if (i === last) {
+      if (s.kind === 'prop') out.push(`o.${p} = ${value};`);
+      else if (s.kind === 'index') {
+        arrayOf(p);
+        out.push(`a[${s.index}] = ${value};`);
+      } else {
+        arrayOf(p);
+        out.push(`Object.assign(h.sliceEntry(target.slices, a, ${key(s)}), ${value});`);
+      }
+      return;
+    }
+    if (s.kind === 'prop') {
+      out.push(`n = o.${p};`, `if (typeof n !== 'object' || n === null) { n = {}; o.${p} = n; }`, 'o = n;');
+    } else if (s.kind === 'index') {
+      arrayOf(p);
+      out.push(`n = a[${s.index}];`, `if (typeof n !== 'object' || n === null) { n = {}; a[${s.index}] = n; }`, 'o = n;');
+    } else {
+      arrayOf(p);
+      out.push(`o = h.sliceEntry(target.slices, a, ${key(s)});`);
+    }
+  });
+  out.push('}');
+  return out.join('\n');
+}
+
+/**
+ * Statements writing the value `v` (with the row's constants) into the row's resource, then
+ * `onWritten`; nothing when the role has no resource here or the resource is of another type.
+ */
+function applyCode(spec: ReaderSpec, constants: unknown[], inst: string, onWritten: string): string {
+  const out: string[] = [`const res = target.roles[${spec.role}];`];
+  const cond = ['res !== null', 'res !== undefined'];
+  // A row for one resource type only (the element it writes exists there): otherwise the place stays unread.
+  if (spec.type !== null) cond.push(`res.resourceType === ${JSON.stringify(spec.type)}`);
+  out.push(`if (${cond.join(' && ')}) {`);
+  for (const [sp, c] of spec.sets) {
+    let value: string;
+    if (typeof c === 'object' && c !== null) {
+      value = `h.copy(h.constants[${constants.length}])`;
+      constants.push(c);
+    } else value = c === undefined ? 'undefined' : JSON.stringify(c);
+    out.push(storeCode(sp, value, inst));
+  }
+  out.push(storeCode(spec.path, 'v', inst), onWritten, '}');
+  return out.join('\n');
+}
+
+/** Expression of element `e` (an expression), or of the row's component of it. */
+function valueCode(e: string, component: number): string {
+  return component === 0 ? `(els[${e}] ?? '')` : `h.part(els, ${e}, ${component}, comp)`;
+}
+
+/** Condition that the `when` value `w` is one of the row's values. */
+function matchCode(values: readonly string[]): string {
+  return values.map((v) => `w === ${JSON.stringify(v)}`).join(' || ');
+}
+
+function checkInt(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`${what} ${n} is not a small non-negative integer`);
+  return n;
+}
+
+/** The reader of one row. */
+export function compileReader(spec: ReaderSpec): RowReader {
+  const { positions, component, when, arity } = spec;
+  for (const e of positions) checkInt(e, 'element');
+  checkInt(component, 'component');
+  checkInt(spec.role, 'role');
+  if (when !== null) {
+    checkInt(when.element, 'when element');
+    checkInt(when.component, 'when component');
+  }
+  const constants: unknown[] = [];
+  const id = JSON.stringify(spec.id);
+  const body: string[] = [];
+  const whenMask = when !== null ? 1 << when.element : 0;
+  if (arity > 1) {
+    const first = positions[0]!;
+    body.push('return function read(els, comp, target) {');
+    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) return 0;`);
+    body.push(`const xs = [${positions.map((e) => `(els[${e}] ?? '')`).join(', ')}];`, `let mask = ${whenMask};`, 'let any = false;');
+    positions.forEach((e, k) => body.push(`if (xs[${k}] !== '') { mask |= ${1 << e}; any = true; }`));
+    body.push(
+      `if (!any || target.roles[${spec.role}] === null) return 0;`,
+      'const v = h.codec.read(xs);',
+      // Reported once, as an invalid value (not again as unread).
+      `if (v === h.INVALID) { target.invalid(${id}, ${first}, h.codec.why(xs)); return mask; }`,
+      applyCode(spec, constants, '0', 'return mask;'),
+      'return 0;',
+      '};',
+    );
+  } else if (!spec.each) {
+    const e = positions[0]!;
+    const mask = (1 << e) | whenMask;
+    body.push('return function read(els, comp, target) {', `const x = ${valueCode(String(e), component)};`, "if (x === '') return 0;");
+    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) return 0;`);
+    body.push(
+      `if (target.roles[${spec.role}] === null) return 0;`,
+      'const v = h.codec.read(x);',
+      `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); return ${mask}; }`,
+      applyCode(spec, constants, '0', `return ${mask};`),
+      'return 0;',
+      '};',
+    );
+  } else {
+    body.push('return function read(els, comp, target) {', 'let mask = 0;');
+    for (const e of positions) {
+      // One block per repeated element (HI01..HI12), in order.
+      body.push('{', `const x = ${valueCode(String(e), component)};`, "if (x !== '') {");
+      const whenTest = when !== null ? `const w = h.part(els, ${when.element === 0 ? e : when.element}, ${when.component}, comp);\nif (${matchCode(when.values)}) {` : '{';
+      body.push(
+        whenTest,
+        `if (target.roles[${spec.role}] === null) return mask;`,
+        'const v = h.codec.read(x);',
+        `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); mask |= ${1 << e}; }`,
+        `else { ${applyCode(spec, constants, String(e), `mask |= ${1 << e};`)} }`,
+        '}',
+        '}',
+        '}',
+      );
+    }
+    body.push('return mask;', '};');
+  }
+  const helpers: Helpers = { part: elementPart, sliceEntry, eachKey, copy, INVALID, codec: spec.codec, constants };
+  // Generated from validated table data only (see the module comment).
+  const factory = new Function('h', `'use strict';\n${body.join('\n')}`) as (h: Helpers) => RowReader;
+  return factory(helpers);
+}
