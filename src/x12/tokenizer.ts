@@ -208,45 +208,44 @@ export class Tokenizer {
   /**
    * The hot loop: segments of one interchange. Segments that are not envelope segments are only
    * counted and passed on as runs of bytes. Returns where it stopped (state changed, or `stopAt`
-   * reached), or `-(resume + 1)` when the rest of `buf` holds an incomplete segment.
+   * reached), or `-(resume + 1)` when the rest of `buf` holds an incomplete segment. Rare cases
+   * live in other methods, so that this one stays small and is optimized early.
    */
   private scanInterchange(buf: Buffer, pos: number, base: number, final: boolean, stopAt: number): number {
     const len = buf.length;
+    const limit = stopAt < len ? stopAt : len;
     const d = this.delims!;
     const term = d.segment;
     const elem = d.element;
     const sink = this.sink;
     let ordinal = this.ordinal;
-    // The current run of content segments: [runFrom, pos), runCount segments from runOrdinal.
+    // The current run of content segments: [runFrom, pos), runCount segments.
     let runFrom = pos;
     let runCount = 0;
     let result: number;
     for (;;) {
-      if (pos >= len) {
-        result = pos;
-        break;
-      }
-      if (pos >= stopAt) {
+      if (pos >= limit) {
         result = pos;
         break;
       }
       const leadStart = pos;
       let b = buf[pos]!;
-      // Skip trivia (line breaks, indentation) unless it is a delimiter here.
-      while ((b !== term || term === 0x0a) && b !== elem && (b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09)) {
-        if (++pos >= len) break;
-        b = buf[pos]!;
-      }
-      if (pos >= len) {
-        result = final ? len : -leadStart - 1;
-        pos = leadStart;
-        break;
+      if (b <= 0x20) {
+        // Skip trivia (line breaks, indentation) unless it is a delimiter here.
+        while ((b !== term || term === 0x0a) && b !== elem && (b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09)) {
+          if (++pos >= len) break;
+          b = buf[pos]!;
+        }
+        if (pos >= len) {
+          result = final ? len : -leadStart - 1;
+          pos = leadStart;
+          break;
+        }
       }
       const s = pos;
-      if (b === 0x49 /* I */ && buf[s + 1] === 0x53 && buf[s + 2] === 0x41 && s + 3 < len && !isAlphanumeric(buf[s + 3]!)) {
+      const b1 = buf[s + 1]!;
+      if (b === 0x49 /* I */ && b1 === 0x53 && this.isIsaAt(buf, s)) {
         // A new ISA before IEA: re-read it as an ISA (its delimiters may differ).
-        this.state = State.SeekIsa;
-        this.delims = null;
         pos = leadStart;
         result = leadStart;
         break;
@@ -263,30 +262,18 @@ export class Tokenizer {
       let e = t;
       if (term === 0x0a && e > s && buf[e - 1] === 0x0d) e--;
       const after = t < len ? t + 1 : len;
-      const b1 = buf[s + 1];
-      const b2 = s + 2 < e ? buf[s + 2] : elem;
-      // Envelope ids: GS GE ST SE (two letters) and IEA.
-      const envelope =
-        ((b === 0x47 /* G */ || b === 0x53) /* S */ && (b1 === 0x53 || b1 === 0x45 || b1 === 0x54) && b2 === elem && s + 1 < e) ||
-        (b === 0x49 && b1 === 0x45 && b2 === 0x41 && (s + 3 === e || buf[s + 3] === elem));
+      const b2 = s + 2 < e ? buf[s + 2]! : elem;
       ordinal++;
-      if (envelope) {
-        const id = this.ids.read(buf, s, e, elem);
-        if (id === 'GS' || id === 'GE' || id === 'ST' || id === 'SE' || id === 'IEA') {
+      pos = after;
+      if (b === 0x53 /* S */ || b === 0x47 /* G */ || b === 0x49 /* I */) {
+        const id = envelopeId(buf, s, e, elem, b, b1, b2);
+        if (id !== '') {
           if (runCount > 0) sink.contentRun(buf, runFrom, leadStart, base, ordinal - runCount, runCount, d);
           runCount = 0;
-          sink.rawSegment(buf, s, e, after, leadStart, base + s, ordinal, id, d);
           runFrom = after;
-          pos = after;
-          if (t === len) {
-            this.missingTerminator(id, base + s, ordinal);
-            result = len;
-            break;
-          }
-          if (id === 'IEA') {
-            this.state = State.SeekIsa;
-            this.delims = null;
-            result = pos;
+          sink.rawSegment(buf, s, e, after, leadStart, base + s, ordinal, id, d);
+          if (t === len || id === 'IEA') {
+            result = this.stopAfter(id, t === len, base + s, ordinal, after);
             break;
           }
           continue;
@@ -294,8 +281,7 @@ export class Tokenizer {
       }
       runCount++;
       // A content segment: only its id's shape is checked here.
-      if (!wellFormedIdAt(buf, s, e, elem)) this.badId(buf, s, e, elem, base + s, ordinal);
-      pos = after;
+      if (!wellFormedId(buf, s, e, elem, b, b1, b2)) this.badId(buf, s, e, elem, base + s, ordinal);
       if (t === len) {
         this.missingTerminator(this.ids.read(buf, s, e, elem), base + s, ordinal);
         result = len;
@@ -305,6 +291,25 @@ export class Tokenizer {
     if (runCount > 0) sink.contentRun(buf, runFrom, pos, base, ordinal - runCount + 1, runCount, d);
     this.ordinal = ordinal;
     return result;
+  }
+
+  /** Whether an ISA (not an id such as ISAX) starts at `s`; if so, goes back to reading ISAs. */
+  private isIsaAt(buf: Buffer, s: number): boolean {
+    if (buf[s + 2] !== 0x41 || s + 3 >= buf.length || isAlphanumeric(buf[s + 3]!)) return false;
+    this.state = State.SeekIsa;
+    this.delims = null;
+    return true;
+  }
+
+  /** After an envelope segment that ends the scan: IEA, or one the input ended inside. */
+  private stopAfter(id: string, unterminated: boolean, offset: number, ordinal: number, after: number): number {
+    if (unterminated) {
+      this.missingTerminator(id, offset, ordinal);
+      return after;
+    }
+    this.state = State.SeekIsa;
+    this.delims = null;
+    return after;
   }
 
   private badId(buf: Buffer, s: number, e: number, elem: number, offset: number, ordinal: number): void {
@@ -495,15 +500,27 @@ function show(b: number): string {
   return JSON.stringify(String.fromCharCode(b));
 }
 
-/** A segment id's shape on bytes: a letter, then one or two letters or digits, then the end. */
-function wellFormedIdAt(buf: Buffer, s: number, e: number, elem: number): boolean {
-  const b0 = buf[s]!;
-  if (s + 1 >= e || b0 < 0x41 || b0 > 0x5a) return false;
-  const b1 = buf[s + 1]!;
-  if (!((b1 >= 0x41 && b1 <= 0x5a) || (b1 >= 0x30 && b1 <= 0x39))) return false;
-  if (s + 2 === e) return true;
-  const b2 = buf[s + 2]!;
+/**
+ * The envelope id (GS GE ST SE IEA) of the segment at `s`, or '' for any other segment; `b`, `b1`
+ * are its first two bytes, `b2` its third (`elem` when the segment is shorter).
+ */
+function envelopeId(buf: Buffer, s: number, e: number, elem: number, b: number, b1: number, b2: number): string {
+  if (b2 === elem) {
+    if (s + 1 >= e) return '';
+    if (b === 0x53) return b1 === 0x54 ? 'ST' : b1 === 0x45 ? 'SE' : '';
+    if (b === 0x47) return b1 === 0x53 ? 'GS' : b1 === 0x45 ? 'GE' : '';
+    return '';
+  }
+  return b === 0x49 && b1 === 0x45 && b2 === 0x41 && (s + 3 === e || buf[s + 3] === elem) ? 'IEA' : '';
+}
+
+/**
+ * A segment id's shape on bytes: a letter, then one or two letters or digits, then the end.
+ * `b`, `b1` are the segment's first two bytes, `b2` its third (`elem` when it is shorter).
+ */
+function wellFormedId(buf: Buffer, s: number, e: number, elem: number, b: number, b1: number, b2: number): boolean {
+  if (s + 1 >= e || b - 0x41 >>> 0 > 25 || !(b1 - 0x30 >>> 0 < 10 || b1 - 0x41 >>> 0 < 26)) return false;
   if (b2 === elem) return true;
-  if (!((b2 >= 0x41 && b2 <= 0x5a) || (b2 >= 0x30 && b2 <= 0x39))) return false;
+  if (!(b2 - 0x30 >>> 0 < 10 || b2 - 0x41 >>> 0 < 26)) return false;
   return s + 3 === e || buf[s + 3] === elem;
 }
