@@ -13,10 +13,12 @@ import {
   personName,
   postalCode,
   icd10,
+  icd9,
   npi,
   rd8,
   text,
   trnOrg,
+  yesNo,
   type Codec,
 } from './codecs/index.js';
 import { parsePath, type Path } from './path.js';
@@ -115,6 +117,8 @@ const FIXED_CODECS: ReadonlyMap<string, AnyCodec> = new Map<string, AnyCodec>([
   ['postal-code', { codec: postalCode as Codec<unknown, unknown>, arity: 1 }],
   ['person-name', { codec: personName as unknown as Codec<unknown, unknown>, arity: 5 }],
   ['icd10-dotted', { codec: icd10 as Codec<unknown, unknown>, arity: 1 }],
+  ['icd9-dotted', { codec: icd9 as Codec<unknown, unknown>, arity: 1 }],
+  ['yes-no', { codec: yesNo as unknown as Codec<unknown, unknown>, arity: 1 }],
   ['npi', { codec: npi as Codec<unknown, unknown>, arity: 1 }],
   ['urn-trnorg', { codec: trnOrg as Codec<unknown, unknown>, arity: 1 }],
   ['datetime-d8-tm', { codec: dateTimeUtc as unknown as Codec<unknown, unknown>, arity: 2 }],

@@ -6,3 +6,5 @@ export { personName, type PersonName, type X12PersonName } from './person-name.j
 export { postalCode } from './postal-code.js';
 export { dateTimeUtc, text } from './datetime.js';
 export { icd10, npi, trnOrg } from './identifiers.js';
+export { icd9 } from './icd9.js';
+export { yesNo } from './yes-no.js';
