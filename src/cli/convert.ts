@@ -55,42 +55,49 @@ export async function convertCommand(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
   }
-  const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
-  const report = new LineWriter(values.report ? createWriteStream(values.report) : process.stderr);
+  // Bundles are ~10 kB each: written in chunks of about 256 kB, not one write (and wait) per line.
+  const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout, OUTPUT_CHUNK);
+  const report = new LineWriter(values.report ? createWriteStream(values.report) : process.stderr, OUTPUT_CHUNK);
   const ack = values.ack !== undefined ? new AckFile(values.ack) : null;
   let read = 0;
   let converted = 0;
-  for (const file of positionals) {
-    const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    for await (const ev of readX12(source as AsyncIterable<Uint8Array>)) {
-      if (ev.kind === 'transaction') {
-        const tx = ev.transaction;
-        read++;
-        const v = analyzeTransaction(tx);
-        ack?.builder.transaction(tx, v.findings);
-        const findings: Finding[] = [...tx.findings, ...v.findings];
-        let bundle: unknown = null;
-        if (!hasErrors(findings)) {
-          if (v.tree?.grammar.id !== '278-x217-request') {
-            findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
-          } else {
-            const r = requestToBundle(tx, { pasVersion, tree: v.tree });
-            for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
-            if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle; // mapping findings have their own type
+  try {
+    for (const file of positionals) {
+      const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      for await (const ev of readX12(source as AsyncIterable<Uint8Array>)) {
+        if (ev.kind === 'transaction') {
+          const tx = ev.transaction;
+          read++;
+          const v = analyzeTransaction(tx);
+          ack?.builder.transaction(tx, v.findings);
+          const findings: Finding[] = [...tx.findings, ...v.findings];
+          let bundle: unknown = null;
+          if (!hasErrors(findings)) {
+            if (v.tree?.grammar.id !== '278-x217-request') {
+              findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
+            } else {
+              const r = requestToBundle(tx, { pasVersion, tree: v.tree });
+              for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
+              if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle; // mapping findings have their own type
+            }
           }
+          const status = bundle !== null ? 'converted' : 'rejected';
+          if (bundle !== null) {
+            converted++;
+            await out.line(JSON.stringify(bundle));
+          }
+          if (status === 'rejected' || findings.length > 0) {
+            await report.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, status, findings: findings.map(findingJson) }));
+          }
+        } else {
+          await envelopeEvent(ev, file, report, ack);
         }
-        const status = bundle !== null ? 'converted' : 'rejected';
-        if (bundle !== null) {
-          converted++;
-          await out.line(JSON.stringify(bundle));
-        }
-        if (status === 'rejected' || findings.length > 0) {
-          await report.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, status, findings: findings.map(findingJson) }));
-        }
-      } else {
-        await envelopeEvent(ev, file, report, ack);
       }
     }
+  } finally {
+    // What was converted before a failure (an unreadable file) is written all the same.
+    await out.flush();
+    await report.flush();
   }
   await out.close();
   await report.close();
@@ -98,6 +105,9 @@ export async function convertCommand(argv: string[]): Promise<number> {
   if (!values.quiet) process.stderr.write(`x12pas convert: ${read} transaction set(s) read: ${converted} converted, ${read - converted} rejected\n`);
   return converted === read ? EXIT_OK : EXIT_REJECTED;
 }
+
+/** Output chunk size of `convert` (characters). */
+const OUTPUT_CHUNK = 1 << 18;
 
 function firstChar(file: string): string {
   return readFileSync(file).subarray(0, 4096).toString('utf8').replace(/^\ufeff/, '').trimStart().charAt(0);

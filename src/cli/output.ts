@@ -1,15 +1,42 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
-/** Writes lines to a stream, waiting when it asks us to (large outputs stay bounded in memory). */
+/**
+ * Writes lines to a stream, waiting when it asks us to (large outputs stay bounded in memory).
+ * With `bufferChars`, lines are gathered and written in chunks of about that many characters
+ * (one write, and at most one wait, per chunk instead of per line); `flush()` and `close()`
+ * write the rest.
+ */
 export class LineWriter {
-  constructor(private readonly out: Writable) {}
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly bufferChars = 0,
+  ) {}
 
   async line(text: string): Promise<void> {
-    if (!this.out.write(text + '\n')) await once(this.out, 'drain');
+    if (this.bufferChars <= 0) {
+      if (!this.out.write(text + '\n')) await once(this.out, 'drain');
+      return;
+    }
+    this.pending.push(text);
+    this.pendingChars += text.length + 1;
+    if (this.pendingChars >= this.bufferChars) await this.flush();
+  }
+
+  /** Writes the gathered lines. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.join('\n') + '\n';
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
+    await this.flush();
     if (this.out === process.stdout || this.out === process.stderr) return;
     await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
