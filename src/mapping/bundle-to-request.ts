@@ -2,8 +2,8 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { disassembleRequest, type RequestSource } from './disassemble.js';
 import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
-import { getSegmentDef, RuleKind } from '../x12/dictionary.js';
-import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
+import { getSegmentDef, RuleKind, TypeKind } from '../x12/dictionary.js';
+import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
 /**
  * A PAS Request Bundle -> the segments of one X217 278 request (BHT to the last 2000F; the
@@ -81,7 +81,6 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
 
   const items = source.items;
   const itemRoles = [ROLE.Item, ROLE.Service];
-  const eventPlaces = wp.placesByLoop.get('2000E') ?? new Set<string>();
   const itemCtxOf = (i: number): WriteContext => {
     const r = roles.slice();
     r[ROLE.Item] = items[i]?.item ?? null;
@@ -90,15 +89,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
   // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
   const serviceLoop = g.loops.get('2000F');
-  let needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F['));
-  if (!needItems && items.length === 1 && serviceLoop !== undefined) {
-    const c = itemCtxOf(0);
-    for (const seg of segmentRows(serviceLoop, g.loops)) {
-      const plan = wp.bySegment.get(seg);
-      if (plan === undefined) continue;
-      for (const w of plan.writers) if (itemRoles.includes(w.role) && !eventPlaces.has(w.fhirKey) && w.value.encode(c.roles[w.role] ?? {}, c) !== null) needItems = true;
-    }
-  }
+  const needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
   const defaulted = new Set<string>();
   /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
   const shared = new Map<string, string>();
@@ -113,6 +104,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     let wrote = false;
     let count = 0;
     const mine = new Set<string>();
+    const deferred: Array<(typeof plan.writers)[number]> = [];
     for (const w of plan.writers) {
       if (done.has(w.fhirKey) && !mine.has(w.fhirKey)) continue;
       if (mode !== 'plain' && itemRoles.includes(w.role)) {
@@ -134,9 +126,12 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
           }
           continue;
         }
-        // service: leave out what the event level already gives (unless the guide requires it here).
+        // service: leave out what the event level already gives; a required one only with values of the item's own.
         const res = c.roles[w.role];
-        if (!w.required && res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) continue;
+        if (res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) {
+          if (w.required) deferred.push(w);
+          continue;
+        }
       }
       if (w.write(els, c)) {
         wrote = true;
@@ -144,6 +139,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         mine.add(w.fhirKey);
       }
     }
+    if (wrote) for (const w of deferred) if (w.write(els, c)) mine.add(w.fhirKey);
     for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
     for (const k of mine) done.add(k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
@@ -167,8 +163,16 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       put(els, e, comp, v);
       if (comp === 0) filled.push(e);
     }
-    // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
     const def = getSegmentDef(seg.segment);
+    // Free text longer than X12 allows (a description, a name) is cut to the limit, and the cut reported.
+    def?.elements.forEach((ed, i) => {
+      const e = i + 1;
+      const v = els[e]?.[0];
+      if (ed.kind !== TypeKind.AN || ed.composite !== null || v === undefined || v.length <= ed.max) return;
+      els[e] = [v.slice(0, ed.max)];
+      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${ed.max}; the end (${JSON.stringify(v.slice(ed.max))}) is not written` });
+    });
+    // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
     for (const note of def?.syntax ?? []) {
       if (note.rule !== RuleKind.P) continue;
       const pos = note.indexes.map((i) => i + 1);
@@ -207,11 +211,11 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         if (r !== null && kept === undefined) out.push({ key, els: r.els });
         continue;
       }
-      nameLoopInstances(slot, c).forEach((inst, k) => loop(slot, `${key}/${slot.id}[${k}]`, inst, mode, null));
+      nameLoopInstances(slot, c, key).forEach((inst, k) => loop(slot, `${key}/${slot.id}[${k}]`, inst, mode, null));
     }
   };
 
-  const nameLoopInstances = (def: LoopDef, c: WriteContext): WriteContext[] => {
+  const nameLoopInstances = (def: LoopDef, c: WriteContext, parentKey: string): WriteContext[] => {
     if (def.id === '2010EA') {
       const max = def.max;
       if (source.providers.length > max) {
@@ -225,8 +229,16 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       });
     }
     if (def.id === '2010D' && source.dependent === null) return [];
-    // Other name loops: written when any of their rows has something to write (or the guide requires them).
+    // Other name loops: written when any of their rows has something to write, or the residue holds them.
+    const kept = residueCount(parentKey, def.id);
+    if (kept > 0) return Array.from({ length: kept }, () => c);
     return hasRows(def) ? [c] : [];
+  };
+  /** Instances of loop `id` under `parentKey` the residue holds. */
+  const residueCount = (parentKey: string, id: string): number => {
+    let n = 0;
+    while (residue?.has(`${parentKey}/${id}[${n}]`) === true) n++;
+    return n;
   };
   const hasRows = (def: LoopDef): boolean => segmentRows(def, g.loops).some((s) => wp.bySegment.has(s));
 
@@ -272,17 +284,4 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     });
   }
   return { segments: out, source, findings };
-}
-
-/** The segment rows of a loop and its name loops. */
-function segmentRows(def: LoopDef, loops: ReadonlyMap<string, LoopDef>): SegmentRow[] {
-  const rows: SegmentRow[] = [];
-  for (const s of def.slots) {
-    if (s.kind === 'segment') rows.push(s);
-    else {
-      const sub = loops.get(s.id) ?? s;
-      rows.push(...segmentRows(sub, loops));
-    }
-  }
-  return rows;
 }

@@ -4,6 +4,7 @@ import type { PasVersion } from '../pas/versions.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
 import { copy } from './path.js';
+import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider } from './assemble.js';
 import { ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
 
@@ -74,6 +75,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   /** Each item's requested service (HSD): becomes a ServiceRequest when a row wrote into it. */
   const services = new Map<Obj, Obj>();
   const providers: Provider[] = [];
+  const serviceNodes: LoopNode[] = [];
   let template: Obj | null = null;
   let templateService: Obj = {};
   let sawDependent = false;
@@ -104,6 +106,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
     const provider0 = roles[ROLE.Provider] ?? null;
     const nodeId = node.id;
     if (nodeId === '2000F') {
+      serviceNodes.push(node);
       const item: Obj = {};
       const service: Obj = {};
       items.push(item);
@@ -135,16 +138,33 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       herePosition = s.position;
       const plan = row === null ? undefined : plans.get(row);
       const els = seg.elements();
-      let mask = 0;
-      if (plan !== undefined) {
-        mask = plan.consumed;
-        const readers = plan.readers;
-        for (let r = 0; r < readers.length; r++) mask |= readers[r]!(els, compSep, target);
-      }
+      const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
+      // A consumed or key element the way back writes as a constant: another value there is not carried.
+      if (plan !== undefined && plan.fixed.length > 0) {
+        for (const [e, v] of plan.fixed) {
+          const x = els[e];
+          if (x !== undefined && x !== '' && x !== v) {
+            findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: loopPath, segment: name, position: s.position, element: e, message: `${loopPath || 'header'} ${id}${String(e).padStart(2, '0')} (segment ${s.position}): ${JSON.stringify(x)} has no place in PAS (written back as ${JSON.stringify(v)})` });
+          }
+        }
+      }
       if ((mask & ~keyMask) === 0) {
         findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: loopPath, segment: name, position: s.position, message: `${loopPath || 'header'} ${name} (segment ${s.position}): no row reads it` });
         continue;
+      }
+      // Composites read in part (SV101 procedure, not its description): the components no row reads.
+      if (plan !== undefined && plan.partial.length > 0) {
+        for (const [e, comps] of plan.partial) {
+          const x = els[e];
+          if (x === undefined || (mask & (1 << e)) === 0 || !x.includes(compSep)) continue;
+          const parts = x.split(compSep);
+          for (let c = 1; c <= parts.length; c++) {
+            if (parts[c - 1] !== '' && (comps & (1 << c)) === 0) {
+              findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: loopPath, segment: name, position: s.position, element: e, message: `${loopPath || 'header'} ${id}${String(e).padStart(2, '0')}-${c} (segment ${s.position}): no row reads this component` });
+            }
+          }
+        }
       }
       for (let e = 1; e < els.length; e++) {
         if (els[e] !== '' && (mask & (1 << e)) === 0) {
@@ -169,11 +189,17 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       if (items.length === 0) {
         items.push(template);
         services.set(template, templateService);
-      } else
+      } else {
         for (const it of items) {
           inherit(it, template);
           inherit(services.get(it)!, templateService);
         }
+        // What the split between event and items does not carry back (the writer's own rules).
+        for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
+          if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
+          else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
+        }
+      }
     }
     roles[ROLE.Item] = item0;
     roles[ROLE.Service] = service0;

@@ -45,16 +45,22 @@ export function segmentText(els: Elements): string {
   return parts.slice(0, n).join('*');
 }
 
-/** The original segments of each loop instance (without ST/SE), in order. */
-export function originalByLoop(tx: TransactionSet, root: LoopNode): Map<string, Elements[]> {
+/** The original segments of each loop instance (without ST/SE), in order; `positions` gives each one's position in the set (ST = 1). */
+export function originalByLoop(tx: TransactionSet, root: LoopNode, positions?: Map<string, number[]>): Map<string, Elements[]> {
   const comp = String.fromCharCode(tx.interchange.delimiters.component);
   const keys = loopKeys(root);
   const out = new Map<string, Elements[]>();
   const walk = (n: LoopNode): void => {
     const key = keys.get(n)!;
     const list: Elements[] = [];
-    for (const s of n.segments) if (s.segment.id !== 'ST' && s.segment.id !== 'SE') list.push(splitSegment(s.segment.elements(), comp));
+    const at: number[] = [];
+    for (const s of n.segments) {
+      if (s.segment.id === 'ST' || s.segment.id === 'SE') continue;
+      list.push(splitSegment(s.segment.elements(), comp));
+      at.push(s.position);
+    }
     out.set(key, list);
+    positions?.set(key, at);
     for (const c of n.children) walk(c);
   };
   walk(root);
@@ -82,18 +88,61 @@ export interface RoundTripDifference {
   readonly original: string;
   /** Written segment text ('' when the way back lost the segment). */
   readonly written: string;
+  /** Position of the original segment in the set (ST = 1), when there is one and positions were given. */
+  readonly position?: number;
+  /** Position of the loop instance's first original segment (its HL), when positions were given. */
+  readonly loopPosition?: number;
 }
 
-/** Compares two transactions loop instance by loop instance (segments in order). */
-export function compareByLoop(original: ReadonlyMap<string, Elements[]>, written: ReadonlyMap<string, Elements[]>): RoundTripDifference[] {
+/**
+ * Compares two transactions loop instance by loop instance. Within an instance the segments are
+ * aligned on their longest common subsequence, so one lost segment is one difference, not a
+ * cascade; a lost and an added segment in the same gap pair up as one changed segment.
+ */
+export function compareByLoop(original: ReadonlyMap<string, Elements[]>, written: ReadonlyMap<string, Elements[]>, positions?: ReadonlyMap<string, number[]>): RoundTripDifference[] {
   const diffs: RoundTripDifference[] = [];
   const keys = [...original.keys(), ...[...written.keys()].filter((k) => !original.has(k))];
   for (const loop of keys) {
     const a = (original.get(loop) ?? []).map(segmentText);
     const b = (written.get(loop) ?? []).map(segmentText);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (a[i] !== b[i]) diffs.push({ loop, index: i, original: a[i] ?? '', written: b[i] ?? '' });
+    const at = positions?.get(loop);
+    const loopPosition = at?.[0];
+    // LCS table, from the end.
+    const n = a.length;
+    const m = b.length;
+    const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+    let i = 0;
+    let j = 0;
+    const lost: number[] = [];
+    const added: number[] = [];
+    const flush = (): void => {
+      const k = Math.max(lost.length, added.length);
+      for (let x = 0; x < k; x++) {
+        const li = lost[x];
+        const wi = added[x];
+        const position = li !== undefined ? at?.[li] : undefined;
+        diffs.push({
+          loop,
+          index: li ?? wi!,
+          original: li !== undefined ? a[li]! : '',
+          written: wi !== undefined ? b[wi]! : '',
+          ...(position !== undefined ? { position } : {}),
+          ...(loopPosition !== undefined ? { loopPosition } : {}),
+        });
+      }
+      lost.length = 0;
+      added.length = 0;
+    };
+    while (i < n || j < m) {
+      if (i < n && j < m && a[i] === b[j]) {
+        flush();
+        i++;
+        j++;
+      } else if (j >= m || (i < n && L[i + 1]![j]! >= L[i]![j + 1]!)) lost.push(i++);
+      else added.push(j++);
     }
+    flush();
   }
   return diffs;
 }

@@ -50,15 +50,16 @@ export function roundTripRequest(tx: TransactionSet, options: RoundTripOptions):
   const r = requestToBundle(tx, { pasVersion: options.pasVersion, ...tables });
   if (r.bundle === null) return { bundle: null, findings: r.findings, writeFindings: [], written: null, differences: [] };
   const { tree } = analyzeTransaction(tx);
-  const original = originalByLoop(tx, tree!.root);
+  const positions = new Map<string, number[]>();
+  const original = originalByLoop(tx, tree!.root, positions);
   let back = bundleToRequest(r.bundle, tables);
-  let differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments));
+  let differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments), positions);
   if (options.lossless === true && differences.length > 0) {
     const residue = residueOf(differences, original);
     const claim = r.bundle.entry![0]!.resource as unknown as Obj;
     claim.extension = [...((claim.extension as Obj[] | undefined) ?? []), { url: RESIDUE_EXTENSION, valueString: encodeResidue(residue) }];
     back = bundleToRequest(r.bundle, { ...tables, residue });
-    differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments));
+    differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments), positions);
   }
   return { bundle: r.bundle, findings: r.findings, writeFindings: back.findings, written: back.segments, differences };
 }

@@ -154,8 +154,12 @@ function checkInt(n: number, what: string): number {
   return n;
 }
 
-/** The reader of one row. */
-export function compileReader(spec: ReaderSpec): RowReader {
+/**
+ * The statements of row `k` inside a reader: a block labelled `r<k>` that adds the elements the
+ * row read to `m` (the reader's mask) and leaves the block when the row is done. `h` is the row's
+ * helpers (`hs[k]`); `constants` receives the row's object constants.
+ */
+function rowBlock(spec: ReaderSpec, k: number, constants: unknown[]): string {
   const { positions, component, when, arity } = spec;
   for (const e of positions) checkInt(e, 'element');
   checkInt(component, 'component');
@@ -164,47 +168,45 @@ export function compileReader(spec: ReaderSpec): RowReader {
     checkInt(when.element, 'when element');
     checkInt(when.component, 'when component');
   }
-  const constants: unknown[] = [];
+  const label = `r${k}`;
+  /** Leaves the row, having read the elements in `mask` (an expression). */
+  const done = (mask: string): string => `{ m |= ${mask}; break ${label}; }`;
+  const skip = `break ${label};`;
   const id = JSON.stringify(spec.id);
-  const body: string[] = [];
   const whenMask = when !== null ? 1 << when.element : 0;
+  const body: string[] = [`${label}: {`, `const h = hs[${k}];`];
   if (arity > 1) {
     const first = positions[0]!;
-    body.push('return function read(els, comp, target) {');
-    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) return 0;`);
+    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) ${skip}`);
     body.push(`const xs = [${positions.map((e) => `(els[${e}] ?? '')`).join(', ')}];`, `let mask = ${whenMask};`, 'let any = false;');
-    positions.forEach((e, k) => body.push(`if (xs[${k}] !== '') { mask |= ${1 << e}; any = true; }`));
+    positions.forEach((e, i) => body.push(`if (xs[${i}] !== '') { mask |= ${1 << e}; any = true; }`));
     body.push(
-      `if (!any || target.roles[${spec.role}] === null) return 0;`,
+      `if (!any || target.roles[${spec.role}] === null) ${skip}`,
       'const v = h.codec.read(xs);',
       // Reported once, as an invalid value (not again as unread).
-      `if (v === h.INVALID) { target.invalid(${id}, ${first}, h.codec.why(xs)); return mask; }`,
-      applyCode(spec, constants, '0', 'return mask;'),
-      'return 0;',
-      '};',
+      `if (v === h.INVALID) { target.invalid(${id}, ${first}, h.codec.why(xs)); ${done('mask')} }`,
+      applyCode(spec, constants, '0', done('mask')),
     );
   } else if (!spec.each) {
     const e = positions[0]!;
-    const mask = (1 << e) | whenMask;
-    body.push('return function read(els, comp, target) {', `const x = ${valueCode(String(e), component)};`, "if (x === '') return 0;");
-    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) return 0;`);
+    const mask = String((1 << e) | whenMask);
+    body.push(`const x = ${valueCode(String(e), component)};`, `if (x === '') ${skip}`);
+    if (when !== null) body.push(`const w = h.part(els, ${when.element}, ${when.component}, comp);`, `if (!(${matchCode(when.values)})) ${skip}`);
     body.push(
-      `if (target.roles[${spec.role}] === null) return 0;`,
+      `if (target.roles[${spec.role}] === null) ${skip}`,
       'const v = h.codec.read(x);',
-      `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); return ${mask}; }`,
-      applyCode(spec, constants, '0', `return ${mask};`),
-      'return 0;',
-      '};',
+      `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); ${done(mask)} }`,
+      applyCode(spec, constants, '0', done(mask)),
     );
   } else {
-    body.push('return function read(els, comp, target) {', 'let mask = 0;');
+    body.push('let mask = 0;');
     for (const e of positions) {
       // One block per repeated element (HI01..HI12), in order.
       body.push('{', `const x = ${valueCode(String(e), component)};`, "if (x !== '') {");
       const whenTest = when !== null ? `const w = h.part(els, ${when.element === 0 ? e : when.element}, ${when.component}, comp);\nif (${matchCode(when.values)}) {` : '{';
       body.push(
         whenTest,
-        `if (target.roles[${spec.role}] === null) return mask;`,
+        `if (target.roles[${spec.role}] === null) ${done('mask')}`,
         'const v = h.codec.read(x);',
         `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); mask |= ${1 << e}; }`,
         `else { ${applyCode(spec, constants, String(e), `mask |= ${1 << e};`)} }`,
@@ -213,10 +215,38 @@ export function compileReader(spec: ReaderSpec): RowReader {
         '}',
       );
     }
-    body.push('return mask;', '};');
+    body.push('m |= mask;');
   }
-  const helpers: Helpers = { part: elementPart, sliceEntry, eachKey, copy, INVALID, codec: spec.codec, constants };
+  body.push('}');
+  return body.join('\n');
+}
+
+/** One generated function running the rows in order; it returns `consumed` with the elements they read. */
+function compileRows(specs: readonly ReaderSpec[], consumed: number): RowReader {
+  if (!Number.isInteger(consumed)) throw new Error(`consumed mask ${consumed} is not an integer`);
+  const helpers: Helpers[] = [];
+  const blocks: string[] = [];
+  specs.forEach((spec, k) => {
+    const constants: unknown[] = [];
+    blocks.push(rowBlock(spec, k, constants));
+    helpers.push({ part: elementPart, sliceEntry, eachKey, copy, INVALID, codec: spec.codec, constants });
+  });
+  const source = `'use strict';\nreturn function read(els, comp, target) {\nlet m = ${consumed | 0};\n${blocks.join('\n')}\nreturn m;\n};`;
   // Generated from validated table data only (see the module comment).
-  const factory = new Function('h', `'use strict';\n${body.join('\n')}`) as (h: Helpers) => RowReader;
+  const factory = new Function('hs', source) as (hs: readonly Helpers[]) => RowReader;
   return factory(helpers);
+}
+
+/** The reader of one row. */
+export function compileReader(spec: ReaderSpec): RowReader {
+  return compileRows([spec], 0);
+}
+
+/**
+ * The reader of one segment use: all its rows, in table order, as one function (one call per
+ * segment, not one per row), returning their elements and the `consumed` ones (key qualifier,
+ * consumed constants) as a mask.
+ */
+export function compileSegmentReader(specs: readonly ReaderSpec[], consumed: number): RowReader {
+  return compileRows(specs, consumed);
 }

@@ -22,7 +22,7 @@ import {
   type Codec,
 } from './codecs/index.js';
 import { parsePath, type Path } from './path.js';
-import { compileReader } from './row-reader.js';
+import { compileReader, compileSegmentReader, type ReaderSpec } from './row-reader.js';
 
 /** The resources a request row can write into; the assembler turns them into bundle entries. */
 export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter'] as const;
@@ -100,6 +100,18 @@ export interface SegmentPlan {
   readonly readers: readonly RowReader[];
   /** Elements that count as read whenever the segment is present (its key qualifier, consumed elements). */
   readonly consumed: number;
+  /** All the readers and `consumed` as one function: the mask of the elements read. */
+  readonly read: RowReader;
+  /**
+   * Consumed elements the writer writes as a constant (and a key qualifier no row reads, written as
+   * its first value): any other value there does not come back, so the reader reports it.
+   */
+  readonly fixed: ReadonlyArray<readonly [element: number, value: string]>;
+  /**
+   * Composite elements only some of whose components rows read: element -> bit mask of the
+   * components read (bit c for component c). Other non-empty components are reported.
+   */
+  readonly partial: ReadonlyArray<readonly [element: number, components: number]>;
 }
 
 interface AnyCodec {
@@ -348,10 +360,31 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
   }
 
   const plans = new Map<SegmentRow, SegmentPlan>();
+  const specsOf = (row: SegmentRow): ReaderSpec[] => rows.filter((r) => r.row === row).map((r) => ({ ...r.spec, id: r.id, role: ROLE[r.spec.role] }));
   const all = new Set<SegmentRow>([...readers.keys(), ...consumed.keys()]);
   for (const row of all) {
     const key = row.key !== null ? 1 << row.key.element : 0;
-    plans.set(row, { readers: readers.get(row) ?? [], consumed: key | (consumed.get(row) ?? 0) });
+    const fixed: Array<readonly [number, string]> = [...(constants.get(row) ?? [])];
+    const k = row.key;
+    if (k !== null && k.component === 0 && !fixed.some(([e]) => e === k.element) && !rows.some((r) => r.row === row && (r.spec.positions.includes(k.element) || r.spec.when?.element === k.element))) fixed.push([k.element, k.values[0]!]);
+    // Components read per element: a row without a component reads the whole element.
+    const comps = new Map<number, number>();
+    const whole = new Set<number>();
+    if (k !== null && k.component > 0) comps.set(k.element, (comps.get(k.element) ?? 0) | (1 << k.component));
+    for (const r of rows) {
+      if (r.row !== row) continue;
+      const sp = r.spec;
+      for (const e of sp.positions) {
+        if (sp.component === 0) whole.add(e);
+        else comps.set(e, (comps.get(e) ?? 0) | (1 << sp.component));
+        const w = sp.when;
+        if (w !== null && w.component > 0 && (w.element === 0 || w.element === e)) comps.set(e, (comps.get(e) ?? 0) | (1 << w.component));
+      }
+      const w = sp.when;
+      if (w !== null && w.element > 0 && w.component > 0 && !sp.positions.includes(w.element)) comps.set(w.element, (comps.get(w.element) ?? 0) | (1 << w.component));
+    }
+    const partial = [...comps].filter(([e]) => !whole.has(e));
+    plans.set(row, { readers: readers.get(row) ?? [], consumed: key | (consumed.get(row) ?? 0), fixed, partial, read: compileSegmentReader(specsOf(row), key | (consumed.get(row) ?? 0)) });
   }
   return { grammar, plans, rows, constants };
 }

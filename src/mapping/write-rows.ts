@@ -135,14 +135,17 @@ function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTabl
     m = new Map();
     cache.set(a, m);
   }
-  const hit = m.get(name);
+  // Cached per slice table key and name: a constant check (relative key) must not answer for the row path's slice.
+  const id = `${key}#${name}`;
+  const hit = m.get(id);
   if (hit !== undefined) return hit;
   const defs = slices.get(key) ?? [];
   const def = defs.find((d) => d.name === name);
   const entries = a.filter((e): e is Obj => typeof e === 'object' && e !== null);
   let found: Obj | null = null;
   if (def !== undefined && def.constants.length > 0) {
-    const claimed = new Set<Obj | null>(m.values());
+    const claimed = new Set<Obj | null>();
+    for (const [k, v] of m) if (k.startsWith(`${key}#`)) claimed.add(v);
     let bestScore: [number, number] | null = null;
     for (const e of entries) {
       if (claimed.has(e)) continue;
@@ -162,7 +165,7 @@ function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTabl
     }));
     found = rest[free.findIndex((d) => d.name === name)] ?? null;
   }
-  m.set(name, found);
+  m.set(id, found);
   return found;
 }
 
@@ -454,5 +457,38 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
       if (shared >= 2) alternatives.set(a, [...(alternatives.get(a) ?? [a]), b]);
     }
   }
+  // In slot order, so every member of a group makes the same choice on a tie.
+  for (const [k, v] of alternatives) alternatives.set(k, [...v].sort((x, y) => x.index - y.index));
   return { tables, bySegment, placesByLoop, alternatives };
+}
+
+/** The segment rows of a loop and its name loops. */
+export function segmentRows(def: LoopDef, loops: ReadonlyMap<string, LoopDef>): SegmentRow[] {
+  const rows: SegmentRow[] = [];
+  for (const s of def.slots) {
+    if (s.kind === 'segment') rows.push(s);
+    else rows.push(...segmentRows(loops.get(s.id) ?? s, loops));
+  }
+  return rows;
+}
+
+/**
+ * Whether the one item of a request needs a 2000F of its own: when a row only the 2000F has (a
+ * procedure code, a line trace number...) gives it a value. Otherwise the event level carries it.
+ */
+export function needsServiceLevel(wp: WritePlans, item: Obj, service: Obj | null): boolean {
+  const loops = wp.tables.grammar.loops;
+  const serviceLoop = loops.get('2000F');
+  if (serviceLoop === undefined) return false;
+  const eventPlaces = wp.placesByLoop.get('2000E') ?? new Set<string>();
+  const ctx: WriteContext = { roles: [], slices: newSliceCache(), problem: () => undefined };
+  for (const seg of segmentRows(serviceLoop, loops)) {
+    const plan = wp.bySegment.get(seg);
+    if (plan === undefined) continue;
+    for (const w of plan.writers) {
+      const res = w.role === ROLE.Item ? item : w.role === ROLE.Service ? service : null;
+      if (res !== null && !eventPlaces.has(w.fhirKey) && w.value.encode(res, ctx) !== null) return true;
+    }
+  }
+  return false;
 }

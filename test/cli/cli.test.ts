@@ -136,7 +136,7 @@ describe('x12pas convert', () => {
     ]);
     // What no row reads yet is reported, never dropped silently.
     const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
-    expect(lines.map((l) => l.status)).toEqual(['converted', 'converted']); // the admission (B7) has nothing to report
+    expect(lines.map((l) => l.status)).toEqual(['converted', 'converted', 'converted']);
     expect(lines[0]!.findings.map((f) => f.code)).toContain('UNMAPPED_ELEMENT');
     const v = run(['validate', '--packages', PACKAGES, out]);
     expect(v.code).toBe(0);

@@ -212,7 +212,16 @@ describe('requestToBundle: the samples', () => {
     // 2000E HSD*DY*4 goes to the 2000F item's ServiceRequest (it has no HSD of its own).
     expect(requested(bundle, item)?.quantityQuantity).toEqual({ system: 'https://codesystem.x12.org/005010/673', code: 'DY', value: 4 });
     expect(requested(bundle, item)?.code?.coding?.[0]?.code).toBe('2');
-    expect(findings).toEqual([]);
+    // What the way back cannot put where it was: NM101 FA (written back as 1P); the event's UM01 AR and UM03 1,
+    // which its one item overrides (HS, 2); and the item's UM, all of whose values the event level then carries.
+    expect(findings.map(brief).sort()).toEqual([
+      'UNMAPPED_ELEMENT 2000A/2000B/2010B NM1@6.1',
+      `UNMAPPED_ELEMENT ${E} UM@15.1`,
+      `UNMAPPED_ELEMENT ${E} UM@15.3`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@23.1`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@23.2`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@23.3`,
+    ].sort());
   });
 
   it('dependent: values checked by hand against the sample', () => {
@@ -254,7 +263,8 @@ describe('requestToBundle: the samples', () => {
     expect(claim.item!.slice(1).map((it) => requested(bundle, it))).toEqual([undefined, undefined]);
     expect(claim.careTeam).toBeUndefined();
     expect(claim.item!.map((it) => it.careTeamSequence)).toEqual([undefined, undefined, undefined]);
-    expect(findings.map(brief)).toEqual([`UNMAPPED_ELEMENT ${E.replace('2000C/', '2000C/2000D/')}/2000F HSD@25.3`]);
+    // HSD03 UN is no unit of time; the event's UM03 1 is overridden by every item's own (AE, AE, A4).
+    expect(findings.map(brief).sort()).toEqual([`UNMAPPED_ELEMENT ${E.replace('2000C/', '2000C/2000D/')} UM@18.3`, `UNMAPPED_ELEMENT ${E.replace('2000C/', '2000C/2000D/')}/2000F HSD@25.3`].sort());
   });
 
   it('variants: an organization event provider with address, contact and taxonomy; a person with PER; a full HSD', () => {
@@ -273,7 +283,15 @@ describe('requestToBundle: the samples', () => {
     expect(center.address).toEqual([{ line: ['5 MILL ST'], city: 'PORTLAND', state: 'OR', postalCode: '97202' }]);
     expect(center.telecom).toEqual([{ system: 'phone', value: '5035550111' }]);
     expect(center.contact).toEqual([{ name: { text: 'INTAKE' } }]);
-    expect(org.findings.map(brief)).toEqual([`UNMAPPED_ELEMENT ${E}/2010EA PRV@24.1`]);
+    expect(org.findings.map(brief).sort()).toEqual([
+      'UNMAPPED_ELEMENT 2000A/2000B/2010B NM1@6.1',
+      `UNMAPPED_ELEMENT ${E} UM@15.1`,
+      `UNMAPPED_ELEMENT ${E} UM@15.3`,
+      `UNMAPPED_ELEMENT ${E}/2010EA PRV@24.1`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@27.1`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@27.2`,
+      `UNMAPPED_ELEMENT ${E}/2000F UM@27.3`,
+    ].sort());
 
     const person = convert('referral-request', [['NM1*SJ*1*OKAFOR*LENA****XX*1093817462', 'NM1*SJ*1*OKAFOR*LENA****XX*1093817462~PER*IC*LENA DESK*TE*5035550177'], ['SE*19*', 'SE*20*']]);
     expect(errors(person.bundle)).toEqual([]);
@@ -292,7 +310,8 @@ describe('requestToBundle: the samples', () => {
         { url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-timingdeliverypattern', valueCodeableConcept: { coding: [{ system: 'https://codesystem.x12.org/005010/679', code: 'Y' }] } },
       ],
     });
-    expect(hsd.findings).toEqual([]);
+    // Only the event's UM03 1, which every item overrides (see the dependent test).
+    expect(hsd.findings.map(brief)).toEqual([`UNMAPPED_ELEMENT ${E.replace('2000C/', '2000C/2000D/')} UM@18.3`]);
   });
 
   it('bundle shape: Claim first, unique urn:uuid fullUrls, every reference inside, reproducible ids', () => {
