@@ -243,8 +243,7 @@ export class Tokenizer {
         }
       }
       const s = pos;
-      const b1 = buf[s + 1]!;
-      if (b === 0x49 /* I */ && b1 === 0x53 && this.isIsaAt(buf, s)) {
+      if (b === 0x49 /* I */ && buf[s + 1] === 0x53 && this.isIsaAt(buf, s)) {
         // A new ISA before IEA: re-read it as an ISA (its delimiters may differ).
         pos = leadStart;
         result = leadStart;
@@ -262,6 +261,8 @@ export class Tokenizer {
       let e = t;
       if (term === 0x0a && e > s && buf[e - 1] === 0x0d) e--;
       const after = t < len ? t + 1 : len;
+      // b1 lies past the end of buf only when the segment is too short to use it (e <= s + 1).
+      const b1 = buf[s + 1]!;
       const b2 = s + 2 < e ? buf[s + 2]! : elem;
       ordinal++;
       pos = after;
