@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
+import { roundtripCommand } from './roundtrip.js';
 import { validateCommand } from './validate.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
@@ -9,12 +10,14 @@ export const MAIN_HELP = `x12pas: X12 278 prior authorization <-> HL7 Da Vinci P
 Usage: x12pas <command> [options] FILE...
 
 Commands:
-  convert FILE...   X12 278 requests -> PAS Request Bundles (NDJSON); rejected transaction
-                    sets and anything not mapped are reported; --ack FILE writes TA1/999
+  convert FILE...   X12 278 requests -> PAS Request Bundles (NDJSON), or PAS Request
+                    Bundles -> one X12 interchange (by content); what is rejected or not
+                    mapped is reported; --lossless, --ack FILE (TA1/999)
   inspect FILE...   read X12 files; print one NDJSON line per transaction set with its
                     segments and findings; --ack FILE writes TA1/999 acknowledgments
   validate FILE...  check X12 (envelope, syntax, 278 structure) or PAS bundles (profiles)
                     without converting; exit 1 when errors are found
+  roundtrip FILE... convert there and back and print every difference; exit 0 when none
 
 Run 'x12pas <command> --help' for a command's options.
 Options: -h, --help   this text;  -v, --version   the version
@@ -23,6 +26,7 @@ Options: -h, --help   this text;  -v, --version   the version
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   convert: convertCommand,
   inspect: inspectCommand,
+  roundtrip: roundtripCommand,
   validate: validateCommand,
 };
 

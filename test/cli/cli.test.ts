@@ -158,9 +158,40 @@ describe('x12pas convert', () => {
     expect(readFileSync(ackFile, 'latin1')).toContain('IK5*R*4~');
   });
 
-  it('says plainly that FHIR input cannot be converted yet', () => {
-    const r = run(['convert', `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not available yet');
+  it('turns PAS bundles (JSON or NDJSON) into one X12 interchange, and --lossless bundles back into the same 278', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+    const bundles = join(dir, 'bundles.ndjson');
+    expect(run(['convert', '-q', '--lossless', '-o', bundles, '--report', join(dir, 'r.ndjson'), 'samples/batch-requests.x12']).code).toBe(0);
+    const back = run(['convert', bundles, `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
+    expect(back.code).toBe(0);
+    expect(back.stderr).toContain('4 bundle(s) read: 4 converted into one interchange, 0 rejected');
+    // One interchange, one group, four 278s; the three from X12 come back with their segments as they were.
+    const out = back.stdout;
+    expect(out.match(/^ISA\*/gm)).toHaveLength(1);
+    expect(out.match(/^ST\*278\*/gm)).toHaveLength(4);
+    const body = (text: string): string[] => text.split(/~\r?\n?/).filter((l) => !/^(ISA|GS|ST|SE|GE|IEA)\*/.test(l) && l !== '');
+    const original = body(readFileSync('samples/batch-requests.x12', 'latin1'));
+    expect(body(out).slice(0, original.length)).toEqual(original);
+    // The IG example's time zone and defaults are reported as warnings, not dropped silently.
+    expect(back.stderr).toContain('LOSSY_VALUE');
+    // A file that is not a bundle is rejected with a reason; exit 1.
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, '{"resourceType":"Patient"}\n');
+    const r = run(['convert', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a FHIR Bundle');
+  });
+});
+
+describe('x12pas roundtrip', () => {
+  it('prints every difference of X12 -> PAS -> X12, none with --lossless', () => {
+    const plain = run(['roundtrip', 'samples/referral-request.x12']);
+    expect(plain.code).toBe(1);
+    const line = plain.lines[0] as unknown as { status: string; differences: Array<{ original: string; written: string }> };
+    expect(line.status).toBe('different');
+    expect(line.differences.map((d) => d.original)).toEqual(['PER*IC*FRONT DESK*TE*5035550142', 'PRV*SV*PXC*207X00000X']);
+    const lossless = run(['roundtrip', '--lossless', 'samples/referral-request.x12', 'samples/admission-request.x12']);
+    expect(lossless.code).toBe(0);
+    expect(lossless.lines.map((l) => (l as unknown as { status: string }).status)).toEqual(['same', 'same']);
   });
 });

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+
+/** One bundle read from a FHIR input file, or the reason a line or file is not one. */
+export type FhirItem = { readonly where: string; readonly bundle: Record<string, unknown> } | { readonly where: string; readonly error: string };
+
+/**
+ * Reads a FHIR input: a JSON Bundle, or NDJSON with one Bundle per line (`-` reads standard
+ * input). Each line that is not a Bundle is reported, never skipped silently.
+ */
+export function readFhirBundles(file: string): FhirItem[] {
+  const text = (file === '-' ? readFileSync(0) : readFileSync(file)).toString('utf8').replace(/^\ufeff/, '');
+  const one = (json: string, where: string): FhirItem => {
+    let v: unknown;
+    try {
+      v = JSON.parse(json);
+    } catch (e) {
+      return { where, error: `not JSON: ${(e as Error).message}` };
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || (v as Record<string, unknown>).resourceType !== 'Bundle') {
+      return { where, error: 'not a FHIR Bundle' };
+    }
+    return { where, bundle: v as Record<string, unknown> };
+  };
+  const trimmed = text.trim();
+  // One JSON document (pretty-printed or not), else NDJSON.
+  try {
+    JSON.parse(trimmed);
+    return [one(trimmed, file)];
+  } catch {
+    const out: FhirItem[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() !== '') out.push(one(line, `${file}:${i + 1}`));
+    });
+    return out;
+  }
+}
+
+/** True when a file's first non-blank character opens a JSON object (FHIR), not an ISA (X12). */
+export function looksLikeJson(file: string): boolean {
+  if (file === '-') return false;
+  const head = readFileSync(file).subarray(0, 4096).toString('utf8').replace(/^\ufeff/, '').trimStart();
+  return head.startsWith('{');
+}
