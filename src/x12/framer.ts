@@ -50,7 +50,7 @@ export class Framer implements RawSegmentSink {
   /** The last ST01 and ST03 read (the same values repeat in every transaction set). */
   private lastType = '';
   private lastSt03 = '';
-  /** Memo of the last GS01/ST01 check (the same pair repeats for a whole group). */
+  /** Memo of the last ST01/GS01 check (the same pair repeats for a whole group). */
   private fitGroup: GroupInfo | null = null;
   private fitType = '';
   private fits = true;
@@ -448,27 +448,47 @@ export class Framer implements RawSegmentSink {
     const group = this.group;
     const findings = tx.findings;
     const { type, control, st03 } = tx;
-    if (type.length !== 3 || !isDigits(type)) {
-      findings.push({ severity: 'error', code: 'ST01_INVALID', message: `ST01 ${JSON.stringify(type)} is not a transaction set id`, ...stPlace(tx), ack: { level: 'transaction', code: '6' } });
-    }
     // One hash lookup: the set stays the same size when the control number was already in it.
     const known = this.txControls.size;
     this.txControls.add(control);
+    const repeated = this.txControls.size === known;
+    // The usual transaction set needs no finding: valid ST01 and ST02 that fit the group, ST03 =
+    // GS08, an accepted interchange. Any other is checked in full.
+    if (group === null || repeated || ic.rejected || control.length < 4 || control.length > 9 || st03 !== group.version || !this.usualType(type, group)) {
+      this.checkHeader(tx, ic, group, repeated);
+    }
+    let accepted = true;
+    for (const f of findings) if (f.severity === 'error') accepted = false;
+    tx.index = ++this.stats.transactions;
+    tx.group = group;
+    tx.implementation = st03 !== '' ? st03 : (group?.version ?? '');
+    tx.accepted = accepted;
+    if (accepted) this.stats.accepted++;
+    else this.stats.rejected++;
+    if (group !== null) {
+      group.transactionCount++;
+      if (accepted) group.acceptedCount++;
+    }
+    this.sink.transaction(tx);
+  }
+
+  /** The ST-level findings of a transaction set, in their order (for any but the usual set). */
+  private checkHeader(tx: FramedTransaction, ic: InterchangeInfo, group: GroupInfo | null, repeated: boolean): void {
+    const findings = tx.findings;
+    const { type, control, st03 } = tx;
+    if (type.length !== 3 || !isDigits(type)) {
+      findings.push({ severity: 'error', code: 'ST01_INVALID', message: `ST01 ${JSON.stringify(type)} is not a transaction set id`, ...stPlace(tx), ack: { level: 'transaction', code: '6' } });
+    }
     if (control.length < 4 || control.length > 9) {
       findings.push({ severity: 'error', code: 'ST02_INVALID', message: `ST02 control number must be 4-9 characters: ${JSON.stringify(control)}`, ...stPlace(tx), ack: { level: 'transaction', code: '7' } });
-    } else if (this.txControls.size === known) {
+    } else if (repeated) {
       findings.push({ severity: 'error', code: 'DUPLICATE_TRANSACTION_CONTROL', message: `transaction set control number ${control} repeats within the group`, ...stPlace(tx), ack: { level: 'transaction', code: '23' } });
     }
     if (group === null) {
       findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: 'transaction set outside any functional group (no GS)', ...stPlace(tx), ack: { level: 'transaction', code: '18' } });
       ic.findings.push({ severity: 'error', code: 'ST_OUTSIDE_GROUP', message: `transaction set ${control} outside any functional group`, ...stPlace(tx), ack: { level: 'interchange', note: '024', reject: false } });
     } else {
-      if (this.fitGroup !== group || this.fitType !== type) {
-        this.fitGroup = group;
-        this.fitType = type;
-        this.fits = functionalIdFits(type, group.functionalId);
-      }
-      if (!this.fits) {
+      if (!functionalIdFits(type, group.functionalId)) {
         findings.push({
           severity: 'error',
           code: 'GS01_MISMATCH',
@@ -498,19 +518,16 @@ export class Framer implements RawSegmentSink {
     if (ic.rejected) {
       findings.push({ severity: 'error', code: 'INTERCHANGE_REJECTED', message: `interchange ${ic.control} was rejected (see its TA1); transaction set not accepted`, ...stPlace(tx) });
     }
-    let accepted = true;
-    for (const f of findings) if (f.severity === 'error') accepted = false;
-    tx.index = ++this.stats.transactions;
-    tx.group = group;
-    tx.implementation = st03 !== '' ? st03 : (group?.version ?? '');
-    tx.accepted = accepted;
-    if (accepted) this.stats.accepted++;
-    else this.stats.rejected++;
-    if (group !== null) {
-      group.transactionCount++;
-      if (accepted) group.acceptedCount++;
+  }
+
+  /** Whether ST01 is a transaction set id that belongs in `group` (memo: the pair repeats for a whole group). */
+  private usualType(type: string, group: GroupInfo): boolean {
+    if (this.fitGroup !== group || this.fitType !== type) {
+      this.fitGroup = group;
+      this.fitType = type;
+      this.fits = type.length === 3 && isDigits(type) && functionalIdFits(type, group.functionalId);
     }
-    this.sink.transaction(tx);
+    return this.fits;
   }
 
   /** A segment where none may stand: between envelopes, outside any ST/SE. */
