@@ -211,6 +211,43 @@ export const cases = [
     },
   },
   {
+    name: 'x12pas-pas-to-x12',
+    description: 'x12pas PAS -> X12: NDJSON of PAS Request Bundles (made from the slice first, untimed) -> JSON.parse + bundle taken apart + mapping rows written + X217 grammar check of what was written + interchange text, 500 bundles per interchange; timed part only',
+    kind: 'ours',
+    frames: true,
+    runs: [{ input: 'slice', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      const lines = [];
+      const reader = new X12Reader({
+        transaction(tx) {
+          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
+          if (r.bundle !== null) lines.push(JSON.stringify(r.bundle));
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {},
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      if (lines.length !== truth.transactions) throw new Error(`x12pas-pas-to-x12: ${lines.length} bundles made, generator wrote ${truth.transactions} transactions`);
+      const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+      globalThis.gc?.();
+      const t0 = performance.now();
+      let converted = 0;
+      let outBytes = 0;
+      for (let i = 0; i < lines.length; i += 500) {
+        const batch = lines.slice(i, i + 500).map((l) => JSON.parse(l));
+        const r = mapping.bundlesToRequestX12(batch, { now: () => new Date(0) });
+        converted += r.outcomes.filter((o) => o.status === 'converted').length;
+        outBytes += r.text.length;
+      }
+      const timedS = (performance.now() - t0) / 1000;
+      if (converted !== lines.length) throw new Error(`x12pas-pas-to-x12: only ${converted} of ${lines.length} bundles written`);
+      return { bytes, transactions: converted, timedS, check: `${converted} bundles (${(bytes / lines.length / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
+    },
+  },
+  {
     name: 'node-x12-stream',
     description: 'node-x12 1.7.1 X12Parser as a Transform stream (piped file stream, segments counted, no interchange built)',
     kind: 'peer',

@@ -445,6 +445,15 @@ function targets(rows) {
     value: oursLarge ? `${mb(oursLarge.peakRssBytes)} MB` : 'not run',
     ok: oursLarge ? oursLarge.peakRssBytes / MB < TARGET_RSS_MB : null,
   });
+  // Issue 3: end-to-end conversion, transactions (bundles) per second on one core.
+  for (const [name, label, target] of [
+    ['x12pas-convert-request', 'X12 -> PAS bundles/s', 25000],
+    ['x12pas-pas-to-x12', 'PAS -> X12 bundles/s', 15000],
+  ]) {
+    const r = findRow(rows, name, 'slice');
+    const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
+    list.push({ what: `${label} (one core) ≥ ${target.toLocaleString('en-US')}`, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s = ${f2(tps / target)}× target` : 'not run', ok: tps !== null ? tps >= target : null, speed: true });
+  }
   return list;
 }
 

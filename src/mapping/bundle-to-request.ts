@@ -3,7 +3,7 @@ import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { disassembleRequest, type RequestSource } from './disassemble.js';
 import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { getSegmentDef, RuleKind, TypeKind } from '../x12/dictionary.js';
-import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
+import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
 /**
  * A PAS Request Bundle -> the segments of one X217 278 request (BHT to the last 2000F; the
@@ -91,6 +91,26 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const serviceLoop = g.loops.get('2000F');
   const needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
   const defaulted = new Set<string>();
+  /** Per segment use of the event level: what every item shares (computed once). */
+  const eventSharedCache = new Map<SegmentWritePlan, Map<string, string>>();
+  const eventShared = (plan: SegmentWritePlan): Map<string, string> => {
+    let m = eventSharedCache.get(plan);
+    if (m === undefined) {
+      const quietCtx = (i: number): WriteContext => ({ ...itemCtxOf(i), problem: () => undefined });
+      m = sharedValues(
+        plan,
+        (w) =>
+          items.map((_, i) => {
+            const ic = quietCtx(i);
+            const res = ic.roles[w.role];
+            return res === null || res === undefined ? null : w.value.encode(res, ic);
+          }),
+        itemRoles,
+      );
+      eventSharedCache.set(plan, m);
+    }
+    return m;
+  };
   /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
   const shared = new Map<string, string>();
 
@@ -105,24 +125,21 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     let count = 0;
     const mine = new Set<string>();
     const deferred: Array<(typeof plan.writers)[number]> = [];
+    /** Rows whose value the event level gives: no default for them. */
+    const inherited = new Set<string>();
     for (const w of plan.writers) {
       if (done.has(w.fhirKey) && !mine.has(w.fhirKey)) continue;
       if (mode !== 'plain' && itemRoles.includes(w.role)) {
         if (mode === 'event') {
-          // The event level carries an item value when every item has it (or the guide requires it there: the first item's).
-          const vals = items.map((_, i) => {
-            const ic: WriteContext = { ...itemCtxOf(i), problem: () => undefined };
-            const res = ic.roles[w.role];
-            return res === null || res === undefined ? null : w.value.encode(res, ic);
-          });
-          const same = vals.every((v) => v !== null && v === vals[0]);
-          if (!same && !(w.required && vals[0] !== null)) continue;
-          const ic = itemCtx(0);
-          if (w.write(els, ic)) {
+          // The event level carries an item value when every item has it (sharedValues), or the guide requires it there: the first item's.
+          const here = eventShared(plan);
+          const v = here.get(w.fhirKey);
+          if (v === undefined && !w.required) continue;
+          if (w.write(els, itemCtxOf(0))) {
             wrote = true;
             count++;
             mine.add(w.fhirKey);
-            if (same) shared.set(w.fhirKey, vals[0]!);
+            if (v !== undefined) shared.set(w.fhirKey, v);
           }
           continue;
         }
@@ -130,6 +147,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         const res = c.roles[w.role];
         if (res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) {
           if (w.required) deferred.push(w);
+          inherited.add(w.id);
           continue;
         }
       }
@@ -143,21 +161,20 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
     for (const k of mine) done.add(k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
-    // Defaults: a row with nothing to write fills its element when the segment is written anyway.
+    // Defaults: a row with nothing to write fills its element when the segment is written anyway
+    // (reported below, unless the segment's pair rules take it out again).
+    const defaults: Array<[number, (typeof plan.writers)[number]]> = [];
     for (const w of plan.writers) {
       const d = w.spec.default;
       const e = w.spec.positions[0]!;
-      if (d === null || get(els, e, w.spec.component) !== '') continue;
+      if (d === null || get(els, e, w.spec.component) !== '' || inherited.has(w.id)) continue;
       const wh = w.spec.when;
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) !== '' && !wh.values.includes(get(els, wh.element, wh.component))) continue;
       put(els, e, w.spec.component, d);
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) === '') put(els, wh.element, wh.component, wh.values[0]!);
-      if (!done.has(w.fhirKey)) {
-        if (!quiet && !defaulted.has(w.id)) findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(d)}` });
-        if (!quiet) defaulted.add(w.id);
-      }
+      if (w.spec.component === 0) defaults.push([e, w]);
     }
-    const filled: number[] = [];
+    const filled: number[] = defaults.map(([e]) => e);
     for (const [e, comp, v] of plan.constants) {
       if (get(els, e, comp) !== '') continue;
       put(els, e, comp, v);
@@ -177,6 +194,11 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (note.rule !== RuleKind.P) continue;
       const pos = note.indexes.map((i) => i + 1);
       if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled.includes(e)) els[e] = [];
+    }
+    for (const [e, w] of defaults) {
+      if (get(els, e, 0) === '' || done.has(w.fhirKey) || quiet || defaulted.has(w.id)) continue;
+      defaulted.add(w.id);
+      findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
     }
     return { els, count };
   };

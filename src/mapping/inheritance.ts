@@ -1,7 +1,7 @@
 import type { LoopNode, SegmentRow } from '../grammar/index.js';
 import { ROLE, type CompiledTables } from './table.js';
 import type { RowSpec } from './table.js';
-import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, type WriteContext, type WritePlans } from './write-rows.js';
+import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type WriteContext, type WritePlans } from './write-rows.js';
 
 function part(els: readonly string[], e: number, c: number, sep: string): string {
   const v = els[e] ?? '';
@@ -63,10 +63,13 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
     const plan = wp.bySegment.get(row);
     if (plan === undefined) continue;
     const seg = segmentOf(event, row);
+    const valuesOf = (w: (typeof plan.writers)[number]) => items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx));
+    const here = sharedValues(plan, valuesOf, ITEM_ROLES);
     for (const w of plan.writers) {
       if (!ITEM_ROLES.includes(w.role)) continue;
-      const vals = items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx));
-      const same = vals.length > 0 && vals.every((v) => v !== null && v === vals[0]);
+      const vals = valuesOf(w);
+      // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
+      const same = vals[0] !== null && here.get(w.fhirKey) === vals[0];
       if (same) shared.set(w.fhirKey, vals[0]!);
       const choice = same || (w.required && vals[0] !== null) ? vals[0]! : null;
       const own = w.value.encode(pick(w.role, template, templateService), ctx);

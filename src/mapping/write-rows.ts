@@ -1,4 +1,5 @@
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
+import { getSegmentDef, RuleKind } from '../x12/dictionary.js';
 import { INVALID } from './codecs/index.js';
 import type { Path, Step } from './path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
@@ -491,4 +492,38 @@ export function needsServiceLevel(wp: WritePlans, item: Obj, service: Obj | null
     }
   }
   return false;
+}
+
+/**
+ * The item values a loop above the items (2000E) carries for every item of one segment use:
+ * fhirKey -> encoded value, for the values every item shares. Elements a pair rule ties together
+ * (HSD01 with HSD02) move only together: a shared one whose partner differs between items stays
+ * with the items. Used by the writer and by the reader's report, so they cannot disagree.
+ */
+export function sharedValues(plan: SegmentWritePlan, values: (w: SegmentWritePlan['writers'][number]) => ReadonlyArray<string | null>, itemRoles: readonly number[]): Map<string, string> {
+  const shared = new Map<string, string>();
+  const byElement = new Map<number, { same: boolean; any: boolean; keys: string[] }>();
+  for (const w of plan.writers) {
+    if (!itemRoles.includes(w.role)) continue;
+    const vals = values(w);
+    const same = vals.length > 0 && vals.every((v) => v !== null && v === vals[0]);
+    if (same) shared.set(w.fhirKey, vals[0]!);
+    if (w.spec.component !== 0) continue;
+    for (const e of w.spec.positions) {
+      const b = byElement.get(e) ?? { same: false, any: false, keys: [] };
+      if (same) {
+        b.same = true;
+        b.keys.push(w.fhirKey);
+      } else if (vals.some((v) => v !== null)) b.any = true;
+      byElement.set(e, b);
+    }
+  }
+  const def = getSegmentDef(plan.row.segment);
+  for (const note of def?.syntax ?? []) {
+    if (note.rule !== RuleKind.P) continue;
+    const pos = note.indexes.map((i) => i + 1);
+    const split = pos.some((e) => byElement.get(e)?.same === true) && pos.some((e) => byElement.get(e)?.any === true && byElement.get(e)?.same !== true);
+    if (split) for (const e of pos) for (const k of byElement.get(e)?.keys ?? []) shared.delete(k);
+  }
+  return shared;
 }
