@@ -2,7 +2,6 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { disassembleRequest, type RequestSource } from './disassemble.js';
 import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
-import { getSegmentDef, RuleKind, TypeKind } from '../x12/dictionary.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
 /**
@@ -81,12 +80,19 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
 
   const items = source.items;
   const itemRoles = [ROLE.Item, ROLE.Service];
+  /** One context per item (made once: the writers look them up many times). */
+  const itemCtxs: WriteContext[] = [];
   const itemCtxOf = (i: number): WriteContext => {
-    const r = roles.slice();
-    r[ROLE.Item] = items[i]?.item ?? null;
-    r[ROLE.Service] = items[i]?.service ?? null;
-    return { ...ctx, roles: r };
+    let x = itemCtxs[i];
+    if (x === undefined) {
+      const r = roles.slice();
+      r[ROLE.Item] = items[i]?.item ?? null;
+      r[ROLE.Service] = items[i]?.service ?? null;
+      itemCtxs[i] = x = { ...ctx, roles: r };
+    }
+    return x;
   };
+  const silent = (): undefined => undefined;
   // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
   const serviceLoop = g.loops.get('2000F');
   const needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
@@ -118,27 +124,35 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: WriteContext, mode: 'plain' | 'event' | 'service', done: Set<string>, quiet = false): { els: Elements; count: number } | null => {
     if (plan === undefined) return null;
     // A trial (choosing among alternatives) reports nothing.
-    const c: WriteContext = quiet ? { ...c0, problem: () => undefined } : c0;
-    const itemCtx = (i: number): WriteContext => (quiet ? { ...itemCtxOf(i), problem: () => undefined } : itemCtxOf(i));
+    const c: WriteContext = quiet ? { ...c0, problem: silent } : c0;
     const els: Elements = [[seg.segment]];
     let wrote = false;
     let count = 0;
-    const mine = new Set<string>();
-    const deferred: Array<(typeof plan.writers)[number]> = [];
+    /** FHIR places this segment wrote (each place is written once per loop instance). */
+    const mine: string[] = [];
+    let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
-    const inherited = new Set<string>();
+    let inherited: Set<string> | null = null;
     for (const w of plan.writers) {
-      if (done.has(w.fhirKey) && !mine.has(w.fhirKey)) continue;
+      if (done.has(w.fhirKey) && !mine.includes(w.fhirKey)) continue;
       if (mode !== 'plain' && itemRoles.includes(w.role)) {
         if (mode === 'event') {
           // The event level carries an item value when every item has it (sharedValues), or the guide requires it there: the first item's.
           const here = eventShared(plan);
           const v = here.get(w.fhirKey);
           if (v === undefined && !w.required) continue;
-          if (w.write(els, itemCtxOf(0))) {
+          // Items that differ on a required value: the row's default speaks for the event (a certification type of I, not one item's cancel).
+          if (v === undefined && w.spec.default !== null && w.spec.component === 0 && items.length > 1) {
+            put(els, w.spec.positions[0]!, 0, w.spec.default);
             wrote = true;
             count++;
-            mine.add(w.fhirKey);
+            mine.push(w.fhirKey);
+            continue;
+          }
+          if (w.write(els, quiet ? { ...itemCtxOf(0), problem: silent } : itemCtxOf(0))) {
+            wrote = true;
+            count++;
+            mine.push(w.fhirKey);
             if (v !== undefined) shared.set(w.fhirKey, v);
           }
           continue;
@@ -146,19 +160,19 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         // service: leave out what the event level already gives; a required one only with values of the item's own.
         const res = c.roles[w.role];
         if (res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) {
-          if (w.required) deferred.push(w);
-          inherited.add(w.id);
+          if (w.required) (deferred ??= []).push(w);
+          (inherited ??= new Set()).add(w.id);
           continue;
         }
       }
       if (w.write(els, c)) {
         wrote = true;
         count++;
-        mine.add(w.fhirKey);
+        mine.push(w.fhirKey);
       }
     }
-    if (wrote) for (const w of deferred) if (w.write(els, c)) mine.add(w.fhirKey);
-    for (const e of plan.each) if (e.write(els, mode === 'event' ? itemCtx(0) : c)) wrote = true;
+    if (wrote && deferred !== null) for (const w of deferred) if (w.write(els, c)) mine.push(w.fhirKey);
+    for (const e of plan.each) if (e.write(els, mode === 'event' ? (quiet ? { ...itemCtxOf(0), problem: silent } : itemCtxOf(0)) : c)) wrote = true;
     for (const k of mine) done.add(k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
     // Defaults: a row with nothing to write fills its element when the segment is written anyway
@@ -167,7 +181,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     for (const w of plan.writers) {
       const d = w.spec.default;
       const e = w.spec.positions[0]!;
-      if (d === null || get(els, e, w.spec.component) !== '' || inherited.has(w.id)) continue;
+      if (d === null || get(els, e, w.spec.component) !== '' || inherited?.has(w.id) === true) continue;
       const wh = w.spec.when;
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) !== '' && !wh.values.includes(get(els, wh.element, wh.component))) continue;
       put(els, e, w.spec.component, d);
@@ -180,20 +194,18 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       put(els, e, comp, v);
       if (comp === 0) filled.push(e);
     }
-    const def = getSegmentDef(seg.segment);
     // Free text longer than X12 allows (a description, a name) is cut to the limit, and the cut reported.
-    def?.elements.forEach((ed, i) => {
-      const e = i + 1;
+    for (const [e, max] of plan.textMax) {
       const v = els[e]?.[0];
-      if (ed.kind !== TypeKind.AN || ed.composite !== null || v === undefined || v.length <= ed.max) return;
-      els[e] = [v.slice(0, ed.max)];
-      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${ed.max}; the end (${JSON.stringify(v.slice(ed.max))}) is not written` });
-    });
+      if (v === undefined || v.length <= max) continue;
+      els[e] = [v.slice(0, max)];
+      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
+    }
     // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
-    for (const note of def?.syntax ?? []) {
-      if (note.rule !== RuleKind.P) continue;
-      const pos = note.indexes.map((i) => i + 1);
-      if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled.includes(e)) els[e] = [];
+    if (filled.length > 0) {
+      for (const pos of plan.pairs) {
+        if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled.includes(e)) els[e] = [];
+      }
     }
     for (const [e, w] of defaults) {
       if (get(els, e, 0) === '' || done.has(w.fhirKey) || quiet || defaulted.has(w.id)) continue;

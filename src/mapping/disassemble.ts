@@ -1,5 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE } from '../pas/constants.js';
 import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 
@@ -56,6 +56,12 @@ function realTelecom(t: unknown): Obj[] | undefined {
   if (!Array.isArray(t)) return undefined;
   const kept = t.filter((x): x is Obj => isObj(x) && (x.value !== undefined || x.system !== undefined));
   return kept.length > 0 ? kept : undefined;
+}
+
+function extensionCode(o: Obj, url: string): unknown {
+  const ext = o.extension;
+  if (!Array.isArray(ext)) return undefined;
+  return (ext.find((x): x is Obj => isObj(x) && x.url === url) as Obj | undefined)?.valueCode;
 }
 
 function extensionValue(o: Obj, url: string): unknown {
@@ -151,7 +157,13 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
       if (res !== null) providers.push({ careTeam: ct, resource: res });
     });
   }
-  const items: SourceItem[] = (Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : []).map((item, i) => {
+  // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or
+  // changes (extension-infoChanged); a cancelled item says so itself (certificationType 3).
+  const profiles = isObj(claim.meta) && Array.isArray(claim.meta.profile) ? (claim.meta.profile as unknown[]) : [];
+  const isUpdate = profiles.includes(PAS_PROFILE.claimUpdate) || (Array.isArray(claim.related) && claim.related.length > 0);
+  const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
+  const sent = isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined) : allItems;
+  const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);
     return { item, service: ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null };
   });

@@ -71,7 +71,8 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
       // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
       const same = vals[0] !== null && here.get(w.fhirKey) === vals[0];
       if (same) shared.set(w.fhirKey, vals[0]!);
-      const choice = same || (w.required && vals[0] !== null) ? vals[0]! : null;
+      const fallback = w.spec.default !== null && w.spec.component === 0 && items.length > 1 ? w.spec.default : vals[0];
+      const choice = same ? vals[0]! : w.required && fallback !== null ? fallback! : null;
       const own = w.value.encode(pick(w.role, template, templateService), ctx);
       const e = w.spec.positions[0]!;
       if (own !== null && own !== choice && seg !== undefined) {

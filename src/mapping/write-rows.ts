@@ -1,5 +1,5 @@
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
-import { getSegmentDef, RuleKind } from '../x12/dictionary.js';
+import { getSegmentDef, RuleKind, TypeKind } from '../x12/dictionary.js';
 import { INVALID } from './codecs/index.js';
 import type { Path, Step } from './path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
@@ -53,6 +53,10 @@ export interface SegmentWritePlan {
   readonly each: readonly EachGroup[];
   /** Consumed elements with a constant, and the key qualifier. */
   readonly constants: ReadonlyArray<readonly [element: number, component: number, value: string]>;
+  /** Free-text (AN) simple elements and their maximum length (from the segment dictionary). */
+  readonly textMax: ReadonlyArray<readonly [element: number, max: number]>;
+  /** Element positions of each pair rule (P) of the segment. */
+  readonly pairs: ReadonlyArray<readonly number[]>;
 }
 
 export interface WritePlans {
@@ -130,14 +134,13 @@ function better(a: [number, number], b: [number, number] | null): boolean {
  * identifier, the one that writes first takes it); slices without constants take the entries no
  * constrained slice matches, in order.
  */
-function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
+function resolveSlice(a: unknown[], key: string, id: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
   let m = cache.get(a);
   if (m === undefined) {
     m = new Map();
     cache.set(a, m);
   }
-  // Cached per slice table key and name: a constant check (relative key) must not answer for the row path's slice.
-  const id = `${key}#${name}`;
+  // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
   const hit = m.get(id);
   if (hit !== undefined) return hit;
   const defs = slices.get(key) ?? [];
@@ -145,11 +148,12 @@ function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTabl
   const entries = a.filter((e): e is Obj => typeof e === 'object' && e !== null);
   let found: Obj | null = null;
   if (def !== undefined && def.constants.length > 0) {
-    const claimed = new Set<Obj | null>();
-    for (const [k, v] of m) if (k.startsWith(`${key}#`)) claimed.add(v);
+    const prefix = key + '#';
+    let claimed: Set<Obj | null> | null = null;
+    for (const [k, v] of m) if (v !== null && k.startsWith(prefix)) (claimed ??= new Set()).add(v);
     let bestScore: [number, number] | null = null;
     for (const e of entries) {
-      if (claimed.has(e)) continue;
+      if (claimed?.has(e) === true) continue;
       const s = score(e, def.constants, slices, role, cache, -1);
       if (s === null || s[0] === 0) continue;
       if (better(s, bestScore)) {
@@ -170,9 +174,29 @@ function resolveSlice(a: unknown[], key: string, name: string, slices: SliceTabl
   return found;
 }
 
+/** Per path, role and base: the slice table key and cache id of each slice step (built once, not per lookup). */
+const stepKeys = new WeakMap<Path, Map<number, ReadonlyArray<readonly [key: string, id: string] | null>>>();
+
+function keysOf(path: Path, role: number, base: number): ReadonlyArray<readonly [string, string] | null> {
+  let byRole = stepKeys.get(path);
+  if (byRole === undefined) stepKeys.set(path, (byRole = new Map()));
+  const k = base < 0 ? -1 : role;
+  let keys = byRole.get(k);
+  if (keys === undefined) {
+    keys = path.map((s, i) => {
+      if (s.kind !== 'slice') return null;
+      const key = base < 0 ? `*|${s.prop}` : arrayKey(role, path, i);
+      return [key, `${key}#${s.slice}`] as const;
+    });
+    byRole.set(k, keys);
+  }
+  return keys;
+}
+
 /** The value at `path[from..to)` under `o`; `each` steps are not followed (the caller iterates them). */
 function getPath(o: unknown, path: Path, from: number, to: number, slices: SliceTable, role: number, cache: SliceCache, base: number): unknown {
   let cur = o;
+  let keys: ReadonlyArray<readonly [string, string] | null> | null = null;
   for (let i = from; i < to; i++) {
     if (typeof cur !== 'object' || cur === null) return undefined;
     const s = path[i]!;
@@ -180,15 +204,13 @@ function getPath(o: unknown, path: Path, from: number, to: number, slices: Slice
     if (s.kind === 'prop') cur = v;
     else if (!Array.isArray(v)) return undefined;
     else if (s.kind === 'index') cur = v[s.index];
-    else if (s.kind === 'slice') cur = resolveSlice(v, base < 0 ? `*|${s.prop}` : arrayKeyFrom(role, path, i, base), s.slice, slices, cache, role) ?? undefined;
-    else return undefined;
+    else if (s.kind === 'slice') {
+      keys ??= keysOf(path, role, base);
+      const [key, id] = keys[i]!;
+      cur = resolveSlice(v, key, id, s.slice, slices, cache, role) ?? undefined;
+    } else return undefined;
   }
   return cur;
-}
-
-/** Slice table key of step i of a row path whose steps before `base` were walked from the role resource. */
-function arrayKeyFrom(role: number, path: Path, i: number, base: number): string {
-  return base === 0 ? arrayKey(role, path, i) : `${arrayKey(role, path, i)}@${base}`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -441,7 +463,10 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
     const constants: Array<readonly [number, number, string]> = (tables.constants.get(seg) ?? []).map(([e, v]) => [e, 0, v] as const);
     if (seg.key !== null) constants.push([seg.key.element, seg.key.component, seg.key.values[0]!]);
     const loop = rows[0]?.spec.loop ?? tables.grammar.loops.get(seg.loop) ?? tables.grammar.header;
-    bySegment.set(seg, { row: seg, loop, writers, each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants });
+    const def = getSegmentDef(seg.segment);
+    const textMax = (def?.elements ?? []).flatMap((ed, i) => (ed.kind === TypeKind.AN && ed.composite === null ? [[i + 1, ed.max] as const] : []));
+    const pairs = (def?.syntax ?? []).filter((n) => n.rule === RuleKind.P).map((n) => n.indexes.map((i) => i + 1));
+    bySegment.set(seg, { row: seg, loop, writers, each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants, textMax, pairs });
   }
   // Alternatives: segment uses of one loop (not its trigger) sharing two or more FHIR places.
   const alternatives = new Map<SegmentRow, SegmentRow[]>();

@@ -134,6 +134,17 @@ describe('PAS -> X12', () => {
     }
   });
 
+  it('a Claim Update sends only the items it adds or changes; a cancelled item goes as certification type 3', () => {
+    const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationUpdateBundleExample.json')], FIXED);
+    expect(r.outcomes[0]!.status).toBe('converted');
+    const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+    const lines = tx!.segments.map((s) => s.elements().join('*'));
+    // Items 2 (changed, cancelled: UM02 3) and 3 (added); item 1 has no infoChanged and is not sent again.
+    expect(lines.filter((l) => l.startsWith('HL*') && l.includes('*SS*'))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:B4184', 'HC:B4185']);
+    expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*I']);
+  });
+
   it('reports what X12 cannot hold instead of cutting it: diagnoses over twelve', () => {
     const b = requestToBundle(sample('admission-request'), { pasVersion: '2.2.1' }).bundle!;
     const claim = b.entry![0]!.resource as { diagnosis: unknown[] };
