@@ -44,12 +44,17 @@ type Obj = Record<string, unknown>;
 
 /** Fields of the 2000E template an item lacks (extensions merged by url). */
 function inherit(item: Obj, template: Obj): void {
-  for (const [k, v] of Object.entries(template)) {
+  for (const k in template) {
+    const v = template[k];
     if (k === 'extension' && Array.isArray(v)) {
       const own = (item.extension as Obj[] | undefined) ?? [];
-      const urls = new Set(own.map((e) => e.url));
-      const add = (v as Obj[]).filter((e) => !urls.has(e.url)).map((e) => copy(e));
-      if (add.length > 0) item.extension = [...own, ...add];
+      let add: unknown[] | null = null;
+      for (const e of v as Obj[]) {
+        let known = false;
+        for (const o of own) if (o.url === e.url) known = true;
+        if (!known) (add ??= []).push(copy(e));
+      }
+      if (add !== null) item.extension = [...own, ...add];
     } else if (item[k] === undefined) item[k] = copy(v);
   }
 }
