@@ -142,6 +142,15 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       hereSegment = name;
       herePosition = s.position;
       const plan = row === null ? undefined : plans.get(row);
+      // A second use of one segment row in a loop instance (a second TRN, PWK) would overwrite what the first one wrote: reported, not read.
+      if (plan !== undefined && row!.max > 1) {
+        let again = false;
+        for (let j = 0; j < i; j++) if (segments[j]!.row === row) again = true;
+        if (again) {
+          findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: loopPath, segment: name, position: s.position, message: `${loopPath || 'header'} ${name} (segment ${s.position}): PAS holds one per loop; this repeat is not carried` });
+          continue;
+        }
+      }
       const els = seg.elements();
       const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;

@@ -436,7 +436,7 @@ describe('losses found with the generator (it.fails until the converter reads or
 
   // TRN*1*T1*1234567893~TRN*1*T2*1999999999 in 2000E (the grammar allows 9; a clearinghouse adds its own):
   // Claim.identifier holds only T2, T1 is overwritten, and no finding says so.
-  it.fails('two 2000E TRN: both trace numbers are kept (or the second is reported)', () => {
+  it('two 2000E TRN: both trace numbers are kept (or the second is reported)', () => {
     const body = edited((b) => b.splice(at(b, 'TRN') + 1, 0, ['TRN', '1', 'T2', '1999999999']));
     const { bundle, findings } = convert(MINIMAL, body);
     const claim = bundle.entry![0]!.resource as Claim;
@@ -444,7 +444,7 @@ describe('losses found with the generator (it.fails until the converter reads or
   });
 
   // The same in 2000F: TRN*1*L1*1234567893~TRN*1*L2*1999999999 -> the item's trace number is L2 only, no finding.
-  it.fails('two 2000F TRN: both item trace numbers are kept (or the second is reported)', () => {
+  it('two 2000F TRN: both item trace numbers are kept (or the second is reported)', () => {
     const body = edited((b) => {
       const ss = b.findIndex((x) => x[0] === 'HL' && x[3] === 'SS');
       b.splice(ss + 1, 0, ['TRN', '1', 'L1', '1234567893'], ['TRN', '1', 'L2', '1999999999']);
