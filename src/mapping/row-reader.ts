@@ -39,13 +39,30 @@ export function elementPart(els: readonly string[], e: number, c: number, sep: s
   return to < 0 ? (from === 0 ? v : v.slice(from)) : v.slice(from, to);
 }
 
-/** The entry of slice `key` in array `a`: found in the transaction's slice table, or appended to `a` and recorded there. */
-function sliceEntry(slices: Map<unknown[], Map<string, Obj>>, a: unknown[], key: string): Obj {
+/** The repeated-element position an `[*]` entry was made for. */
+const eachAt = new WeakMap<Obj, number>();
+
+/**
+ * The entry of slice `key` in array `a`: found in the transaction's slice table, or added to `a`
+ * and recorded there. An `[*]` entry (`each` >= 0) goes where its element stands among the
+ * others (HI01 before HI02, whichever row read it first); a named slice is appended.
+ */
+function sliceEntry(slices: Map<unknown[], Map<string, Obj>>, a: unknown[], key: string, each: number): Obj {
   const known = slices.get(a);
   const found = known?.get(key);
   if (found !== undefined) return found;
   const created: Obj = {};
-  a.push(created);
+  if (each < 0) a.push(created);
+  else {
+    eachAt.set(created, each);
+    let at = a.length;
+    while (at > 0) {
+      const prev = eachAt.get(a[at - 1] as Obj);
+      if (prev === undefined || prev < each) break;
+      at--;
+    }
+    a.splice(at, 0, created);
+  }
   if (known !== undefined) known.set(key, created);
   else slices.set(a, new Map([[key, created]]));
   return created;
@@ -88,7 +105,7 @@ function storeCode(path: Path, value: string, inst: string): string {
   const arrayOf = (p: string): void => {
     out.push(`a = o.${p};`, `if (!Array.isArray(a)) { a = []; o.${p} = a; }`);
   };
-  const key = (s: Step): string => (s.kind === 'slice' ? JSON.stringify(s.slice) : `h.eachKey(${inst})`);
+  const key = (s: Step): string => (s.kind === 'slice' ? `${JSON.stringify(s.slice)}, -1` : `h.eachKey(${inst}), ${inst}`);
   const last = path.length - 1;
   path.forEach((s, i) => {
     const p = prop(s);
