@@ -32,6 +32,12 @@ export interface RequestOptions {
    * so it is not built again; null means the set has none. Left out, requestToBundle analyzes the set.
    */
   tree?: LoopTree | null;
+  /**
+   * Also report values the way back writes at another level than they came (a 2000E value every
+   * item overrides, a 2000F value every item shares): nothing of them is lost in PAS, but a round
+   * trip does not put them where they were. Off by default (it costs a quarter of the conversion).
+   */
+  layout?: boolean;
 }
 
 export interface RequestResult {
@@ -208,8 +214,8 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
           inherit(it, template);
           inherit(services.get(it)!, templateService);
         }
-        // What the split between event and items does not carry back (the writer's own rules).
-        for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
+        // What the split between event and items does not carry back to the same level (the writer's own rules): asked for by round trips.
+        if (options.layout === true) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
           if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
           else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
         }

@@ -47,7 +47,7 @@ export function residueIn(bundle: Bundle | Obj): ReturnType<typeof decodeResidue
  */
 export function roundTripRequest(tx: TransactionSet, options: RoundTripOptions): RoundTripResult {
   const tables = options.tables !== undefined ? { tables: options.tables } : {};
-  const r = requestToBundle(tx, { pasVersion: options.pasVersion, ...tables });
+  const r = requestToBundle(tx, { pasVersion: options.pasVersion, layout: true, ...tables });
   if (r.bundle === null) return { bundle: null, findings: r.findings, writeFindings: [], written: null, differences: [] };
   const { tree } = analyzeTransaction(tx);
   const positions = new Map<string, number[]>();

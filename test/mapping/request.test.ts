@@ -13,7 +13,7 @@ import { sample, transactions } from './support.js';
 const packages = { path: PACKAGES_URL };
 
 function convert(name: string, replace: ReadonlyArray<readonly [string, string]> = [], tables?: CompiledTables): { bundle: Bundle; findings: MappingFinding[] } {
-  const r = requestToBundle(sample(name, replace), { pasVersion: '2.2.1', ...(tables !== undefined ? { tables } : {}) });
+  const r = requestToBundle(sample(name, replace), { pasVersion: '2.2.1', layout: true, ...(tables !== undefined ? { tables } : {}) });
   expect(r.bundle).not.toBeNull();
   return { bundle: r.bundle!, findings: r.findings };
 }
