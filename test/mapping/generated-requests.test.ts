@@ -482,12 +482,14 @@ describe('losses found with the generator (it.fails until the converter reads or
   // 2010B PER*IC**TE*5035550199*EX*123: EX (an extension of the number before it) is a legal X217 qualifier but not
   // in mappings/codes/contact-qualifier.json: INVALID_VALUE on PER05, and PER06 is still written as a telecom
   // entry with a value and no system (FHIR cpt-2: a value needs a system).
-  it.fails('PER EX extension: read, or refused without leaving a ContactPoint with no system', () => {
+  it('PER EX extension: read, or refused without leaving a ContactPoint with no system', () => {
     const body = edited((b) => b.splice(b.findIndex((x) => x[0] === 'NM1' && x[1] === '1P') + 1, 0, ['PER', 'IC', '', 'TE', '5035550199', 'EX', '123']));
     const { bundle, findings } = convert(MINIMAL, body);
     const org = bundle.entry!.map((e) => e.resource).find((x) => x?.resourceType === 'Organization' && (x as Organization).name === 'CLINIC') as Organization;
     expect(org.telecom?.every((t) => t.system !== undefined)).toBe(true);
-    expect(findings).toEqual([]);
+    // EX has no ContactPoint place: PER05 and PER06 are reported, the phone before them is kept.
+    expect(org.telecom).toEqual([{ system: 'phone', value: '5035550199' }]);
+    expect(findings.map(brief)).toEqual(['UNMAPPED_ELEMENT 2000A/2000B/2010B PER.5', 'UNMAPPED_ELEMENT 2000A/2000B/2010B PER.6']);
   });
 
   // HI*ABF:G8929*ABK:M5416: diagnoses come out in the order of the rows (ABK, ABJ, ABF), not of HI01..HI12:
