@@ -43,8 +43,8 @@ function unreported(r: RoundTripResult): string[] {
   return r.differences.filter((d) => !reported.has(d.position ?? d.loopPosition ?? -1)).map(show);
 }
 
-/** A 2000F with nothing but its HL leaves no trace in PAS (the item is the event's); the generator's empty lines are given content. */
-const requests = x217RequestArb({ providerSpecialty: false }).filter((m) => m.services.every((l) => Object.keys(l).length > 0));
+/** A 2000F with nothing but its HL leaves no trace in PAS (the item is the event's): such models are left out (a known limit). PRV01 other than PE is reported, so specialties are in. */
+const requests = x217RequestArb().filter((m) => m.services.every((l) => Object.keys(l).length > 0));
 
 const cases = (): Array<[string, ReturnType<typeof sample>]> => [...SAMPLES.map((n) => [n, sample(n)] as [string, ReturnType<typeof sample>]), ...CORPUS.map((c) => [`${c.file} ST ${c.tx.control}`, c.tx] as [string, ReturnType<typeof sample>])];
 
@@ -88,7 +88,7 @@ describe('X12 -> PAS -> X12', () => {
         const lossless = roundTripRequest(tx!, { pasVersion: '2.2.1', lossless: true });
         expect(lossless.differences.map(show)).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.RT_RUNS ?? 60) },
     );
   });
 });
