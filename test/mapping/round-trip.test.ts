@@ -119,6 +119,27 @@ describe('PAS -> X12', () => {
     }
   });
 
+  it('the PAS 2.0.1 request examples too; the one with a nine-digit NPI is refused, with the reason', () => {
+    const dir = EXAMPLES.replace('#2.2.1', '#2.0.1');
+    const names = ['Homecare', 'HomecareAuthorizationDifferential', 'HomecareAuthorizationUpdate', 'MedicalServices', 'SurgicalRequest', 'Referral'].map((n) =>
+      n.startsWith('Homecare') && n !== 'Homecare' ? `Bundle-${n}BundleExample.json` : n === 'SurgicalRequest' ? 'Bundle-SurgicalRequestBundleExample.json' : `Bundle-${n}AuthorizationBundleExample.json`,
+    );
+    for (const name of names) {
+      const b = JSON.parse(readFileSync(dir + name, 'utf8')) as Bundle;
+      const r = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+      const errors = r.outcomes[0]!.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+      if (name.startsWith('Bundle-Referral')) {
+        // The 2.0.1 referral example names its practitioner by NPI 987654321: nine digits, not an NPI.
+        expect(errors, name).toEqual([expect.stringContaining('"987654321" cannot be written as NM1 element 9 (codec npi)')]);
+        continue;
+      }
+      expect([r.outcomes[0]!.status, errors], name).toEqual(['converted', []]);
+      const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+      expect(tx?.findings, name).toEqual([]);
+      expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
+    }
+  });
+
   it('PAS -> X12 -> PAS -> X12 writes the same 278: every value a row carries survives', () => {
     const bundles: Array<[string, Bundle]> = [
       ...REQUEST_EXAMPLES.map((n) => [n, example(n)] as [string, Bundle]),
