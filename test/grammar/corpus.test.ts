@@ -110,6 +110,11 @@ describe('grammar over our samples', () => {
     'batch-requests.x12': [`${SERVICE}2010EA]]]]`, '2000A[2010A 2000B[2010B 2000C[2010C 2000D[2010D 2000E[2000F 2000F 2000F]]]]]', `${SERVICE}2010EA 2000F]]]]`],
     'dependent-request.x12': ['2000A[2010A 2000B[2010B 2000C[2010C 2000D[2010D 2000E[2000F 2000F 2000F]]]]]'],
     'referral-request.x12': [`${SERVICE}2010EA]]]]`],
+    // Responses to the three requests (issue 4 converts them): certified, pended with a note, and
+    // for the dependent one certified / modified / denied line plus an AAA rejection at the subscriber.
+    'admission-response.x12': [`${SERVICE}2010EA 2000F]]]]`],
+    'dependent-response.x12': ['2000A[2010A 2000B[2010B 2000C[2010C 2000D[2010D 2000E[2000F 2000F 2000F]]]]]', '2000A[2010A 2000B[2010B 2000C[2010C]]]'],
+    'referral-response.x12': [`${SERVICE}2010EA]]]]`],
   };
   const samples = filesOf(SAMPLES);
 
@@ -122,7 +127,7 @@ describe('grammar over our samples', () => {
       txs.map((t) => {
         const r = checkStructure(t);
         expect(r.findings, name).toEqual([]);
-        expect(r.grammar?.id).toBe('278-x217-request');
+        expect(r.grammar?.id).toBe(name.includes('response') ? '278-x217-response' : '278-x217-request');
         return outline(r.tree!.root);
       }),
     ).toEqual(want[name]);
