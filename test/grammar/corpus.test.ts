@@ -115,6 +115,9 @@ describe('grammar over our samples', () => {
     'admission-response.x12': [`${SERVICE}2010EA 2000F]]]]`],
     'dependent-response.x12': ['2000A[2010A 2000B[2010B 2000C[2010C 2000D[2010D 2000E[2000F 2000F 2000F]]]]]', '2000A[2010A 2000B[2010B 2000C[2010C]]]'],
     'referral-response.x12': [`${SERVICE}2010EA]]]]`],
+    // An X215 inquiry about the referral's authorization, and its answer.
+    'referral-inquiry.x12': ['2000A[2010A 2000B[2010B 2000C[2010C 2000E]]]'],
+    'referral-inquiry-response.x12': [`${SERVICE}2010EA]]]]`],
   };
   const samples = filesOf(SAMPLES);
 
@@ -127,7 +130,8 @@ describe('grammar over our samples', () => {
       txs.map((t) => {
         const r = checkStructure(t);
         expect(r.findings, name).toEqual([]);
-        expect(r.grammar?.id).toBe(name.includes('response') ? '278-x217-response' : '278-x217-request');
+        const guide = name.includes('inquiry') ? 'x215' : 'x217';
+        expect(r.grammar?.id).toBe(`278-${guide}-${name.includes('response') ? 'response' : 'request'}`);
         return outline(r.tree!.root);
       }),
     ).toEqual(want[name]);
