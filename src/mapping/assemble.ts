@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Bundle, BundleEntry, Claim, Coverage, Encounter, Organization, Patient, Practitioner, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import { hash } from 'node:crypto';
+import type { Bundle, BundleEntry, Claim, Resource } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
 import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
@@ -20,13 +20,26 @@ const absentOf = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReas
  * pair, so one hash serves every entry of the bundle.
  */
 function stableUuids(seed: string): (n: number) => string {
-  const h = createHash('sha1').update(seed).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 28)}`;
+  // One-shot hash, worked on as hex: byte 6's high nibble is the version (5), byte 8's top bits the variant (10).
+  const x = hash('sha1', seed, 'hex');
+  const variant = ((parseInt(x[16]!, 16) & 0x3) | 0x8).toString(16);
+  const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-5${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 28)}`;
   const tail = parseInt(x.slice(28, 32), 16);
   return (n) => head + ((tail ^ n) & 0xffff).toString(16).padStart(4, '0');
+}
+
+/**
+ * Copies the own fields of `from` into `to`, in order: what `{ ...to, ...from }` would hold, without
+ * the generic spread (slow when it does not start the literal). `skip` names a field left out.
+ */
+function put(to: Obj, from: Obj, skip1?: string, skip2?: string): Obj {
+  for (const k in from) if (k !== skip1 && k !== skip2) to[k] = from[k];
+  return to;
+}
+
+function hasFields(o: Obj): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** An event provider (2010EA): its Claim.careTeam fields and the Practitioner or Organization it names. */
@@ -43,7 +56,11 @@ export interface Read {
   readonly sawDependent: boolean;
 }
 
-/** The resources read from one transaction -> a PAS Request Bundle (fullUrls, references, profiles, what PAS requires). */
+/**
+ * The resources read from one transaction -> a PAS Request Bundle (fullUrls, references, profiles, what PAS requires).
+ * The role objects are this transaction's own: most become their resource in place (new fields
+ * appended, a field already there kept where it stands, as a spread would).
+ */
 export function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent }: Read, pasVersion: PasVersion): Bundle {
   const ic = tx.interchange;
   const uuid = stableUuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
@@ -63,73 +80,91 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   const patientId = sawDependent ? dependentId : subscriberId;
 
   // active: PASInsurer and PASRequestor require it; a 278 names only organizations in business.
-  const insurer = { ...role(ROLE.Insurer), resourceType: 'Organization', id: insurerId.id, meta: { profile: [PAS_PROFILE.insurer] }, active: true } as Organization;
+  const insurer = role(ROLE.Insurer);
+  insurer.resourceType = 'Organization';
+  insurer.id = insurerId.id;
+  insurer.meta = { profile: [PAS_PROFILE.insurer] };
+  insurer.active = true;
   const req = role(ROLE.Requester);
   const requesterIsPerson = req.resourceType === 'Practitioner';
-  const requester = requesterIsPerson
-    ? ({ ...req, resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] } } as Practitioner)
-    : ({ ...req, resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, active: true } as Organization);
+  let requester: Obj;
   // A person requester: its contact numbers belong to the role it acts in (PractitionerRole pd-1 asks for them there).
   // So do the specialty (PRV taxonomy) it acts in; without PER its telecom is data-absent (pd-1), not guessed.
-  let practitionerRole: PractitionerRole | null = null;
+  let practitionerRole: Obj | null = null;
   if (requesterIsPerson) {
-    const { telecom, specialty } = requester as unknown as Obj;
-    delete (requester as unknown as Obj).telecom;
-    delete (requester as unknown as Obj).specialty;
+    requester = put({}, req, 'telecom', 'specialty');
+    requester.resourceType = 'Practitioner';
+    requester.id = requesterId.id;
+    requester.meta = { profile: [PAS_PROFILE.practitioner] };
+    const telecom = req.telecom;
+    const specialty = req.specialty;
     practitionerRole = {
       resourceType: 'PractitionerRole',
       id: roleId.id,
       meta: { profile: [PAS_PROFILE.practitionerRole] },
       practitioner: { reference: requesterId.ref },
-      ...(specialty !== undefined ? { specialty: specialty as PractitionerRole['specialty'] } : {}),
-      telecom: (telecom as PractitionerRole['telecom']) ?? [{ _system: absentOf(), _value: absentOf() } as NonNullable<PractitionerRole['telecom']>[number]],
     };
+    if (specialty !== undefined) practitionerRole.specialty = specialty;
+    practitionerRole.telecom = telecom ?? [{ _system: absentOf(), _value: absentOf() }];
+  } else {
+    requester = req;
+    requester.resourceType = 'Organization';
+    requester.id = requesterId.id;
+    requester.meta = { profile: [PAS_PROFILE.requestor] };
+    requester.active = true;
   }
-  const subscriber = {
-    ...role(ROLE.Subscriber),
-    resourceType: 'Patient',
-    id: subscriberId.id,
-    meta: { profile: [sawDependent ? PAS_PROFILE.subscriber : PAS_PROFILE.beneficiary] },
-  } as Patient;
+  const subscriber = role(ROLE.Subscriber);
+  subscriber.resourceType = 'Patient';
+  subscriber.id = subscriberId.id;
+  subscriber.meta = { profile: [sawDependent ? PAS_PROFILE.subscriber : PAS_PROFILE.beneficiary] };
   // PAS (US Core) patients need a gender and an identifier that a 278 may not give: a missing
   // gender is marked data-absent (not guessed); a dependent, who has no id of its own in 5010,
   // is identified by the coverage's member id (how the payer finds the dependent's coverage).
   const absentGender = (p: Obj): void => {
     if (p.gender === undefined) p._gender = { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] };
   };
-  absentGender(subscriber as unknown as Obj);
-  const dependent = sawDependent ? ({ ...role(ROLE.Dependent), resourceType: 'Patient', id: dependentId.id, meta: { profile: [PAS_PROFILE.beneficiary] } } as Patient) : null;
-  if (dependent !== null) {
-    absentGender(dependent as unknown as Obj);
-    const member = (role(ROLE.Subscriber).identifier as unknown[] | undefined) ?? [];
-    if (dependent.identifier === undefined && member.length > 0) dependent.identifier = copy(member) as Patient['identifier'];
+  absentGender(subscriber);
+  let dependent: Obj | null = null;
+  if (sawDependent) {
+    dependent = role(ROLE.Dependent);
+    dependent.resourceType = 'Patient';
+    dependent.id = dependentId.id;
+    dependent.meta = { profile: [PAS_PROFILE.beneficiary] };
+    absentGender(dependent);
+    const member = (subscriber.identifier as unknown[] | undefined) ?? [];
+    if (dependent.identifier === undefined && member.length > 0) dependent.identifier = copy(member);
   }
-  const cov = role(ROLE.Coverage);
-  const coverage = {
-    ...cov,
-    resourceType: 'Coverage',
-    id: coverageId.id,
-    meta: { profile: [PAS_PROFILE.coverage] },
-    status: 'active',
-    subscriber: { reference: subscriberId.ref },
-    beneficiary: { reference: patientId.ref },
-    relationship: cov.relationship ?? { coding: [{ system: SYSTEM.subscriberRelationship, code: 'self' }] },
-    payor: [{ reference: insurerId.ref }],
-  } as Coverage;
+  const coverage = role(ROLE.Coverage);
+  coverage.resourceType = 'Coverage';
+  coverage.id = coverageId.id;
+  coverage.meta = { profile: [PAS_PROFILE.coverage] };
+  coverage.status = 'active';
+  coverage.subscriber = { reference: subscriberId.ref };
+  coverage.beneficiary = { reference: patientId.ref };
+  coverage.relationship = coverage.relationship ?? { coding: [{ system: SYSTEM.subscriberRelationship, code: 'self' }] };
+  coverage.payor = [{ reference: insurerId.ref }];
 
   const claimRaw = role(ROLE.Claim);
-  const institutional = items.some((it) => it.revenue !== undefined);
+  let institutional = false;
+  for (let i = 0; i < items.length; i++) if (items[i]!.revenue !== undefined) institutional = true;
   const absent = absentOf;
   // Event providers: claim-scope care team members (a person through a PractitionerRole, as PAS asks).
   let next = 8;
-  const extra: Array<[{ ref: string }, Resource]> = [];
-  const careTeam = providers.map((p, i): Obj => {
+  const extra: Array<[{ ref: string }, Obj]> = [];
+  const careTeam: Obj[] = [];
+  for (let i = 0; i < providers.length; i++) {
+    const p = providers[i]!;
     const resId = entryOf(next++);
     let ref = resId.ref;
-    if (p.resource.resourceType === 'Practitioner') {
-      const { telecom, ...person } = p.resource;
+    const res = p.resource;
+    if (res.resourceType === 'Practitioner') {
+      const telecom = res.telecom;
+      const person = put({}, res, 'telecom');
+      person.resourceType = 'Practitioner';
+      person.id = resId.id;
+      person.meta = { profile: [PAS_PROFILE.practitioner] };
+      extra.push([resId, person]);
       const prId = entryOf(next++);
-      extra.push([resId, { ...person, resourceType: 'Practitioner', id: resId.id, meta: { profile: [PAS_PROFILE.practitioner] } } as Practitioner]);
       extra.push([
         prId,
         {
@@ -139,15 +174,21 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
           practitioner: { reference: resId.ref },
           // pd-1 asks for contact information; a 2010EA without PER gives none: marked data-absent, not guessed.
           telecom: telecom ?? [{ _system: absent(), _value: absent() }],
-        } as PractitionerRole,
+        },
       ]);
       ref = prId.ref;
     } else {
-      extra.push([resId, { ...p.resource, resourceType: 'Organization', id: resId.id, meta: { profile: [PAS_PROFILE.organization] }, active: true } as Organization]);
+      const org = res as Obj;
+      org.resourceType = 'Organization';
+      org.id = resId.id;
+      org.meta = { profile: [PAS_PROFILE.organization] };
+      org.active = true;
+      extra.push([resId, org]);
     }
-    return { extension: [{ url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true }], sequence: i + 1, provider: { reference: ref }, ...p.careTeam };
-  });
-  items.forEach((it, i) => {
+    careTeam.push(put({ extension: [{ url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true }], sequence: i + 1, provider: { reference: ref } }, p.careTeam));
+  }
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
     it.sequence = i + 1;
     // A service without a procedure code is the service type it asks for (as the PAS examples do).
     if (it.productOrService === undefined && it.category !== undefined) it.productOrService = copy(it.category);
@@ -159,43 +200,33 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     if (careTeam.length > 0) it.careTeamSequence = careTeam.map((c) => c.sequence);
     // The quantity and timing it asks for (HSD): a ServiceRequest named by extension-requestedService.
     const svc = services.get(it);
-    if (svc !== undefined && Object.keys(svc).length > 0) {
+    if (svc !== undefined && hasFields(svc)) {
       const srId = entryOf(next++);
-      extra.push([
-        srId,
-        {
-          resourceType: 'ServiceRequest',
-          id: srId.id,
-          meta: { profile: [PAS_PROFILE.serviceRequest] },
-          status: 'active',
-          intent: 'order',
-          ...(it.productOrService !== undefined ? { code: copy(it.productOrService) } : {}),
-          subject: { reference: patientId.ref },
-          ...svc,
-        } as unknown as ServiceRequest,
-      ]);
+      const sr: Obj = {
+        resourceType: 'ServiceRequest',
+        id: srId.id,
+        meta: { profile: [PAS_PROFILE.serviceRequest] },
+        status: 'active',
+        intent: 'order',
+      };
+      if (it.productOrService !== undefined) sr.code = copy(it.productOrService);
+      sr.subject = { reference: patientId.ref };
+      extra.push([srId, put(sr, svc)]);
       it.extension = [...((it.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.requestedService, valueReference: { reference: srId.ref } }];
     }
-  });
+  }
   // CL1: the admission as a PASEncounter, named by the R5 Claim.encounter extension.
   const enc = role(ROLE.Encounter);
   let encounterRef: string | null = null;
-  if (Object.keys(enc).length > 0) {
+  if (hasFields(enc)) {
     const encId = entryOf(next++);
     encounterRef = encId.ref;
-    extra.push([
-      encId,
-      {
-        resourceType: 'Encounter',
-        id: encId.id,
-        meta: { profile: [PAS_PROFILE.encounter] },
-        ...enc,
-        status: 'planned',
-        // A 278 does not say the encounter class: marked data-absent, not guessed.
-        class: { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] },
-        subject: { reference: patientId.ref },
-      } as unknown as Encounter,
-    ]);
+    const encounter = put({ resourceType: 'Encounter', id: encId.id, meta: { profile: [PAS_PROFILE.encounter] } }, enc);
+    encounter.status = 'planned';
+    // A 278 does not say the encounter class: marked data-absent, not guessed.
+    encounter.class = { extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] };
+    encounter.subject = { reference: patientId.ref };
+    extra.push([encId, encounter]);
   }
   const ext = (claimRaw.extension as Obj[] | undefined) ?? [];
   {
@@ -223,37 +254,33 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   const bundleRaw = role(ROLE.Bundle);
   const bht03 = (bundleRaw.identifier as Obj | undefined)?.value;
   if (claimRaw.identifier === undefined) claimRaw.identifier = [typeof bht03 === 'string' ? { system: `${SUBMITTER_REFERENCE_SYSTEM}${ic.sender}`, value: bht03 } : absent()];
-  const claim = {
-    resourceType: 'Claim',
-    id: claimId.id,
-    meta: { profile: [PAS_PROFILE.claim] },
-    ...(ext.length > 0 ? { extension: ext } : {}),
-    ...claimRaw,
-    status: 'active',
-    type: { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : 'professional' }] },
-    use: 'preauthorization',
-    patient: { reference: patientId.ref },
-    insurer: { reference: insurerId.ref },
-    provider: { reference: practitionerRole !== null ? roleId.ref : requesterId.ref },
-    priority: { coding: [{ system: SYSTEM.processPriority, code: 'normal' }] },
-    ...(careTeam.length > 0 ? { careTeam } : {}),
-    insurance: [{ sequence: 1, focal: true, coverage: { reference: coverageId.ref } }],
-    item: items,
-  } as unknown as Claim;
-  if (ext.length > 0) (claim as unknown as Obj).extension = ext;
+  // The transmission identifiers make `ext` never empty: the Claim's extension comes right after meta.
+  const claim = put({ resourceType: 'Claim', id: claimId.id, meta: { profile: [PAS_PROFILE.claim] }, extension: ext }, claimRaw);
+  claim.status = 'active';
+  claim.type = { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : 'professional' }] };
+  claim.use = 'preauthorization';
+  claim.patient = { reference: patientId.ref };
+  claim.insurer = { reference: insurerId.ref };
+  claim.provider = { reference: practitionerRole !== null ? roleId.ref : requesterId.ref };
+  claim.priority = { coding: [{ system: SYSTEM.processPriority, code: 'normal' }] };
+  if (careTeam.length > 0) claim.careTeam = careTeam;
+  claim.insurance = [{ sequence: 1, focal: true, coverage: { reference: coverageId.ref } }];
+  claim.item = items;
+  claim.extension = ext;
 
-  const entries: Array<[{ ref: string }, Resource]> = [[claimId, claim]];
-  if (dependent !== null) entries.push([dependentId, dependent]);
-  entries.push([subscriberId, subscriber], [coverageId, coverage], [insurerId, insurer], [requesterId, requester]);
-  if (practitionerRole !== null) entries.push([roleId, practitionerRole]);
-  entries.push(...extra);
-  const bundle = {
-    resourceType: 'Bundle',
-    id: entryOf(0).id,
-    meta: { profile: [PAS_PROFILE.requestBundle] },
-    ...bundleRaw,
-    type: 'collection',
-    entry: entries.map(([e, resource]): BundleEntry => ({ fullUrl: e.ref, resource })),
-  } as Bundle;
-  return adaptRequestBundle(bundle, pasVersion);
+  const entry: BundleEntry[] = [{ fullUrl: claimId.ref, resource: claim as unknown as Claim }];
+  const add = (e: { ref: string }, resource: Obj): void => {
+    entry.push({ fullUrl: e.ref, resource: resource as unknown as Resource });
+  };
+  if (dependent !== null) add(dependentId, dependent);
+  add(subscriberId, subscriber);
+  add(coverageId, coverage);
+  add(insurerId, insurer);
+  add(requesterId, requester);
+  if (practitionerRole !== null) add(roleId, practitionerRole);
+  for (let i = 0; i < extra.length; i++) add(extra[i]![0], extra[i]![1]);
+  const bundle = put({ resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [PAS_PROFILE.requestBundle] } }, bundleRaw);
+  bundle.type = 'collection';
+  bundle.entry = entry;
+  return adaptRequestBundle(bundle as unknown as Bundle, pasVersion);
 }
