@@ -43,6 +43,11 @@ export interface BundleWriteOptions {
   residue?: ReadonlyMap<string, readonly Elements[]>;
 }
 
+/** A write context, with its quiet twin once asked for. */
+interface Ctx extends WriteContext {
+  quiet?: Ctx;
+}
+
 let defaultPlans: WritePlans | undefined;
 const plansFor = new WeakMap<CompiledTables, WritePlans>();
 
@@ -51,6 +56,42 @@ function plans(tables: CompiledTables | undefined): WritePlans {
   let p = plansFor.get(tables);
   if (p === undefined) plansFor.set(tables, (p = compileWritePlans(tables)));
   return p;
+}
+
+/** A slot of a loop as the writer walks it: a segment use (with its alternatives) or a name loop. */
+type LoopStep =
+  | { readonly kind: 'segment'; readonly row: SegmentRow; readonly plan: SegmentWritePlan | undefined; readonly alts: ReadonlyArray<readonly [SegmentRow, SegmentWritePlan | undefined]> | null }
+  | { readonly kind: 'loop'; readonly def: LoopDef };
+
+interface PlanExtras {
+  readonly steps: Map<LoopDef, readonly LoopStep[]>;
+  readonly hasRows: Map<LoopDef, boolean>;
+}
+
+const extrasFor = new WeakMap<WritePlans, PlanExtras>();
+
+function extras(wp: WritePlans): PlanExtras {
+  let x = extrasFor.get(wp);
+  if (x === undefined) extrasFor.set(wp, (x = { steps: new Map(), hasRows: new Map() }));
+  return x;
+}
+
+/** The slots of a loop the writer visits, in order: HL and the alternatives after the first of their group left out. */
+function stepsOf(wp: WritePlans, x: PlanExtras, def: LoopDef): readonly LoopStep[] {
+  let steps = x.steps.get(def);
+  if (steps !== undefined) return steps;
+  const list: LoopStep[] = [];
+  const skip = new Set<SegmentRow>();
+  for (const slot of def.slots) {
+    if (slot.kind === 'segment') {
+      if (slot.segment === 'HL' || skip.has(slot)) continue;
+      const alts = wp.alternatives.get(slot);
+      if (alts !== undefined) for (const a of alts) skip.add(a);
+      list.push({ kind: 'segment', row: slot, plan: wp.bySegment.get(slot), alts: alts === undefined ? null : alts.map((a) => [a, wp.bySegment.get(a)] as const) });
+    } else list.push({ kind: 'loop', def: slot });
+  }
+  x.steps.set(def, (steps = list));
+  return steps;
 }
 
 export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
@@ -70,29 +111,32 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   roles[ROLE.Dependent] = source.dependent;
   roles[ROLE.Coverage] = source.coverage;
   roles[ROLE.Encounter] = source.encounter;
-  const ctx: WriteContext = {
+  const px = extras(wp);
+  const ctx: Ctx = {
     roles,
     slices: newSliceCache(),
     problem: (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId }),
   };
+  const silent = (): undefined => undefined;
+  /** The context reporting nothing (for trials and shared values), made once per context. */
+  const quietOf = (c: Ctx): Ctx => (c.quiet ??= { roles: c.roles, slices: c.slices, problem: silent });
   const out: WrittenSegment[] = [];
   const residue = options.residue;
 
   const items = source.items;
   const itemRoles = [ROLE.Item, ROLE.Service];
   /** One context per item (made once: the writers look them up many times). */
-  const itemCtxs: WriteContext[] = [];
-  const itemCtxOf = (i: number): WriteContext => {
+  const itemCtxs: Ctx[] = [];
+  const itemCtxOf = (i: number): Ctx => {
     let x = itemCtxs[i];
     if (x === undefined) {
       const r = roles.slice();
       r[ROLE.Item] = items[i]?.item ?? null;
       r[ROLE.Service] = items[i]?.service ?? null;
-      itemCtxs[i] = x = { ...ctx, roles: r };
+      itemCtxs[i] = x = { roles: r, slices: ctx.slices, problem: ctx.problem };
     }
     return x;
   };
-  const silent = (): undefined => undefined;
   // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
   const serviceLoop = g.loops.get('2000F');
   const needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
@@ -102,12 +146,11 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const eventShared = (plan: SegmentWritePlan): Map<string, string> => {
     let m = eventSharedCache.get(plan);
     if (m === undefined) {
-      const quietCtx = (i: number): WriteContext => ({ ...itemCtxOf(i), problem: () => undefined });
       m = sharedValues(
         plan,
         (w) =>
           items.map((_, i) => {
-            const ic = quietCtx(i);
+            const ic = quietOf(itemCtxOf(i));
             const res = ic.roles[w.role];
             return res === null || res === undefined ? null : w.value.encode(res, ic);
           }),
@@ -120,22 +163,25 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
   const shared = new Map<string, string>();
 
-  /** Writes one segment use; `done` holds the FHIR places this loop instance has written already (each is written once). */
-  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: WriteContext, mode: 'plain' | 'event' | 'service', done: Set<string>, quiet = false): { els: Elements; count: number } | null => {
+  /**
+   * Writes one segment use; `done` marks the FHIR places (keyId) this loop instance has written
+   * already (each is written once). A trial (choosing among alternatives) reports nothing and
+   * leaves `done` as it is.
+   */
+  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: Ctx, mode: 'plain' | 'event' | 'service', done: Uint8Array, quiet = false): { els: Elements; count: number } | null => {
     if (plan === undefined) return null;
-    // A trial (choosing among alternatives) reports nothing.
-    const c: WriteContext = quiet ? { ...c0, problem: silent } : c0;
+    const c: Ctx = quiet ? quietOf(c0) : c0;
     const els: Elements = [[seg.segment]];
     let wrote = false;
     let count = 0;
     /** FHIR places this segment wrote (each place is written once per loop instance). */
-    const mine: string[] = [];
+    const mine: number[] = [];
     let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
     let inherited: Set<string> | null = null;
     for (const w of plan.writers) {
-      if (done.has(w.fhirKey) && !mine.includes(w.fhirKey)) continue;
-      if (mode !== 'plain' && itemRoles.includes(w.role)) {
+      if (done[w.keyId] === 1 && !mine.includes(w.keyId)) continue;
+      if (mode !== 'plain' && w.item) {
         if (mode === 'event') {
           // The event level carries an item value when every item has it (sharedValues), or the guide requires it there: the first item's.
           const here = eventShared(plan);
@@ -146,13 +192,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
             put(els, w.spec.positions[0]!, 0, w.spec.default);
             wrote = true;
             count++;
-            mine.push(w.fhirKey);
+            mine.push(w.keyId);
             continue;
           }
-          if (w.write(els, quiet ? { ...itemCtxOf(0), problem: silent } : itemCtxOf(0))) {
+          if (w.write(els, quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0))) {
             wrote = true;
             count++;
-            mine.push(w.fhirKey);
+            mine.push(w.keyId);
             if (v !== undefined) shared.set(w.fhirKey, v);
           }
           continue;
@@ -168,12 +214,15 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (w.write(els, c)) {
         wrote = true;
         count++;
-        mine.push(w.fhirKey);
+        mine.push(w.keyId);
       }
     }
-    if (wrote && deferred !== null) for (const w of deferred) if (w.write(els, c)) mine.push(w.fhirKey);
-    for (const e of plan.each) if (e.write(els, mode === 'event' ? (quiet ? { ...itemCtxOf(0), problem: silent } : itemCtxOf(0)) : c)) wrote = true;
-    for (const k of mine) done.add(k);
+    if (wrote && deferred !== null) for (const w of deferred) if (w.write(els, c)) mine.push(w.keyId);
+    if (plan.each.length > 0) {
+      const ec = mode === 'event' ? (quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0)) : c;
+      for (const e of plan.each) if (e.write(els, ec)) wrote = true;
+    }
+    if (!quiet) for (const k of mine) done[k] = 1;
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
     // Defaults: a row with nothing to write fills its element when the segment is written anyway
     // (reported below, unless the segment's pair rules take it out again).
@@ -208,7 +257,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       }
     }
     for (const [e, w] of defaults) {
-      if (get(els, e, 0) === '' || done.has(w.fhirKey) || quiet || defaulted.has(w.id)) continue;
+      if (quiet || get(els, e, 0) === '' || done[w.keyId] === 1 || defaulted.has(w.id)) continue;
       defaulted.add(w.id);
       findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
     }
@@ -216,40 +265,39 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
 
   /** Writes a loop instance's segments and name loops (not its child HL levels). */
-  const loop = (def: LoopDef, key: string, c: WriteContext, mode: 'plain' | 'event' | 'service', hl: Elements | null): void => {
+  const loop = (def: LoopDef, key: string, c: Ctx, mode: 'plain' | 'event' | 'service', hl: Elements | null): void => {
     const kept = residue?.get(key);
     if (kept !== undefined) for (const els of kept) out.push({ key, els });
     else if (hl !== null) out.push({ key, els: hl });
-    const done = new Set<string>();
-    const skip = new Set<SegmentRow>();
-    for (const slot of def.slots) {
-      if (slot.kind === 'segment') {
-        if (slot.segment === 'HL' || skip.has(slot)) continue;
-        const alts = wp.alternatives.get(slot);
-        let pick = slot;
-        if (alts !== undefined) {
+    const done = new Uint8Array(wp.keys);
+    for (const step of stepsOf(wp, px, def)) {
+      if (step.kind === 'segment') {
+        let pick = step.row;
+        let pickPlan = step.plan;
+        if (step.alts !== null) {
           // Of segment uses that say the same thing, the one that carries the most of the resource.
           let best = -1;
-          for (const a of alts) {
-            skip.add(a);
-            const trial = segment(wp.bySegment.get(a), a, c, mode, new Set(done), true);
+          for (const [a, ap] of step.alts) {
+            const trial = segment(ap, a, c, mode, done, true);
             const n = trial?.count ?? 0;
             if (n > best) {
               best = n;
               pick = a;
+              pickPlan = ap;
             }
           }
         }
         // Written even when the residue stands in for this instance: the event level decides what its items inherit.
-        const r = segment(wp.bySegment.get(pick), pick, c, mode, done);
+        const r = segment(pickPlan, pick, c, mode, done);
         if (r !== null && kept === undefined) out.push({ key, els: r.els });
         continue;
       }
+      const slot = step.def;
       nameLoopInstances(slot, c, key).forEach((inst, k) => loop(slot, `${key}/${slot.id}[${k}]`, inst, mode, null));
     }
   };
 
-  const nameLoopInstances = (def: LoopDef, c: WriteContext, parentKey: string): WriteContext[] => {
+  const nameLoopInstances = (def: LoopDef, c: Ctx, parentKey: string): Ctx[] => {
     if (def.id === '2010EA') {
       const max = def.max;
       if (source.providers.length > max) {
@@ -259,7 +307,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         const r = c.roles.slice();
         r[ROLE.CareTeam] = p.careTeam;
         r[ROLE.Provider] = p.resource;
-        return { ...c, roles: r };
+        return { roles: r, slices: c.slices, problem: c.problem };
       });
     }
     if (def.id === '2010D' && source.dependent === null) return [];
@@ -274,13 +322,17 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     while (residue?.has(`${parentKey}/${id}[${n}]`) === true) n++;
     return n;
   };
-  const hasRows = (def: LoopDef): boolean => segmentRows(def, g.loops).some((s) => wp.bySegment.has(s));
+  const hasRows = (def: LoopDef): boolean => {
+    let h = px.hasRows.get(def);
+    if (h === undefined) px.hasRows.set(def, (h = segmentRows(def, g.loops).some((s) => wp.bySegment.has(s))));
+    return h;
+  };
 
   // Header: BHT (ST is the envelope's).
   const headerKept = residue?.get('');
   if (headerKept !== undefined) for (const els of headerKept) out.push({ key: '', els });
   else {
-    const done = new Set<string>();
+    const done = new Uint8Array(wp.keys);
     for (const slot of g.header.slots) {
       if (slot.kind !== 'segment' || slot.segment === 'ST') continue;
       const r = segment(wp.bySegment.get(slot), slot, ctx, 'plain', done);

@@ -47,14 +47,10 @@ export interface RequestX12Result {
   readonly outcomes: BundleOutcome[];
 }
 
-function joinElements(w: X12Writer, els: Elements): string[] {
-  return els.map((c, i) => (i === 0 ? c[0]! : w.composite(...c)));
-}
-
 /** Writes the bundles' 278s; checks each against our X217 grammar before it goes into the interchange. */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): RequestX12Result {
   const outcomes: BundleOutcome[] = [];
-  const written: Array<{ index: number; segments: Elements[] }> = [];
+  const written: Array<{ index: number; segments: readonly Elements[] }> = [];
   let firstTransmission: { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null = null;
   let payerId: string | null = null;
   bundles.forEach((b, index) => {
@@ -71,7 +67,9 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
     }
     outcomes.push({ index, reference, control: null, status: 'converted', findings: r.findings });
-    written.push({ index, segments: r.segments.map((s) => s.els) });
+    const segments: Elements[] = [];
+    for (const s of r.segments) segments.push(s.els);
+    written.push({ index, segments });
   });
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
   const sender = options.sender ?? t?.interchangeSender ?? 'X12PAS';
@@ -79,10 +77,13 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   const appSender = options.sender ?? t?.applicationSender ?? sender;
   const appReceiver = options.receiver ?? t?.applicationReceiver ?? receiver;
 
-  const render = (list: typeof written, controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
+  const lineEnding = options.lineEnding ?? '\n';
+  /** Each 278's segments (BHT on), rendered once: the probe and the interchange reuse the text. */
+  type Rendered = { index: number; body: string; count: number };
+  const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
     const w = new X12Writer({
       ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
-      lineEnding: options.lineEnding ?? '\n',
+      lineEnding,
       ...(controlNumbers !== undefined ? { controlNumbers } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
@@ -91,29 +92,30 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     w.beginGroup({ functionalId: 'HI', sender: appSender, receiver: appReceiver, version: '005010X217' });
     for (const x of list) {
       controls.push(w.beginTransaction('278', '005010X217'));
-      for (const els of x.segments) w.segment(joinElements(w, els));
+      w.raw(x.body, x.count);
       w.endTransaction();
     }
     w.endInterchange();
     return { text: w.drain(), controls };
   };
 
+  // outcomes[i] is bundle i's (one outcome per bundle, in order).
   const fail = (index: number, f: WriteFinding): void => {
-    const o = outcomes.find((x) => x.index === index)!;
-    outcomes[outcomes.indexOf(o)] = { ...o, status: 'rejected', control: null, findings: [...o.findings, f] };
+    const o = outcomes[index]!;
+    outcomes[index] = { ...o, status: 'rejected', control: null, findings: [...o.findings, f] };
   };
   // A value holding a delimiter cannot be written: that bundle is left out.
-  let ok = written.filter((x) => {
-    const probe = new X12Writer(options.delimiters !== undefined ? { delimiters: options.delimiters } : {});
+  if (written.length === 0) return { text: '', outcomes };
+  const bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
+  let ok: Rendered[] = [];
+  for (const x of written) {
     try {
-      for (const els of x.segments) probe.segment(joinElements(probe, els));
-      return true;
+      ok.push({ index: x.index, body: bodies.body(x.segments), count: x.segments.length });
     } catch (e) {
       if (!(e instanceof X12WriteError)) throw e;
       fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
-      return false;
     }
-  });
+  }
   if (ok.length === 0) return { text: '', outcomes };
   // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not consumed).
   const probeText = render(ok, new MemoryControlNumbers()).text;
@@ -129,8 +131,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   if (ok.length === 0) return { text: '', outcomes };
   const { text, controls } = render(ok, options.controlNumbers);
   ok.forEach((x, i) => {
-    const at = outcomes.findIndex((o) => o.index === x.index);
-    outcomes[at] = { ...outcomes[at]!, control: controls[i]! };
+    outcomes[x.index] = { ...outcomes[x.index]!, control: controls[i]! };
   });
   return { text, outcomes };
 }

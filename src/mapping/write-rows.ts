@@ -48,7 +48,19 @@ export interface SegmentWritePlan {
   readonly row: SegmentRow;
   readonly loop: LoopDef;
   /** Rows writing one place each (in table order). */
-  readonly writers: ReadonlyArray<{ readonly id: string; readonly role: number; readonly fhirKey: string; readonly required: boolean; readonly spec: RowSpec; readonly write: RowWriter; readonly value: RowValue }>;
+  readonly writers: ReadonlyArray<{
+    readonly id: string;
+    readonly role: number;
+    readonly fhirKey: string;
+    /** `fhirKey` as a number (0 .. WritePlans.keys - 1). */
+    readonly keyId: number;
+    /** Whether the role is an item's (Item, Service). */
+    readonly item: boolean;
+    readonly required: boolean;
+    readonly spec: RowSpec;
+    readonly write: RowWriter;
+    readonly value: RowValue;
+  }>;
   /** Groups of `each` rows sharing element positions (HI01-HI12): one array entry per element. */
   readonly each: readonly EachGroup[];
   /** Consumed elements with a constant, and the key qualifier. */
@@ -69,6 +81,8 @@ export interface WritePlans {
   readonly alternatives: ReadonlyMap<SegmentRow, readonly SegmentRow[]>;
   /** FHIR places (fhirKey) per loop id, to tell which item fields only a lower loop writes. */
   readonly placesByLoop: ReadonlyMap<string, ReadonlySet<string>>;
+  /** How many different FHIR places (fhirKey) the writers have. */
+  readonly keys: number;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -84,11 +98,26 @@ interface SliceDef {
 /** Slices of one array: `Requester|identifier`. */
 type SliceTable = Map<string, SliceDef[]>;
 
-/** Per array of one bundle: slice name -> the entry it resolves to (null: none). */
-export type SliceCache = WeakMap<unknown[], Map<string, Obj | null>>;
+/** A row's value for one resource, as first computed, with the problems it reported (replayed on every use). */
+interface Memo {
+  readonly x: readonly string[] | null;
+  readonly problems: readonly WriteProblem[] | null;
+}
+
+const NOTHING: Memo = { x: null, problems: null };
+
+/**
+ * What one write of a bundle has resolved: per array, slice name -> the entry it resolves to
+ * (null: none); per resource, each row's value. A row's value only depends on the resource and
+ * the slices resolved (fixed once resolved), so it is computed once per bundle.
+ */
+export class SliceCache {
+  readonly arrays = new Map<unknown[], Map<string, Obj | null>>();
+  readonly values = new Map<Obj, Array<Memo | undefined>>();
+}
 
 export function newSliceCache(): SliceCache {
-  return new WeakMap();
+  return new SliceCache();
 }
 
 function stepKey(s: Step): string {
@@ -135,10 +164,10 @@ function better(a: [number, number], b: [number, number] | null): boolean {
  * constrained slice matches, in order.
  */
 function resolveSlice(a: unknown[], key: string, id: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
-  let m = cache.get(a);
+  let m = cache.arrays.get(a);
   if (m === undefined) {
     m = new Map();
-    cache.set(a, m);
+    cache.arrays.set(a, m);
   }
   // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
   const hit = m.get(id);
@@ -276,7 +305,7 @@ function eachIndex(p: Path): number {
   return p.findIndex((s) => s.kind === 'each');
 }
 
-function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; value: RowValue } {
+function compileSingle(r: CompiledRow, slices: SliceTable, n: number): { write: RowWriter; value: RowValue } {
   const s = r.spec;
   const role = ROLE[s.role];
   const [e0] = s.positions;
@@ -284,21 +313,30 @@ function compileSingle(r: CompiledRow, slices: SliceTable): { write: RowWriter; 
   const sibling = w !== null && !(w.element === e0 && w.component === s.component) ? w : null;
   const own = w !== null && sibling === null ? w.values : null;
   const where = `${s.role} ${s.path.map(stepKey).join('.')}`;
-  const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
-    if (s.type !== null && res.resourceType !== s.type) return null;
-    if (score(res, s.sets, slices, role, ctx.slices, 0) === null) return null;
-    const v = getPath(res, s.path, 0, s.path.length, slices, role, ctx.slices, 0);
-    if (v === undefined || v === null) return null;
+  const compute = (res: Obj, cache: SliceCache): Memo => {
+    if (s.type !== null && res.resourceType !== s.type) return NOTHING;
+    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) === null) return NOTHING;
+    const v = getPath(res, s.path, 0, s.path.length, slices, role, cache, 0);
+    if (v === undefined || v === null) return NOTHING;
     const x = encode(s, v);
     if (x === INVALID) {
       // A row with a default writes it instead (reported when the segment is written); otherwise the value is refused.
-      if (s.default === null) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` });
-      return null;
+      if (s.default === null) return { x: null, problems: [{ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` }] };
+      return NOTHING;
     }
-    if (x === null) return null;
-    if (own !== null && !own.includes(x.x[0]!)) return null;
-    if (x.lost !== '') ctx.problem({ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.x.join(' ')}; X12 has no place for its ${x.lost}` });
-    return x.x;
+    if (x === null) return NOTHING;
+    if (own !== null && !own.includes(x.x[0]!)) return NOTHING;
+    if (x.lost !== '') return { x: x.x, problems: [{ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.x.join(' ')}; X12 has no place for its ${x.lost}` }] };
+    return { x: x.x, problems: null };
+  };
+  const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
+    const cache = ctx.slices;
+    let per = cache.values.get(res);
+    if (per === undefined) cache.values.set(res, (per = []));
+    let m = per[n];
+    if (m === undefined) per[n] = m = compute(res, cache);
+    if (m.problems !== null) for (const p of m.problems) ctx.problem(p);
+    return m.x;
   };
   const write: RowWriter = (els, ctx) => {
     const res = ctx.roles[role];
@@ -447,13 +485,19 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
     placesByLoop.set(r.spec.loop.id, set);
   }
   const segs = new Set<SegmentRow>([...grouped.keys(), ...tables.constants.keys()]);
+  let rowNumber = 0;
+  const keyIds = new Map<string, number>();
   for (const seg of segs) {
     const rows = grouped.get(seg) ?? [];
     const writers = rows
       .filter((r) => !r.spec.each)
       .map((r) => {
-        const c = compileSingle(r, slices);
-        return { id: r.id, role: ROLE[r.spec.role], fhirKey: fhirKeyOf(r), required: r.spec.required, spec: r.spec, ...c };
+        const c = compileSingle(r, slices, rowNumber++);
+        const fhirKey = fhirKeyOf(r);
+        let keyId = keyIds.get(fhirKey);
+        if (keyId === undefined) keyIds.set(fhirKey, (keyId = keyIds.size));
+        const role = ROLE[r.spec.role];
+        return { id: r.id, role, fhirKey, keyId, item: role === ROLE.Item || role === ROLE.Service, required: r.spec.required, spec: r.spec, ...c };
       });
     const eachRows = new Map<string, CompiledRow[]>();
     for (const r of rows.filter((x) => x.spec.each)) {
@@ -485,7 +529,7 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
   }
   // In slot order, so every member of a group makes the same choice on a tie.
   for (const [k, v] of alternatives) alternatives.set(k, [...v].sort((x, y) => x.index - y.index));
-  return { tables, bySegment, placesByLoop, alternatives };
+  return { tables, bySegment, placesByLoop, alternatives, keys: keyIds.size };
 }
 
 /** The segment rows of a loop and its name loops. */

@@ -112,6 +112,46 @@ export class X12Writer {
     if (this.stControl !== null) this.stSegments++;
   }
 
+  /**
+   * Renders segments given as components (`[[id], [e01c1, e01c2], [e02], ...]`) for `raw`: each
+   * segment after this writer's line ending, composites joined and trailing empty elements and
+   * components dropped, checked as `segment` checks them. Nothing is written.
+   */
+  body(segments: ReadonlyArray<ReadonlyArray<readonly string[]>>): string {
+    const comp = this.d.component;
+    const el = this.d.element;
+    const lead = this.lineEnding;
+    const term = this.d.segment;
+    let out = '';
+    for (const els of segments) {
+      let n = els.length;
+      // Elements are trimmed on their joined values: find the last non-empty one.
+      let text = '';
+      const id = els[0]?.[0] ?? '';
+      this.checkElement(id, 0, id);
+      const values: string[] = [];
+      for (let i = 1; i < n; i++) values.push(joinComponents(els[i]!, comp));
+      n = values.length;
+      while (n > 0 && values[n - 1] === '') n--;
+      text = id;
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        this.checkElement(id, i + 1, v);
+        text += el + v;
+      }
+      out += lead + text + term;
+    }
+    return out;
+  }
+
+  /** Appends segments rendered by `body` (`count` of them; counted in SE01 inside a transaction). */
+  raw(text: string, count: number): void {
+    if (count === 0) return;
+    this.parts.push(text);
+    this.first = false;
+    if (this.stControl !== null) this.stSegments += count;
+  }
+
   /** Joins components with this writer's component separator (trailing empty ones dropped). */
   composite(...components: string[]): string {
     let n = components.length;
@@ -221,6 +261,15 @@ export class X12Writer {
       }
     }
   }
+}
+
+function joinComponents(c: readonly string[], sep: string): string {
+  let n = c.length;
+  while (n > 1 && c[n - 1] === '') n--;
+  if (n === 1) return c[0]!;
+  let out = n === 0 ? '' : c[0]!;
+  for (let i = 1; i < n; i++) out += sep + c[i]!;
+  return out;
 }
 
 function fixed(name: string, v: string, width: number): string {
