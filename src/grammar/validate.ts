@@ -1,7 +1,8 @@
 import { checkStructure } from './select.js';
 import type { LoopTree } from './types.js';
 import type { Finding, TransactionSet } from '../x12/index.js';
-import { checkSegmentSyntax } from '../x12/syntax.js';
+import { dictionary } from '../x12/dictionary.js';
+import { checkSegmentFrom, separatorCode } from '../x12/syntax.js';
 
 export interface Validation {
   readonly findings: Finding[];
@@ -24,8 +25,10 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
   const out: Finding[] = [];
   if (tx.type !== '278') return { findings: out, tree: null };
   const d = tx.interchange.delimiters;
-  const component = String.fromCharCode(d.component);
-  const repetition = d.repetition < 0 ? null : String.fromCharCode(d.repetition);
+  // The separators as character codes, made the way checkSegmentSyntax makes them from one-character strings.
+  const component = separatorCode(String.fromCharCode(d.component));
+  const repetition = d.repetition < 0 ? -1 : separatorCode(String.fromCharCode(d.repetition));
+  const defs = dictionary();
   const segs = tx.segments;
   const whole = segs.length === tx.segmentCount;
   // Segments the framer reported, or found not to be 278 segments at all: not reported again as unexpected.
@@ -33,11 +36,12 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
   for (const f of tx.findings) if (f.ordinal !== undefined) (reported ??= new Set()).add(f.ordinal);
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
-    const r = checkSegmentSyntax(seg.id, seg.elements().slice(1), component, repetition);
-    if (r.known && r.errors.length === 0) continue;
+    const def = defs.get(seg.id);
+    const r = def === undefined ? null : checkSegmentFrom(def, seg.elements(), 1, component, repetition);
+    if (r !== null && r.errors.length === 0) continue;
     const position = whole ? i + 1 : undefined;
     const at = { segment: seg.id, offset: seg.offset, ordinal: seg.ordinal, ...(position ? { position } : {}) };
-    if (!r.known) {
+    if (r === null) {
       if (seg.id !== '' && !reported?.has(seg.ordinal)) {
         out.push({ severity: 'error', code: 'SEGMENT_NOT_IN_SET', message: `segment ${seg.id} is not part of the 278`, ...at, ack: { level: 'segment', code: '6' } });
       }

@@ -177,12 +177,18 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       if (plan !== undefined && plan.partial.length > 0) {
         for (const [e, comps] of plan.partial) {
           const x = els[e];
-          if (x === undefined || (mask & (1 << e)) === 0 || !x.includes(compSep)) continue;
-          const parts = x.split(compSep);
-          for (let c = 1; c <= parts.length; c++) {
-            if (parts[c - 1] !== '' && (comps & (1 << c)) === 0) {
+          if (x === undefined || (mask & (1 << e)) === 0) continue;
+          let to = x.indexOf(compSep);
+          if (to < 0) continue;
+          // Component c is x[from, to): walked by separator, nothing split.
+          for (let c = 1, from = 0; ; c++) {
+            const end = to < 0 ? x.length : to;
+            if (end > from && (comps & (1 << c)) === 0) {
               findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: loopPath, segment: name, position: s.position, element: e, message: `${loopPath || 'header'} ${id}${String(e).padStart(2, '0')}-${c} (segment ${s.position}): no row reads this component` });
             }
+            if (to < 0) break;
+            from = to + 1;
+            to = x.indexOf(compSep, from);
           }
         }
       }

@@ -281,7 +281,7 @@ function reportCompositeNote(sink: Sink, note: SyntaxNote, mask: number, ed: Ele
   return sink;
 }
 
-function reportSegmentNote(sink: Sink, note: SyntaxNote, mask: number, elements: readonly string[]): Sink {
+function reportSegmentNote(sink: Sink, note: SyntaxNote, mask: number, elements: readonly string[], base: number): Sink {
   const defs = sink.seg.elements;
   reportNote(
     note,
@@ -289,7 +289,7 @@ function reportSegmentNote(sink: Sink, note: SyntaxNote, mask: number, elements:
     (i) => sink.name(i + 1),
     (code, i, message) => {
       const ed = defs[i] as ElementDef;
-      const v = elements[i];
+      const v = elements[base + i];
       const value = code === IK403.EXCLUSION_VIOLATED && typeof v === 'string' ? copy(v, 0, v.length) : undefined;
       sink.add(code, ed.position, ed.errorRef, message, undefined, undefined, value);
     },
@@ -414,19 +414,33 @@ export function checkSegmentSyntax(id: string, elements: readonly string[], comp
  * from compileDictionary on narrowed or test data).
  */
 export function checkSegmentAgainst(seg: SegmentDef, elements: readonly string[], component: string, repetition: string | null): SegmentSyntaxResult {
+  return checkSegmentFrom(seg, elements, 0, separatorCode(component), separatorCode(repetition));
+}
+
+/** The character code of a separator given as a string; -1 for none. */
+export function separatorCode(sep: string | null): number {
+  return typeof sep === 'string' && sep.length > 0 ? sep.charCodeAt(0) : -1;
+}
+
+/**
+ * Same checks as checkSegmentAgainst, on the elements of `elements` from index `base` (1 for a
+ * segment's `elements()`, whose index 0 is the id: nothing is copied), with the separators as
+ * character codes (-1: none). For callers checking many segments of one interchange.
+ */
+export function checkSegmentFrom(seg: SegmentDef, elements: readonly string[], base: number, componentCode: number, repetitionCode: number): SegmentSyntaxResult {
   const raw = seg.raw;
-  const compSep = !raw && typeof component === 'string' && component.length > 0 ? component.charCodeAt(0) : -1;
-  const repSep = !raw && typeof repetition === 'string' && repetition.length > 0 ? repetition.charCodeAt(0) : -1;
+  const compSep = raw ? -1 : componentCode;
+  const repSep = raw ? -1 : repetitionCode;
   const defs = seg.elements;
   const count = defs.length;
-  const n = elements.length;
+  const n = elements.length > base ? elements.length - base : 0;
   let sink: Sink | null = null;
   /** Bit p set when element p (0-based, p < 31) has data; feeds the syntax notes. */
   let present = 0;
 
   for (let p = 0; p < count; p++) {
     const ed = defs[p] as ElementDef;
-    const v = p < n ? elements[p] : undefined;
+    const v = p < n ? elements[base + p] : undefined;
     if (typeof v !== 'string' || v.length === 0 || (!raw && !hasData(v, 0, v.length, compSep, repSep))) {
       if (ed.mandatory) {
         sink ??= new Sink(seg);
@@ -478,7 +492,7 @@ export function checkSegmentAgainst(seg: SegmentDef, elements: readonly string[]
     // Element separators beyond the definition (even when the extra elements are empty).
     let value: string | undefined;
     for (let p = count; p < n; p++) {
-      const v = elements[p];
+      const v = elements[base + p];
       if (typeof v === 'string' && v.length > 0) {
         value = copy(v, 0, v.length);
         break;
@@ -492,7 +506,7 @@ export function checkSegmentAgainst(seg: SegmentDef, elements: readonly string[]
   for (let k = 0; k < notes.length; k++) {
     const note = notes[k] as SyntaxNote;
     if (noteHolds(note, present)) continue;
-    sink = reportSegmentNote(sink ?? new Sink(seg), note, present, elements);
+    sink = reportSegmentNote(sink ?? new Sink(seg), note, present, elements, base);
   }
 
   if (sink === null) return VALID;
