@@ -160,8 +160,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     }
     return m;
   };
-  /** Item values the 2000E gives every 2000F (fhirKey -> encoded value). */
-  const shared = new Map<string, string>();
+  /** Item values the 2000E gives every 2000F (by keyId: the encoded value). */
+  const shared: Array<string | undefined> = new Array<string | undefined>(wp.keys);
 
   /**
    * Writes one segment use; `done` marks the FHIR places (keyId) this loop instance has written
@@ -199,13 +199,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
             wrote = true;
             count++;
             mine.push(w.keyId);
-            if (v !== undefined) shared.set(w.fhirKey, v);
+            if (v !== undefined) shared[w.keyId] = v;
           }
           continue;
         }
         // service: leave out what the event level already gives; a required one only with values of the item's own.
         const res = c.roles[w.role];
-        if (res !== null && res !== undefined && shared.get(w.fhirKey) === w.value.encode(res, c)) {
+        if (res !== null && res !== undefined && shared[w.keyId] === w.value.encode(res, c)) {
           if (w.required) (deferred ??= []).push(w);
           (inherited ??= new Set()).add(w.id);
           continue;

@@ -1,6 +1,6 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters } from '../x12/index.js';
+import { MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
 import { bundleToRequest, type WriteFinding } from './bundle-to-request.js';
 import { residueIn } from './round-trip.js';
 import type { CompiledTables } from './table.js';
@@ -47,19 +47,38 @@ export interface RequestX12Result {
   readonly outcomes: BundleOutcome[];
 }
 
+/** A 278's segments (BHT on) as text, rendered once: the probe and the interchange reuse it. */
+interface Rendered {
+  readonly index: number;
+  readonly body: string;
+  readonly count: number;
+}
+
 /** Writes the bundles' 278s; checks each against our X217 grammar before it goes into the interchange. */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): RequestX12Result {
   const outcomes: BundleOutcome[] = [];
-  const written: Array<{ index: number; segments: readonly Elements[] }> = [];
+  // outcomes[i] is bundle i's (one outcome per bundle, in order).
+  const fail = (index: number, f: WriteFinding): void => {
+    const o = outcomes[index]!;
+    outcomes[index] = { ...o, status: 'rejected', control: null, findings: [...o.findings, f] };
+  };
+  const lineEnding = options.lineEnding ?? '\n';
+  const writeOptions = { tables: options.tables };
+  const residueOptions = options.tables !== undefined ? (residue: NonNullable<ReturnType<typeof residueIn>>) => ({ tables: options.tables, residue }) : (residue: NonNullable<ReturnType<typeof residueIn>>) => ({ residue });
+  /** Renders each written 278 at once (its segments are not kept); made at the first one. */
+  let bodies: X12Writer | null = null;
+  let bodiesError: unknown = null;
+  let ok: Rendered[] = [];
   let firstTransmission: { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null = null;
   let payerId: string | null = null;
-  bundles.forEach((b, index) => {
+  for (let index = 0; index < bundles.length; index++) {
+    const b = bundles[index]!;
     const residue = residueIn(b);
-    const r = bundleToRequest(b, { ...(options.tables !== undefined ? { tables: options.tables } : {}), ...(residue !== null ? { residue } : {}) });
+    const r = bundleToRequest(b, residue !== null ? residueOptions(residue) : options.tables !== undefined ? writeOptions : {});
     const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
     if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
       outcomes.push({ index, reference, control: null, status: 'rejected', findings: r.findings });
-      return;
+      continue;
     }
     firstTransmission ??= r.source?.transmission ?? null;
     if (payerId === null) {
@@ -67,19 +86,32 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
     }
     outcomes.push({ index, reference, control: null, status: 'converted', findings: r.findings });
+    // Delimiters no writer can use: thrown once every bundle is written (as when the 278s were checked after).
+    if (bodies === null && bodiesError === null) {
+      try {
+        bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
+      } catch (e) {
+        bodiesError = e;
+      }
+    }
+    if (bodies === null) continue;
+    // A value holding a delimiter cannot be written: that bundle is left out.
     const segments: Elements[] = [];
-    for (const s of r.segments) segments.push(s.els);
-    written.push({ index, segments });
-  });
+    for (const x of r.segments) segments.push(x.els);
+    try {
+      ok.push({ index, body: bodies.body(segments), count: segments.length });
+    } catch (e) {
+      if (!(e instanceof X12WriteError)) throw e;
+      fail(index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
+    }
+  }
+  if (bodiesError !== null) throw bodiesError;
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
   const sender = options.sender ?? t?.interchangeSender ?? 'X12PAS';
   const receiver = options.receiver ?? t?.interchangeReceiver ?? payerId ?? 'UNKNOWN';
   const appSender = options.sender ?? t?.applicationSender ?? sender;
   const appReceiver = options.receiver ?? t?.applicationReceiver ?? receiver;
 
-  const lineEnding = options.lineEnding ?? '\n';
-  /** Each 278's segments (BHT on), rendered once: the probe and the interchange reuse the text. */
-  type Rendered = { index: number; body: string; count: number };
   const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
     const w = new X12Writer({
       ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
@@ -99,33 +131,25 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     return { text: w.drain(), controls };
   };
 
-  // outcomes[i] is bundle i's (one outcome per bundle, in order).
-  const fail = (index: number, f: WriteFinding): void => {
-    const o = outcomes[index]!;
-    outcomes[index] = { ...o, status: 'rejected', control: null, findings: [...o.findings, f] };
-  };
-  // A value holding a delimiter cannot be written: that bundle is left out.
-  if (written.length === 0) return { text: '', outcomes };
-  const bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
-  let ok: Rendered[] = [];
-  for (const x of written) {
-    try {
-      ok.push({ index: x.index, body: bodies.body(x.segments), count: x.segments.length });
-    } catch (e) {
-      if (!(e instanceof X12WriteError)) throw e;
-      fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
-    }
-  }
   if (ok.length === 0) return { text: '', outcomes };
-  // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not consumed).
+  // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not
+  // consumed), each transaction as the reader gives it (so no more than one is held at a time).
   const probeText = render(ok, new MemoryControlNumbers()).text;
-  const events = readX12Buffer(Buffer.from(probeText, 'latin1'));
-  const txs = events.flatMap((e) => (e.kind === 'transaction' ? [e.transaction] : []));
+  const errorsOf: Array<readonly Finding[]> = [];
+  const reader = new X12Reader({
+    transaction(tx) {
+      errorsOf.push([...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error'));
+    },
+    groupEnd() {},
+    interchangeEnd() {},
+    finding() {},
+  });
+  reader.push(Buffer.from(probeText, 'latin1'));
+  reader.end();
   ok = ok.filter((x, i) => {
-    const tx = txs[i];
-    const errors = tx === undefined ? [] : [...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error');
-    if (tx !== undefined && errors.length === 0) return true;
-    fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: `the 278 written from this bundle breaks the X217 rules: ${errors.map((f) => `${f.code} ${f.message}`).join('; ') || 'not read back'}` });
+    const errors = errorsOf[i];
+    if (errors !== undefined && errors.length === 0) return true;
+    fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: `the 278 written from this bundle breaks the X217 rules: ${(errors ?? []).map((f) => `${f.code} ${f.message}`).join('; ') || 'not read back'}` });
     return false;
   });
   if (ok.length === 0) return { text: '', outcomes };

@@ -347,13 +347,15 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number): { write: 
     }
     const x = valueOf(res, ctx);
     if (x === null) return false;
-    if (s.positions.some((e, i) => get(els, e, s.component) !== '' && get(els, e, s.component) !== x[i])) {
-      ctx.problem({ code: 'CONFLICT', rowId: r.id, message: `${r.row.name} element ${e0}: another row already wrote a different value; ${where} is not written` });
-      return false;
+    const positions = s.positions;
+    for (let i = 0; i < positions.length; i++) {
+      const have = get(els, positions[i]!, s.component);
+      if (have !== '' && have !== x[i]) {
+        ctx.problem({ code: 'CONFLICT', rowId: r.id, message: `${r.row.name} element ${e0}: another row already wrote a different value; ${where} is not written` });
+        return false;
+      }
     }
-    s.positions.forEach((e, i) => {
-      if (x[i] !== '') put(els, e, s.component, x[i]!);
-    });
+    for (let i = 0; i < positions.length; i++) if (x[i] !== '') put(els, positions[i]!, s.component, x[i]!);
     if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, sibling.values[0]!);
     return true;
   };
@@ -364,7 +366,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number): { write: 
     role,
     encode(res, ctx) {
       const x = valueOf(res, ctx);
-      return x === null ? null : x.join('\u0000');
+      return x === null ? null : x.length === 1 ? x[0]! : x.join('\u0000');
     },
   };
   return { write, value };

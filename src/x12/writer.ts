@@ -122,26 +122,26 @@ export class X12Writer {
     const el = this.d.element;
     const lead = this.lineEnding;
     const term = this.d.segment;
-    let out = '';
+    // Joined once at the end: one flat string, not a rope of every piece.
+    const out: string[] = [];
+    const values: string[] = [];
     for (const els of segments) {
-      let n = els.length;
-      // Elements are trimmed on their joined values: find the last non-empty one.
-      let text = '';
       const id = els[0]?.[0] ?? '';
       this.checkElement(id, 0, id);
-      const values: string[] = [];
-      for (let i = 1; i < n; i++) values.push(joinComponents(els[i]!, comp));
-      n = values.length;
+      values.length = 0;
+      for (let i = 1; i < els.length; i++) values.push(joinComponents(els[i]!, comp));
+      // Trailing empty elements are dropped (after their components are joined).
+      let n = values.length;
       while (n > 0 && values[n - 1] === '') n--;
-      text = id;
+      out.push(lead, id);
       for (let i = 0; i < n; i++) {
         const v = values[i]!;
         this.checkElement(id, i + 1, v);
-        text += el + v;
+        out.push(el, v);
       }
-      out += lead + text + term;
+      out.push(term);
     }
-    return out;
+    return out.join('');
   }
 
   /** Appends segments rendered by `body` (`count` of them; counted in SE01 inside a transaction). */
