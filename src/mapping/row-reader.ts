@@ -64,7 +64,11 @@ function sliceEntry(slices: Map<unknown[], Map<string, Obj>>, a: unknown[], key:
     a.splice(at, 0, created);
   }
   if (known !== undefined) known.set(key, created);
-  else slices.set(a, new Map([[key, created]]));
+  else {
+    const m = new Map<string, Obj>();
+    m.set(key, created);
+    slices.set(a, m);
+  }
   return created;
 }
 

@@ -417,6 +417,9 @@ export function checkSegmentAgainst(seg: SegmentDef, elements: readonly string[]
   return checkSegmentFrom(seg, elements, 0, separatorCode(component), separatorCode(repetition));
 }
 
+/** Tests turn the one-scan path for plain simple elements off, to compare it with the general walk. */
+export const syntaxPaths = { oneScan: true };
+
 /** The character code of a separator given as a string; -1 for none. */
 export function separatorCode(sep: string | null): number {
   return typeof sep === 'string' && sep.length > 0 ? sep.charCodeAt(0) : -1;
@@ -454,9 +457,23 @@ export function checkSegmentFrom(seg: SegmentDef, elements: readonly string[], b
       continue;
     }
     const repeatable = ed.repeat > 1;
+    const end = v.length;
+    if (ed.composite === null && ed.repeat >= 1 && syntaxPaths.oneScan) {
+      // Most elements: a simple value with no separator in it, one occurrence with data (the
+      // element has data): checked in one scan, as the general walk below would check it.
+      let k = 0;
+      while (k < end) {
+        const c = v.charCodeAt(k);
+        if (c === compSep || c === repSep) break;
+        k++;
+      }
+      if (k === end) {
+        sink = checkSimple(sink, seg, ed, v, 0, end, -1, repeatable ? 1 : undefined);
+        continue;
+      }
+    }
     let r = 0;
     let rs = 0;
-    const end = v.length;
     for (;;) {
       let re = rs;
       if (repSep >= 0) while (re < end && v.charCodeAt(re) !== repSep) re++;
