@@ -48,6 +48,14 @@ interface Ctx extends WriteContext {
   quiet?: Ctx;
 }
 
+/** The FHIR places (by keyId) a loop instance has written: 1 where written. */
+type Done = Array<number | undefined>;
+
+/** A plain array (a typed array costs more to make than a loop instance uses it). */
+function newDone(wp: WritePlans): Done {
+  return new Array<number | undefined>(wp.keys);
+}
+
 let defaultPlans: WritePlans | undefined;
 const plansFor = new WeakMap<CompiledTables, WritePlans>();
 
@@ -168,7 +176,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
    * already (each is written once). A trial (choosing among alternatives) reports nothing and
    * leaves `done` as it is.
    */
-  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: Ctx, mode: 'plain' | 'event' | 'service', done: Uint8Array, quiet = false): { els: Elements; count: number } | null => {
+  const segment = (plan: SegmentWritePlan | undefined, seg: SegmentRow, c0: Ctx, mode: 'plain' | 'event' | 'service', done: Done, quiet = false): { els: Elements; count: number } | null => {
     if (plan === undefined) return null;
     const c: Ctx = quiet ? quietOf(c0) : c0;
     const els: Elements = [[seg.segment]];
@@ -269,7 +277,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     const kept = residue?.get(key);
     if (kept !== undefined) for (const els of kept) out.push({ key, els });
     else if (hl !== null) out.push({ key, els: hl });
-    const done = new Uint8Array(wp.keys);
+    const done = newDone(wp);
     for (const step of stepsOf(wp, px, def)) {
       if (step.kind === 'segment') {
         let pick = step.row;
@@ -332,7 +340,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const headerKept = residue?.get('');
   if (headerKept !== undefined) for (const els of headerKept) out.push({ key: '', els });
   else {
-    const done = new Uint8Array(wp.keys);
+    const done = newDone(wp);
     for (const slot of g.header.slots) {
       if (slot.kind !== 'segment' || slot.segment === 'ST') continue;
       const r = segment(wp.bySegment.get(slot), slot, ctx, 'plain', done);

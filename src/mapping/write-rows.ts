@@ -107,6 +107,21 @@ interface Memo {
 const NOTHING: Memo = { x: null, problems: null };
 
 /**
+ * What rows reading the same place the same way (role, path, type, constants, codec) find in one
+ * resource: shared by those rows (2000E and 2000F rows of one item field), each of which makes
+ * its own Memo (its own problems) from it.
+ */
+interface Core {
+  readonly x: readonly string[] | null;
+  /** The FHIR value, when the codec refused it or X12 cannot hold all of it. */
+  readonly v: unknown;
+  readonly invalid: boolean;
+  readonly lost: string;
+}
+
+const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '' };
+
+/**
  * What one write of a bundle has resolved: per array, slice name -> the entry it resolves to
  * (null: none); per resource, each row's value. A row's value only depends on the resource and
  * the slices resolved (fixed once resolved), so it is computed once per bundle.
@@ -114,6 +129,7 @@ const NOTHING: Memo = { x: null, problems: null };
 export class SliceCache {
   readonly arrays = new Map<unknown[], Map<string, Obj | null>>();
   readonly values = new Map<Obj, Array<Memo | undefined>>();
+  readonly cores = new Map<Obj, Array<Core | undefined>>();
 }
 
 export function newSliceCache(): SliceCache {
@@ -305,7 +321,7 @@ function eachIndex(p: Path): number {
   return p.findIndex((s) => s.kind === 'each');
 }
 
-function compileSingle(r: CompiledRow, slices: SliceTable, n: number): { write: RowWriter; value: RowValue } {
+function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue } {
   const s = r.spec;
   const role = ROLE[s.role];
   const [e0] = s.positions;
@@ -313,21 +329,32 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number): { write: 
   const sibling = w !== null && !(w.element === e0 && w.component === s.component) ? w : null;
   const own = w !== null && sibling === null ? w.values : null;
   const where = `${s.role} ${s.path.map(stepKey).join('.')}`;
-  const compute = (res: Obj, cache: SliceCache): Memo => {
-    if (s.type !== null && res.resourceType !== s.type) return NOTHING;
-    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) === null) return NOTHING;
+  const computeCore = (res: Obj, cache: SliceCache): Core => {
+    if (s.type !== null && res.resourceType !== s.type) return NO_CORE;
+    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) === null) return NO_CORE;
     const v = getPath(res, s.path, 0, s.path.length, slices, role, cache, 0);
-    if (v === undefined || v === null) return NOTHING;
+    if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
-    if (x === INVALID) {
+    if (x === INVALID) return { x: null, v, invalid: true, lost: '' };
+    if (x === null) return NO_CORE;
+    if (own !== null && !own.includes(x.x[0]!)) return NO_CORE;
+    return { x: x.x, v, invalid: false, lost: x.lost };
+  };
+  const compute = (res: Obj, cache: SliceCache): Memo => {
+    let cores = cache.cores.get(res);
+    if (cores === undefined) cache.cores.set(res, (cores = []));
+    let core = cores[coreNumber];
+    if (core === undefined) cores[coreNumber] = core = computeCore(res, cache);
+    const v = core.v;
+    if (core.invalid) {
       // A row with a default writes it instead (reported when the segment is written); otherwise the value is refused.
       if (s.default === null) return { x: null, problems: [{ code: 'UNWRITABLE_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} cannot be written as ${r.row.segment} element ${e0} (codec ${s.codec.name})` }] };
       return NOTHING;
     }
+    const x = core.x;
     if (x === null) return NOTHING;
-    if (own !== null && !own.includes(x.x[0]!)) return NOTHING;
-    if (x.lost !== '') return { x: x.x, problems: [{ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.x.join(' ')}; X12 has no place for its ${x.lost}` }] };
-    return { x: x.x, problems: null };
+    if (core.lost !== '') return { x, problems: [{ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.join(' ')}; X12 has no place for its ${core.lost}` }] };
+    return { x, problems: null };
   };
   const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
     const cache = ctx.slices;
@@ -489,12 +516,26 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
   const segs = new Set<SegmentRow>([...grouped.keys(), ...tables.constants.keys()]);
   let rowNumber = 0;
   const keyIds = new Map<string, number>();
+  /** Rows that read one place the same way share their Core: by signature. */
+  const coreIds = new Map<string, number>();
+  const codecIds = new Map<unknown, number>();
+  const coreOf = (r: CompiledRow): number => {
+    const s = r.spec;
+    let codec = codecIds.get(s.codec);
+    if (codec === undefined) codecIds.set(s.codec, (codec = codecIds.size));
+    const w = s.when;
+    const own = w !== null && w.element === s.positions[0] && w.component === s.component ? w.values : null;
+    const sig = JSON.stringify([s.role, s.path, s.type, s.sets, codec, s.arity, own]);
+    let id = coreIds.get(sig);
+    if (id === undefined) coreIds.set(sig, (id = coreIds.size));
+    return id;
+  };
   for (const seg of segs) {
     const rows = grouped.get(seg) ?? [];
     const writers = rows
       .filter((r) => !r.spec.each)
       .map((r) => {
-        const c = compileSingle(r, slices, rowNumber++);
+        const c = compileSingle(r, slices, rowNumber++, coreOf(r));
         const fhirKey = fhirKeyOf(r);
         let keyId = keyIds.get(fhirKey);
         if (keyId === undefined) keyIds.set(fhirKey, (keyId = keyIds.size));
