@@ -99,41 +99,63 @@ function prop(step: Step): string {
   return step.prop;
 }
 
+function sameStep(a: Step, b: Step): boolean {
+  if (a.kind !== b.kind || a.prop !== b.prop) return false;
+  if (a.kind === 'index') return a.index === (b as typeof a).index;
+  if (a.kind === 'slice') return a.slice === (b as typeof a).slice;
+  return true;
+}
+
 /**
- * Statements that store `value` (an expression) at `path` under `res`, creating objects and
- * arrays on the way: the same effect as path.ts's setPath. `inst` is the expression of the
- * `[*]` instance.
+ * Statements that store each `[path, value]` (value: an expression) under `res`, in order,
+ * creating objects and arrays on the way: the same effect as path.ts's setPath for each. `inst`
+ * is the expression of the `[*]` instance. A store starts from the deepest object the previous
+ * one walked through on the same steps (`d1`, `d2`...), not from `res`: that object is still there,
+ * since the previous store changed only what lies below it.
  */
-function storeCode(path: Path, value: string, inst: string): string {
-  const out: string[] = ['{', 'let o = res, a, n;'];
+function storesCode(stores: ReadonlyArray<readonly [Path, string]>, inst: string): string {
+  let depth = 0;
+  for (const [path] of stores) depth = Math.max(depth, path.length - 1);
+  const vars = Array.from({ length: depth }, (_, i) => `d${i + 1}`);
+  const out: string[] = ['{', `let o, a, n${vars.map((v) => `, ${v}`).join('')};`];
   const arrayOf = (p: string): void => {
     out.push(`a = o.${p};`, `if (!Array.isArray(a)) { a = []; o.${p} = a; }`);
   };
   const key = (s: Step): string => (s.kind === 'slice' ? `${JSON.stringify(s.slice)}, -1` : `h.eachKey(${inst}), ${inst}`);
-  const last = path.length - 1;
-  path.forEach((s, i) => {
-    const p = prop(s);
-    if (i === last) {
-      if (s.kind === 'prop') out.push(`o.${p} = ${value};`);
-      else if (s.kind === 'index') {
+  let prev: Path | null = null;
+  for (const [path, value] of stores) {
+    const last = path.length - 1;
+    // Steps shared with the previous store, above both leaves.
+    let from = 0;
+    if (prev !== null) while (from < last && from < prev.length - 1 && sameStep(path[from]!, prev[from]!)) from++;
+    out.push(from === 0 ? 'o = res;' : `o = d${from};`);
+    for (let i = from; i <= last; i++) {
+      const s = path[i]!;
+      const p = prop(s);
+      if (i === last) {
+        if (s.kind === 'prop') out.push(`o.${p} = ${value};`);
+        else if (s.kind === 'index') {
+          arrayOf(p);
+          out.push(`a[${s.index}] = ${value};`);
+        } else {
+          arrayOf(p);
+          out.push(`Object.assign(h.sliceEntry(target.slices, a, ${key(s)}), ${value});`);
+        }
+        break;
+      }
+      if (s.kind === 'prop') {
+        out.push(`n = o.${p};`, `if (typeof n !== 'object' || n === null) { n = {}; o.${p} = n; }`, 'o = n;');
+      } else if (s.kind === 'index') {
         arrayOf(p);
-        out.push(`a[${s.index}] = ${value};`);
+        out.push(`n = a[${s.index}];`, `if (typeof n !== 'object' || n === null) { n = {}; a[${s.index}] = n; }`, 'o = n;');
       } else {
         arrayOf(p);
-        out.push(`Object.assign(h.sliceEntry(target.slices, a, ${key(s)}), ${value});`);
+        out.push(`o = h.sliceEntry(target.slices, a, ${key(s)});`);
       }
-      return;
+      out.push(`d${i + 1} = o;`);
     }
-    if (s.kind === 'prop') {
-      out.push(`n = o.${p};`, `if (typeof n !== 'object' || n === null) { n = {}; o.${p} = n; }`, 'o = n;');
-    } else if (s.kind === 'index') {
-      arrayOf(p);
-      out.push(`n = a[${s.index}];`, `if (typeof n !== 'object' || n === null) { n = {}; a[${s.index}] = n; }`, 'o = n;');
-    } else {
-      arrayOf(p);
-      out.push(`o = h.sliceEntry(target.slices, a, ${key(s)});`);
-    }
-  });
+    prev = path;
+  }
   out.push('}');
   return out.join('\n');
 }
@@ -148,15 +170,17 @@ function applyCode(spec: ReaderSpec, constants: unknown[], inst: string, onWritt
   // A row for one resource type only (the element it writes exists there): otherwise the place stays unread.
   if (spec.type !== null) cond.push(`res.resourceType === ${JSON.stringify(spec.type)}`);
   out.push(`if (${cond.join(' && ')}) {`);
+  const stores: Array<readonly [Path, string]> = [];
   for (const [sp, c] of spec.sets) {
     let value: string;
     if (typeof c === 'object' && c !== null) {
       value = `h.copy(h.constants[${constants.length}])`;
       constants.push(c);
     } else value = c === undefined ? 'undefined' : JSON.stringify(c);
-    out.push(storeCode(sp, value, inst));
+    stores.push([sp, value]);
   }
-  out.push(storeCode(spec.path, 'v', inst), onWritten, '}');
+  stores.push([spec.path, 'v']);
+  out.push(storesCode(stores, inst), onWritten, '}');
   return out.join('\n');
 }
 
