@@ -1,6 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE } from '../pas/constants.js';
-import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 
 /**
@@ -71,32 +70,11 @@ function extensionValue(o: Obj, url: string): unknown {
   return e === undefined ? undefined : (e.valueReference ?? e.extension);
 }
 
-/** Systems PAS 2.0.1 names differently from 2.2.1 (the rows use the 2.2.1 names). */
-const OLDER_SYSTEMS = new Set(PAS_VERSION_INFO['2.0.1'].systemRenames.map(([, older]) => older));
-
-/** Whether any object under `x` (an object or array) has a `system` 2.0.1 names differently. */
-function hasOlderSystem(x: object): boolean {
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      const v: unknown = x[i];
-      if (typeof v === 'object' && v !== null && hasOlderSystem(v)) return true;
-    }
-    return false;
-  }
-  const o = x as Obj;
-  const system = o.system;
-  if (typeof system === 'string' && OLDER_SYSTEMS.has(system)) return true;
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v === 'object' && v !== null && hasOlderSystem(v)) return true;
-  }
-  return false;
-}
-
 export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSource | null; problems: DisassemblyProblem[] } {
   const problems: DisassemblyProblem[] = [];
-  // A 2.0.1 bundle is read as its 2.2.1 form (a copy: the caller's bundle is left as it is).
-  const b = (OLDER_SYSTEMS.size > 0 && typeof bundle === 'object' && bundle !== null && hasOlderSystem(bundle) ? requestBundleAs221(structuredClone(bundle), '2.0.1') : bundle) as Obj;
+  // A 2.0.1 bundle is read as its 2.2.1 form where the rows read it (write-rows.ts `as221`): no
+  // system the 2.0.1 renames touch is read here.
+  const b = bundle as Obj;
   if (b.resourceType !== 'Bundle' || !Array.isArray(b.entry)) {
     problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: 'not a Bundle with entries' });
     return { source: null, problems };

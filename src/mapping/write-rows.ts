@@ -1,5 +1,6 @@
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { getSegmentDef, RuleKind, TypeKind } from '../x12/dictionary.js';
+import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
 import { INVALID } from './codecs/index.js';
 import type { Path, Step } from './path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
@@ -147,6 +148,44 @@ function arrayKey(role: number, path: Path, i: number): string {
     .join('.')}|${path[i]!.prop}`;
 }
 
+/** Code systems PAS 2.0.1 names differently, by their 2.0.1 name (the rows use the 2.2.1 names). */
+const NEWER_SYSTEM = new Map(PAS_VERSION_INFO['2.0.1'].systemRenames.map(([newer, older]) => [older, newer] as const));
+
+/** Whether any object under `x` (an object or array) has a `system` 2.0.1 names differently. */
+function hasOlderSystem(x: object): boolean {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      if (typeof v === 'object' && v !== null && hasOlderSystem(v)) return true;
+    }
+    return false;
+  }
+  const o = x as Obj;
+  const system = o.system;
+  if (typeof system === 'string' && NEWER_SYSTEM.has(system)) return true;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object' && v !== null && hasOlderSystem(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * A value read at `path` as a 2.2.1 bundle has it: a 2.0.1 bundle is read as its 2.2.1 form
+ * (`requestBundleAs221`: every object's `system` renamed), here only where a row reads it, so a
+ * bundle is never walked or copied whole. Objects holding an older system are copied; the
+ * resource is left as it is.
+ */
+function as221(v: unknown, path: Path): unknown {
+  if (NEWER_SYSTEM.size === 0) return v;
+  if (typeof v === 'string') {
+    const last = path[path.length - 1];
+    return last !== undefined && last.kind === 'prop' && last.prop === 'system' ? (NEWER_SYSTEM.get(v) ?? v) : v;
+  }
+  if (typeof v !== 'object' || v === null || !hasOlderSystem(v)) return v;
+  return requestBundleAs221(structuredClone(v), '2.0.1');
+}
+
 /** Deep equality on JSON values, where `want` may be a subset of `have` for objects. */
 function matches(have: unknown, want: unknown): boolean {
   if (typeof want !== 'object' || want === null) return have === want;
@@ -161,7 +200,7 @@ function score(o: Obj, constants: ReadonlyArray<readonly [Path, unknown]>, slice
   let present = 0;
   let absent = 0;
   for (const [p, v] of constants) {
-    const have = getPath(o, p, 0, p.length, slices, role, cache, base);
+    const have = as221(getPath(o, p, 0, p.length, slices, role, cache, base), p);
     if (have === undefined) absent++;
     else if (matches(have, v)) present++;
     else return null;
@@ -332,7 +371,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
   const computeCore = (res: Obj, cache: SliceCache): Core => {
     if (s.type !== null && res.resourceType !== s.type) return NO_CORE;
     if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) === null) return NO_CORE;
-    const v = getPath(res, s.path, 0, s.path.length, slices, role, cache, 0);
+    const v = as221(getPath(res, s.path, 0, s.path.length, slices, role, cache, 0), s.path);
     if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
     if (x === INVALID) return { x: null, v, invalid: true, lost: '' };
@@ -438,7 +477,7 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
         for (const p of parts) {
           const sc = score(entry, p.consts, slices, role, ctx.slices, -1);
           if (sc === null) continue;
-          const v = getPath(entry, p.rest, 0, p.rest.length, slices, role, ctx.slices, -1);
+          const v = as221(getPath(entry, p.rest, 0, p.rest.length, slices, role, ctx.slices, -1), p.rest);
           if (v === undefined) continue;
           if (better(sc, bestScore)) {
             best = p;
@@ -446,7 +485,7 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
           }
         }
         if (best === null) continue;
-        const v = getPath(entry, best.rest, 0, best.rest.length, slices, role, ctx.slices, -1);
+        const v = as221(getPath(entry, best.rest, 0, best.rest.length, slices, role, ctx.slices, -1), best.rest);
         const x = encode(best.s, v);
         if (x === INVALID || x === null) {
           if (x === INVALID) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: best.r.id, message: `${best.s.role} ${prefix.map(stepKey).join('.')} entry: ${JSON.stringify(v)} cannot be written (codec ${best.s.codec.name})` });
