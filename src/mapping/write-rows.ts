@@ -195,21 +195,56 @@ function matches(have: unknown, want: unknown): boolean {
   return true;
 }
 
-/** Score of a constant set against an object: -1 when a present value differs; else [present, absent]. */
-function score(o: Obj, constants: ReadonlyArray<readonly [Path, unknown]>, slices: SliceTable, role: number, cache: SliceCache, base: 0 | -1): [number, number] | null {
+/**
+ * Score of a constant set against an object: -1 when a present value differs; else
+ * `absent * 65536 + present` (how many constants are present and equal, how many absent).
+ */
+function score(o: Obj, constants: ReadonlyArray<readonly [Path, unknown]>, slices: SliceTable, role: number, cache: SliceCache, base: 0 | -1): number {
   let present = 0;
   let absent = 0;
-  for (const [p, v] of constants) {
+  for (let i = 0; i < constants.length; i++) {
+    const [p, v] = constants[i]!;
     const have = as221(getPath(o, p, 0, p.length, slices, role, cache, base), p);
     if (have === undefined) absent++;
     else if (matches(have, v)) present++;
-    else return null;
+    else return -1;
   }
-  return [present, absent];
+  return absent * 65536 + present;
 }
 
-function better(a: [number, number], b: [number, number] | null): boolean {
-  return b === null || a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
+/** How many constants of a score (not -1) are present. */
+function presentOf(s: number): number {
+  return s & 0xffff;
+}
+
+/** Whether score `a` (not -1) beats `b` (-1: none yet): fewer absent constants, then more present. */
+function better(a: number, b: number): boolean {
+  return b < 0 || a >>> 16 < b >>> 16 || (a >>> 16 === b >>> 16 && presentOf(a) > presentOf(b));
+}
+
+/** Per slice table key: its slices by name, the constrained ones, and each free slice's place among the free ones. */
+interface SliceGroup {
+  readonly byName: ReadonlyMap<string, SliceDef>;
+  readonly constrained: readonly SliceDef[];
+  readonly freeIndex: ReadonlyMap<string, number>;
+}
+
+const groups = new WeakMap<readonly SliceDef[], SliceGroup>();
+const NO_DEFS: readonly SliceDef[] = [];
+
+function groupOf(defs: readonly SliceDef[]): SliceGroup {
+  let g = groups.get(defs);
+  if (g === undefined) {
+    const byName = new Map<string, SliceDef>();
+    // The first of a name, as Array.find gives it.
+    for (const d of defs) if (!byName.has(d.name)) byName.set(d.name, d);
+    const freeIndex = new Map<string, number>();
+    defs.filter((d) => d.constants.length === 0).forEach((d, i) => {
+      if (!freeIndex.has(d.name)) freeIndex.set(d.name, i);
+    });
+    groups.set(defs, (g = { byName, constrained: defs.filter((d) => d.constants.length > 0), freeIndex }));
+  }
+  return g;
 }
 
 /**
@@ -227,32 +262,41 @@ function resolveSlice(a: unknown[], key: string, id: string, name: string, slice
   // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
   const hit = m.get(id);
   if (hit !== undefined) return hit;
-  const defs = slices.get(key) ?? [];
-  const def = defs.find((d) => d.name === name);
-  const entries = a.filter((e): e is Obj => typeof e === 'object' && e !== null);
+  const g = groupOf(slices.get(key) ?? NO_DEFS);
+  const def = g.byName.get(name);
   let found: Obj | null = null;
   if (def !== undefined && def.constants.length > 0) {
     const prefix = key + '#';
     let claimed: Set<Obj | null> | null = null;
     for (const [k, v] of m) if (v !== null && k.startsWith(prefix)) (claimed ??= new Set()).add(v);
-    let bestScore: [number, number] | null = null;
-    for (const e of entries) {
-      if (claimed?.has(e) === true) continue;
-      const s = score(e, def.constants, slices, role, cache, -1);
-      if (s === null || s[0] === 0) continue;
+    let bestScore = -1;
+    for (const e of a) {
+      if (typeof e !== 'object' || e === null) continue;
+      if (claimed?.has(e as Obj) === true) continue;
+      const s = score(e as Obj, def.constants, slices, role, cache, -1);
+      if (s < 0 || presentOf(s) === 0) continue;
       if (better(s, bestScore)) {
-        found = e;
+        found = e as Obj;
         bestScore = s;
       }
     }
   } else {
-    const constrained = defs.filter((d) => d.constants.length > 0);
-    const free = defs.filter((d) => d.constants.length === 0);
-    const rest = entries.filter((e) => !constrained.some((d) => {
-      const s = score(e, d.constants, slices, role, cache, -1);
-      return s !== null && s[0] > 0;
-    }));
-    found = rest[free.findIndex((d) => d.name === name)] ?? null;
+    // The entries no constrained slice matches; this free slice takes the one at its place among
+    // the free slices. Every entry is scored (a constant's path may resolve slices of its own).
+    const at = g.freeIndex.get(name) ?? -1;
+    let n = 0;
+    for (const e of a) {
+      if (typeof e !== 'object' || e === null) continue;
+      let taken = false;
+      for (const d of g.constrained) {
+        const s = score(e as Obj, d.constants, slices, role, cache, -1);
+        if (s >= 0 && presentOf(s) > 0) {
+          taken = true;
+          break;
+        }
+      }
+      if (!taken && n++ === at) found = e as Obj;
+    }
   }
   m.set(id, found);
   return found;
@@ -370,7 +414,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
   const where = `${s.role} ${s.path.map(stepKey).join('.')}`;
   const computeCore = (res: Obj, cache: SliceCache): Core => {
     if (s.type !== null && res.resourceType !== s.type) return NO_CORE;
-    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) === null) return NO_CORE;
+    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) < 0) return NO_CORE;
     const v = as221(getPath(res, s.path, 0, s.path.length, slices, role, cache, 0), s.path);
     if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
@@ -473,10 +517,10 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
       let wrote = false;
       for (const entry of entries) {
         let best: (typeof parts)[number] | null = null;
-        let bestScore: [number, number] | null = null;
+        let bestScore = -1;
         for (const p of parts) {
           const sc = score(entry, p.consts, slices, role, ctx.slices, -1);
-          if (sc === null) continue;
+          if (sc < 0) continue;
           const v = as221(getPath(entry, p.rest, 0, p.rest.length, slices, role, ctx.slices, -1), p.rest);
           if (v === undefined) continue;
           if (better(sc, bestScore)) {
