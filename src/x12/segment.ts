@@ -52,7 +52,7 @@ export class Segment {
   elements(): readonly string[] {
     let els = this.cached;
     if (els === undefined) {
-      els = this.end > this.start ? this.raw().split(String.fromCharCode(this.delimiters.element)) : (EMPTY as string[]);
+      els = this.end > this.start ? splitAt(this.raw(), String.fromCharCode(this.delimiters.element)) : (EMPTY as string[]);
       this.cached = els;
     }
     return els;
@@ -131,6 +131,24 @@ export class Segment {
   /** Number of elements after the id. */
   get elementCount(): number {
     return Math.max(0, this.elements().length - 1);
+  }
+}
+
+/**
+ * `s.split(sep)` for a one-character `sep`, the same strings in the same array; found with
+ * indexOf and cut with slice, which is quicker than split's generic path for short segments.
+ */
+export function splitAt(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    const i = s.indexOf(sep, from);
+    if (i < 0) {
+      out.push(from === 0 ? s : s.slice(from));
+      return out;
+    }
+    out.push(s.slice(from, i));
+    from = i + 1;
   }
 }
 
