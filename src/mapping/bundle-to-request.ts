@@ -235,10 +235,10 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     // Defaults: a row with nothing to write fills its element when the segment is written anyway
     // (reported below, unless the segment's pair rules take it out again).
     const defaults: Array<[number, (typeof plan.writers)[number]]> = [];
-    for (const w of plan.writers) {
-      const d = w.spec.default;
+    for (const w of plan.defaulting) {
+      const d = w.spec.default!;
       const e = w.spec.positions[0]!;
-      if (d === null || get(els, e, w.spec.component) !== '' || inherited?.has(w.id) === true) continue;
+      if (get(els, e, w.spec.component) !== '' || inherited?.has(w.id) === true) continue;
       const wh = w.spec.when;
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) !== '' && !wh.values.includes(get(els, wh.element, wh.component))) continue;
       put(els, e, w.spec.component, d);

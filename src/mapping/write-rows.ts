@@ -62,6 +62,8 @@ export interface SegmentWritePlan {
     readonly write: RowWriter;
     readonly value: RowValue;
   }>;
+  /** The writers with a default (`x12.default`), in writer order. */
+  readonly defaulting: SegmentWritePlan['writers'];
   /** Groups of `each` rows sharing element positions (HI01-HI12): one array entry per element. */
   readonly each: readonly EachGroup[];
   /** Consumed elements with a constant, and the key qualifier. */
@@ -636,7 +638,7 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
     const def = getSegmentDef(seg.segment);
     const textMax = (def?.elements ?? []).flatMap((ed, i) => (ed.kind === TypeKind.AN && ed.composite === null ? [[i + 1, ed.max] as const] : []));
     const pairs = (def?.syntax ?? []).filter((n) => n.rule === RuleKind.P).map((n) => n.indexes.map((i) => i + 1));
-    bySegment.set(seg, { row: seg, loop, writers, each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants, textMax, pairs });
+    bySegment.set(seg, { row: seg, loop, writers, defaulting: writers.filter((w) => w.spec.default !== null), each: [...eachRows.values()].map((g) => compileEach(g, slices)), constants, textMax, pairs });
   }
   // Alternatives: segment uses of one loop (not its trigger) sharing two or more FHIR places.
   const alternatives = new Map<SegmentRow, SegmentRow[]>();
