@@ -43,8 +43,8 @@ function unreported(r: RoundTripResult): string[] {
   return r.differences.filter((d) => !reported.has(d.position ?? d.loopPosition ?? -1)).map(show);
 }
 
-/** A 2000F with nothing but its HL leaves no trace in PAS (the item is the event's): such models are left out (a known limit). PRV01 other than PE is reported, so specialties are in. */
-const requests = x217RequestArb().filter((m) => m.services.every((l) => Object.keys(l).length > 0));
+/** Any valid request, a 2000F holding nothing but its HL included (its loss is reported with the layout findings). */
+const requests = x217RequestArb();
 
 const cases = (): Array<[string, ReturnType<typeof sample>]> => [...SAMPLES.map((n) => [n, sample(n)] as [string, ReturnType<typeof sample>]), ...CORPUS.map((c) => [`${c.file} ST ${c.tx.control}`, c.tx] as [string, ReturnType<typeof sample>])];
 
