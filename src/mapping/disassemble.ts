@@ -1,5 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE } from '../pas/constants.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 
 /**
@@ -55,6 +55,13 @@ function realTelecom(t: unknown): Obj[] | undefined {
   if (!Array.isArray(t)) return undefined;
   const kept = t.filter((x): x is Obj => isObj(x) && (x.value !== undefined || x.system !== undefined));
   return kept.length > 0 ? kept : undefined;
+}
+
+/** A copy of an item whose certification type is 3 (cancel). */
+function asCancelled(item: Obj): Obj {
+  const ext = Array.isArray(item.extension) ? (item.extension as unknown[]).filter((x) => !(isObj(x) && x.url === PAS_EXTENSION.certificationType)) : [];
+  ext.push({ url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } });
+  return { ...item, extension: ext };
 }
 
 function extensionCode(o: Obj, url: string): unknown {
@@ -147,11 +154,16 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
     });
   }
   // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or
-  // changes (extension-infoChanged); a cancelled item says so itself (certificationType 3).
+  // changes (extension-infoChanged) or cancels (modifierExtension-infoCancelled); a cancelled item
+  // goes as certification type 3, whatever its own certificationType says.
   const profiles = isObj(claim.meta) && Array.isArray(claim.meta.profile) ? (claim.meta.profile as unknown[]) : [];
   const isUpdate = profiles.includes(PAS_PROFILE.claimUpdate) || (Array.isArray(claim.related) && claim.related.length > 0);
   const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
-  const sent = isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined) : allItems;
+  const cancelled = (it: Obj): boolean =>
+    Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
+  const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
+    cancelled(it) ? asCancelled(it) : it,
+  );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);
     return { item, service: ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null };

@@ -166,6 +166,18 @@ describe('PAS -> X12', () => {
     expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*I']);
   });
 
+  it('a Claim Update item marked infoCancelled goes as certification type 3, whatever its own extension says', () => {
+    const b = example('Bundle-HomecareAuthorizationUpdateBundleExample.json');
+    const claim = b.entry!.find((e) => e.resource?.resourceType === 'Claim')!.resource as unknown as { item: Array<Record<string, unknown>> };
+    // Item 1 (unchanged, not sent before) is now cancelled.
+    claim.item[0]!.modifierExtension = [{ url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/modifierextension-infoCancelled', valueBoolean: true }];
+    const r = bundlesToRequestX12([b], FIXED);
+    const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+    const lines = tx!.segments.map((s) => s.elements().join('*'));
+    expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:G0154', 'HC:B4184', 'HC:B4185']);
+    expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*3', 'UM*HS*I']);
+  });
+
   it('reports what X12 cannot hold instead of cutting it: diagnoses over twelve', () => {
     const b = requestToBundle(sample('admission-request'), { pasVersion: '2.2.1' }).bundle!;
     const claim = b.entry![0]!.resource as { diagnosis: unknown[] };
