@@ -8,7 +8,7 @@ import { looksLikeJson } from './fhir-input.js';
 import { hasErrors, readX12, type Finding } from '../x12/index.js';
 import { AckFile, envelopeEvent } from './envelope-events.js';
 import { findingJson } from './ndjson.js';
-import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, LineWriter, UsageError } from './output.js';
+import { EXIT_OK, EXIT_REJECTED, LineWriter, pasVersionOption, UsageError } from './output.js';
 
 export const CONVERT_HELP = `Usage: x12pas convert [options] FILE...
 
@@ -62,8 +62,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length === 0) throw new UsageError('convert needs at least one FILE (or - for standard input)');
-  const pasVersion = values.pas;
-  if (pasVersion !== '2.2.1' && pasVersion !== '2.0.1') throw new UsageError(`--pas must be 2.2.1 or 2.0.1, not ${JSON.stringify(pasVersion)}`);
+  const pasVersion = pasVersionOption(values.pas);
   const json = positionals.filter((f) => looksLikeJson(f));
   if (json.length > 0) {
     if (json.length !== positionals.length) throw new UsageError(`give either X12 files or FHIR files in one run, not both (FHIR: ${json.join(', ')})`);

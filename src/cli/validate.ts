@@ -4,7 +4,8 @@ import { envelopeEvent } from './envelope-events.js';
 import { findingJson, findingsLine } from './ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
 import { hasErrors, readX12 } from '../x12/index.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
+import { looksLikeJson } from './fhir-input.js';
+import { EXIT_OK, EXIT_REJECTED, LineWriter, pasVersionOption, UsageError } from './output.js';
 
 export const VALIDATE_HELP = `Usage: x12pas validate [options] FILE...
 
@@ -49,16 +50,14 @@ export async function validateCommand(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
-  const pasVersion = values.pas;
-  if (pasVersion !== '2.2.1' && pasVersion !== '2.0.1') throw new UsageError(`--pas must be 2.2.1 or 2.0.1, not ${JSON.stringify(pasVersion)}`);
+  const pasVersion = pasVersionOption(values.pas);
   const kind = values.kind;
   if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
   const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
   let units = 0;
   let invalid = 0;
   for (const file of positionals) {
-    const head = readHead(file);
-    if (head === '{') {
+    if (looksLikeJson(file)) {
       const r = await validateFhirFile(file, out, { pasVersion, kind: kind as Kind | undefined, packages: values.packages });
       units += r.units;
       invalid += r.invalid;
@@ -71,12 +70,6 @@ export async function validateCommand(argv: string[]): Promise<number> {
   await out.close();
   if (!values.quiet) process.stderr.write(`x12pas validate: ${positionals.length} file(s), ${units} checked, ${units - invalid} valid, ${invalid} with errors\n`);
   return invalid > 0 ? EXIT_REJECTED : EXIT_OK;
-}
-
-/** The first character that is not a BOM or white space ('' for an empty file). */
-function readHead(file: string): string {
-  const buf = readFileSync(file).subarray(0, 4096).toString('utf8').replace(/^\ufeff/, '');
-  return buf.trimStart().charAt(0);
 }
 
 async function validateX12File(file: string, out: LineWriter): Promise<{ units: number; invalid: number }> {
