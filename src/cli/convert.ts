@@ -96,7 +96,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
             if (v.tree?.grammar.id !== '278-x217-request') {
               findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
             } else {
-              const r = values.lossless ? roundTripRequest(tx, { pasVersion, lossless: true }) : requestToBundle(tx, { pasVersion, tree: v.tree });
+              const r = values.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
               for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
               if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle; // mapping findings have their own type
             }

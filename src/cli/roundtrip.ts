@@ -57,13 +57,14 @@ export async function roundtripCommand(argv: string[]): Promise<number> {
     for await (const ev of readX12(createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>)) {
       if (ev.kind !== 'transaction') continue;
       const tx = ev.transaction;
-      const findings = [...tx.findings, ...analyzeTransaction(tx).findings];
+      const v = analyzeTransaction(tx);
+      const findings = [...tx.findings, ...v.findings];
       if (hasErrors(findings)) {
         clean = false;
         await out.line(JSON.stringify({ file, control: tx.control, status: 'not converted', findings: findings.filter((f) => f.severity === 'error').map((f) => f.message) }));
         continue;
       }
-      const r = roundTripRequest(tx, { pasVersion: '2.2.1', lossless: values.lossless === true });
+      const r = roundTripRequest(tx, { pasVersion: '2.2.1', lossless: values.lossless === true, tree: v.tree });
       const errors = [...r.findings, ...r.writeFindings].filter((f) => f.severity === 'error');
       const status = r.bundle === null || errors.length > 0 ? 'not converted' : r.differences.length === 0 ? 'same' : 'different';
       if (status !== 'same') clean = false;

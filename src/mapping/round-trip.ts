@@ -1,4 +1,5 @@
 import type { Bundle } from '@medplum/fhirtypes';
+import type { LoopTree } from '../grammar/index.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
@@ -26,6 +27,8 @@ export interface RoundTripOptions {
   /** Carry what the rows do not reproduce in the Claim's residue extension (and write it back). */
   lossless?: boolean;
   tables?: CompiledTables;
+  /** The transaction's loop tree when the caller has analysed it already. */
+  tree?: LoopTree | null;
 }
 
 /** The residue carried by a bundle's Claim (see residue.ts), if any. */
@@ -47,9 +50,10 @@ export function residueIn(bundle: Bundle | Obj): ReturnType<typeof decodeResidue
  */
 export function roundTripRequest(tx: TransactionSet, options: RoundTripOptions): RoundTripResult {
   const tables = options.tables !== undefined ? { tables: options.tables } : {};
-  const r = requestToBundle(tx, { pasVersion: options.pasVersion, layout: true, ...tables });
+  // One analysis serves the way in and the comparison (a caller that has one passes it).
+  const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
+  const r = requestToBundle(tx, { pasVersion: options.pasVersion, layout: true, tree, ...tables });
   if (r.bundle === null) return { bundle: null, findings: r.findings, writeFindings: [], written: null, differences: [] };
-  const { tree } = analyzeTransaction(tx);
   const positions = new Map<string, number[]>();
   const original = originalByLoop(tx, tree!.root, positions);
   let back = bundleToRequest(r.bundle, tables);
