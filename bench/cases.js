@@ -5,8 +5,8 @@
 //   name         unique id, also the row label in RESULTS.md
 //   description  one line for RESULTS.md
 //   kind         'baseline' | 'ours' | 'peer' (peers are the libraries we compare against)
-//   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice',
-//                'peer'); reps > 1 reports the median run
+//   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice', 'convert',
+//                'bundles' (PAS NDJSON of 'convert'), 'peer'); reps > 1 reports the median run
 //   frames       true when the case itself frames transaction sets (its transaction count is
 //                measured); false when transactions/s is derived from the input's known density
 //   run(ctx)     async; ctx = { file, truth, chunkSize, notes }; imports what it needs lazily
@@ -36,6 +36,37 @@ function streamFile(file, onChunk) {
     rs.on('error', reject);
     rs.on('end', resolve);
   });
+}
+
+/**
+ * Streams `file` and calls onLine with each non-empty line (text, without its newline).
+ * @param {string} file
+ * @param {(line: string) => void} onLine
+ * @returns {Promise<{ bytes: number, lines: number }>}
+ */
+async function streamLines(file, onLine) {
+  let bytes = 0;
+  let lines = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_SIZE, encoding: 'utf8' })) {
+    bytes += Buffer.byteLength(chunk);
+    let text = rest + chunk;
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      if (nl > from) {
+        lines++;
+        onLine(text.slice(from, nl));
+      }
+      from = nl + 1;
+    }
+    rest = text.slice(from);
+    text = '';
+  }
+  if (rest.length > 0) {
+    lines++;
+    onLine(rest);
+  }
+  return { bytes, lines };
 }
 
 /**
@@ -180,10 +211,13 @@ export const cases = [
   },
   {
     name: 'x12pas-convert-request',
-    description: 'x12pas end to end: read + frame + grammar + X217 request -> PAS Request Bundle (mapping rows) + JSON.stringify, one bundle per transaction set',
+    description: 'x12pas end to end: read + frame + grammar + X217 request -> PAS Request Bundle (mapping rows) + JSON.stringify, one bundle per transaction set; start-up and JIT warm-up included (the slice row shows how much they weigh in a short run)',
     kind: 'ours',
     frames: true,
-    runs: [{ input: 'slice', reps: 1 }],
+    runs: [
+      { input: 'slice', reps: 1 },
+      { input: 'convert', reps: 1 },
+    ],
     async run({ file, truth }) {
       const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
       let transactions = 0;
@@ -212,39 +246,63 @@ export const cases = [
   },
   {
     name: 'x12pas-pas-to-x12',
-    description: 'x12pas PAS -> X12: NDJSON of PAS Request Bundles (made from the slice first, untimed) -> JSON.parse + bundle taken apart + mapping rows written + X217 grammar check of what was written + interchange text, 500 bundles per interchange; timed part only',
+    description: 'x12pas PAS -> X12: NDJSON file of PAS Request Bundles streamed -> JSON.parse + bundle taken apart + mapping rows written + X217 grammar check of what was written + interchange text, 500 bundles per interchange; start-up included',
     kind: 'ours',
     frames: true,
-    runs: [{ input: 'slice', reps: 1 }],
+    runs: [{ input: 'bundles', reps: 1 }],
     async run({ file, truth }) {
-      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
-      const lines = [];
-      const reader = new X12Reader({
-        transaction(tx) {
-          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
-          if (r.bundle !== null) lines.push(JSON.stringify(r.bundle));
-        },
-        groupEnd() {},
-        interchangeEnd() {},
-        finding() {},
-      });
-      await streamFile(file, (c) => reader.push(c));
-      reader.end();
-      if (lines.length !== truth.transactions) throw new Error(`x12pas-pas-to-x12: ${lines.length} bundles made, generator wrote ${truth.transactions} transactions`);
-      const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-      globalThis.gc?.();
-      const t0 = performance.now();
+      const { mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
       let converted = 0;
       let outBytes = 0;
-      for (let i = 0; i < lines.length; i += 500) {
-        const batch = lines.slice(i, i + 500).map((l) => JSON.parse(l));
+      let batch = [];
+      const flush = () => {
         const r = mapping.bundlesToRequestX12(batch, { now: () => new Date(0) });
-        converted += r.outcomes.filter((o) => o.status === 'converted').length;
+        for (const o of r.outcomes) if (o.status === 'converted') converted++;
         outBytes += r.text.length;
-      }
-      const timedS = (performance.now() - t0) / 1000;
-      if (converted !== lines.length) throw new Error(`x12pas-pas-to-x12: only ${converted} of ${lines.length} bundles written`);
-      return { bytes, transactions: converted, timedS, check: `${converted} bundles (${(bytes / lines.length / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
+        batch = [];
+      };
+      const { bytes, lines } = await streamLines(file, (line) => {
+        batch.push(JSON.parse(line));
+        if (batch.length === 500) flush();
+      });
+      if (batch.length > 0) flush();
+      if (lines !== truth.transactions) throw new Error(`x12pas-pas-to-x12: ${lines} lines, expected ${truth.transactions} bundles`);
+      if (converted !== lines) throw new Error(`x12pas-pas-to-x12: only ${converted} of ${lines} bundles written`);
+      return { bytes, transactions: converted, check: `${converted} bundles (${(bytes / lines / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
+    },
+  },
+  {
+    name: 'json-parse-bundles',
+    description: 'reference: the same NDJSON streamed and JSON.parse of each line, nothing else (the least any PAS -> X12 converter does)',
+    kind: 'baseline',
+    frames: true,
+    runs: [{ input: 'bundles', reps: 1 }],
+    async run({ file, truth }) {
+      let entries = 0;
+      const { bytes, lines } = await streamLines(file, (line) => {
+        entries += JSON.parse(line).entry.length;
+      });
+      if (lines !== truth.transactions) throw new Error(`json-parse-bundles: ${lines} lines, expected ${truth.transactions}`);
+      return { bytes, transactions: lines, check: `${lines} bundles, ${entries} entries` };
+    },
+  },
+  {
+    name: 'json-stringify-bundles',
+    description: 'reference: JSON.stringify of each bundle of the same NDJSON (parsed first, untimed; timed part only): the cost of JSON.stringify in the X12 -> PAS row',
+    kind: 'baseline',
+    frames: true,
+    runs: [{ input: 'bundles', reps: 1 }],
+    async run({ file, truth }) {
+      let timed = 0;
+      let chars = 0;
+      const { bytes, lines } = await streamLines(file, (line) => {
+        const b = JSON.parse(line);
+        const t0 = performance.now();
+        chars += JSON.stringify(b).length;
+        timed += performance.now() - t0;
+      });
+      if (lines !== truth.transactions) throw new Error(`json-stringify-bundles: ${lines} lines, expected ${truth.transactions}`);
+      return { bytes, transactions: lines, timedS: timed / 1000, check: `${lines} bundles, ${(chars / 1e6).toFixed(1)} MB written; timed part only` };
     },
   },
   {

@@ -10,6 +10,8 @@
 //   BENCH_LARGE_MB  large file size (default 1024; 0 skips the large runs)
 //   BENCH_SLICE_MB  size of the IEA-cut slice for whole-document parsers (default 10)
 //   BENCH_PEER_MB   run streaming peers on an IEA-cut prefix of this size (default 0 = whole main file)
+//   BENCH_CONVERT_MB IEA-cut prefix the conversion cases run on (default 40; quick 4): long enough that
+//                   start-up and JIT warm-up are a small part of the time, as in an archive run
 //   BENCH_QUICK=1   smoke run: 8 MB / 24 MB / 2 MB files, results to bench/data/RESULTS.quick.md
 //   BENCH_CASES     comma-separated case names to run (default: all)
 //   BENCH_CPU       core to pin children to (default 0); BENCH_PIN=0 disables pinning
@@ -55,6 +57,7 @@ const cfg = {
   largeMb: num(env.BENCH_LARGE_MB, QUICK ? 24 : 1024),
   sliceMb: num(env.BENCH_SLICE_MB, QUICK ? 2 : 10),
   peerMb: num(env.BENCH_PEER_MB, 0),
+  convertMb: num(env.BENCH_CONVERT_MB, QUICK ? 4 : 40),
   seed: num(env.BENCH_SEED, DEFAULT_SEED),
   cpu: env.BENCH_CPU ?? '0',
   pin: env.BENCH_PIN !== '0',
@@ -223,6 +226,12 @@ async function prepareInputs() {
   } else {
     inputs.set('slice', inputs.get('main'));
   }
+  if (cfg.convertMb > 0 && cfg.convertMb * MB < main.meta.bytes) {
+    const c = ensurePrefix(main, cfg.convertMb, 'prefix');
+    inputs.set('convert', { id: 'convert', label: `first ${cfg.convertMb} MB of the ${mainLabel} (cut at IEA)`, file: c.file, truth: truthOf(c.meta), meta: c.meta });
+  } else {
+    inputs.set('convert', inputs.get('main'));
+  }
   if (cfg.peerMb > 0 && cfg.peerMb * MB < main.meta.bytes) {
     const p = ensurePrefix(main, cfg.peerMb, 'prefix');
     inputs.set('peer', { id: 'peer', label: `first ${cfg.peerMb} MB of the ${mainLabel} (PREFIX, cut at IEA)`, file: p.file, truth: truthOf(p.meta), meta: p.meta });
@@ -230,6 +239,29 @@ async function prepareInputs() {
     inputs.set('peer', inputs.get('main'));
   }
   return inputs;
+}
+
+/**
+ * The 'bundles' input: the PAS Request Bundles of the 'convert' input as NDJSON, made by the dist
+ * snapshot under test (bench/make-bundles.js), for the PAS -> X12 case and the JSON reference cases.
+ * Made once per run, and only when a selected case needs it.
+ */
+function addBundles(inputs, selected) {
+  if (!selected.some((c) => c.runs.some((r) => r.input === 'bundles'))) return;
+  const src = inputs.get('convert');
+  const file = src.file.replace(/\.x12$/, '.pas.ndjson');
+  log(`writing the PAS bundles of ${relative(ROOT, src.file)} to ${relative(ROOT, file)}...`);
+  const r = spawnSync(process.execPath, [join(BENCH_DIR, 'make-bundles.js'), src.file, file], { cwd: ROOT, env: { ...process.env, BENCH_DIST_URL: dist.url }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`make-bundles.js failed (exit ${r.status})`);
+  const made = JSON.parse(r.stdout.trim().split('\n').pop());
+  if (made.bundles !== src.truth.transactions) throw new Error(`make-bundles.js: ${made.bundles} bundles from ${src.truth.transactions} transaction sets`);
+  inputs.set('bundles', {
+    id: 'bundles',
+    label: `PAS Request Bundles (NDJSON) of the ${src.label}`,
+    file,
+    truth: { bytes: made.bytes, interchanges: 0, transactions: made.bundles, segments: 0, segmentIds: {} },
+    meta: { bytes: made.bytes, transactions: made.bundles },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,9 +482,18 @@ function targets(rows) {
     ['x12pas-convert-request', 'X12 -> PAS bundles/s', 25000],
     ['x12pas-pas-to-x12', 'PAS -> X12 bundles/s', 15000],
   ]) {
-    const r = findRow(rows, name, 'slice');
+    const r = findRow(rows, name, name === 'x12pas-pas-to-x12' ? 'bundles' : 'convert');
     const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
     list.push({ what: `${label} (one core) ≥ ${target.toLocaleString('en-US')}`, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s = ${f2(tps / target)}× target` : 'not run', ok: tps !== null ? tps >= target : null, speed: true });
+  }
+  // The JSON layer alone on the same bundles: what this machine allows any converter that reads or writes them.
+  for (const [name, label] of [
+    ['json-stringify-bundles', 'JSON.stringify alone, bundles/s (ceiling of X12 -> PAS through JSON.stringify), no target'],
+    ['json-parse-bundles', 'JSON.parse alone, bundles/s (ceiling of PAS -> X12), no target'],
+  ]) {
+    const r = findRow(rows, name, 'bundles');
+    const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
+    list.push({ what: label, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s` : 'not run', ok: null });
   }
   return list;
 }
@@ -567,6 +608,7 @@ async function main() {
   dist = snapshotDist();
   log(`dist/ snapshot ${dist.hash} (${dist.files} files)`);
   const inputs = await prepareInputs();
+  addBundles(inputs, cfg.only ? cases.filter((c) => cfg.only.includes(c.name)) : cases);
   log(canPin ? `children pinned to core ${cfg.cpu}` : 'children not pinned');
   const rows = runAll(inputs);
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Writes the PAS Request Bundles of an X12 file as NDJSON (one bundle per transaction set), for the
+// PAS -> X12 and JSON reference cases: `node bench/make-bundles.js IN.x12 OUT.ndjson`. run.js calls
+// it once per bench run with BENCH_DIST_URL pointing at its snapshot of dist/. Prints a JSON line
+// { bundles, bytes } on stdout.
+
+import { createReadStream, createWriteStream } from 'node:fs';
+
+const [input, output] = process.argv.slice(2);
+if (!input || !output) {
+  console.error('usage: node bench/make-bundles.js IN.x12 OUT.ndjson');
+  process.exit(2);
+}
+const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+const out = createWriteStream(output);
+let bundles = 0;
+let bytes = 0;
+let pending = [];
+let failed = 0;
+const reader = new X12Reader({
+  transaction(tx) {
+    const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
+    if (r.bundle === null) {
+      failed++;
+      return;
+    }
+    const line = JSON.stringify(r.bundle) + '\n';
+    bundles++;
+    bytes += Buffer.byteLength(line);
+    pending.push(line);
+  },
+  groupEnd() {},
+  interchangeEnd() {},
+  finding() {},
+});
+for await (const chunk of createReadStream(input, { highWaterMark: 1 << 20 })) {
+  reader.push(chunk);
+  if (pending.length > 0 && !out.write(pending.join(''))) await new Promise((r) => out.once('drain', r));
+  pending = [];
+}
+reader.end();
+out.end(pending.join(''));
+await new Promise((r, j) => out.on('finish', r).on('error', j));
+if (failed > 0) {
+  console.error(`make-bundles: ${failed} transaction sets did not convert`);
+  process.exit(1);
+}
+console.log(JSON.stringify({ bundles, bytes }));
