@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { bundlesToRequestX12 } from '../mapping/request-x12.js';
-import { readFhirBundles } from './fhir-input.js';
+import { readFhirBundles, type FhirItem } from './fhir-input.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter } from './output.js';
 
 export interface FhirConvertOptions {
@@ -11,39 +11,56 @@ export interface FhirConvertOptions {
   readonly receiver?: string;
 }
 
+/** FHIR items -> one X12 interchange: its text ('' when nothing was written), report lines and counts. */
+export interface FhirConversion {
+  readonly text: string;
+  readonly reports: string[];
+  readonly converted: number;
+  readonly rejected: number;
+}
+
 /**
- * PAS Request Bundles (JSON or NDJSON files) -> one X12 interchange of 278 requests. A bundle
- * that cannot be written is left out and reported; warnings (a time zone X12 cannot hold, a
- * default written) are reported for the bundles written too.
+ * PAS Request Bundles -> one X12 interchange of 278 requests. A bundle that cannot be written
+ * (or an item that is not a bundle) is left out and reported; warnings (a time zone X12 cannot
+ * hold, a default written) are reported for the bundles written too.
  */
-export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
-  const report = new LineWriter(o.report ? createWriteStream(o.report) : process.stderr);
-  const items = files.flatMap((f) => readFhirBundles(f));
+export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?: string; readonly receiver?: string }): FhirConversion {
   const bundles = items.flatMap((i) => ('bundle' in i ? [i] : []));
+  const reports: string[] = [];
   let rejected = 0;
   for (const i of items) {
     if ('error' in i) {
       rejected++;
-      await report.line(JSON.stringify({ file: i.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: i.error }] }));
+      reports.push(JSON.stringify({ file: i.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: i.error }] }));
     }
   }
   const r = bundlesToRequestX12(
     bundles.map((b) => b.bundle),
     { ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) },
   );
+  let converted = 0;
   for (const x of r.outcomes) {
     if (x.status === 'rejected') rejected++;
+    else converted++;
     if (x.status === 'rejected' || x.findings.length > 0) {
-      await report.line(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
+      reports.push(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
     }
   }
+  return { text: r.text, reports, converted, rejected };
+}
+
+/** PAS Request Bundles (JSON or NDJSON files) -> one X12 interchange of 278 requests on the output. */
+export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
+  const report = new LineWriter(o.report ? createWriteStream(o.report) : process.stderr);
+  const items = files.flatMap((f) => readFhirBundles(f));
+  const r = fhirItemsToX12(items, o);
+  for (const line of r.reports) await report.line(line);
   if (r.text !== '') {
     const out = new LineWriter(o.output ? createWriteStream(o.output) : process.stdout);
     await out.line(r.text.replace(/\n$/, ''));
     await out.close();
   }
   await report.close();
-  const converted = r.outcomes.filter((x) => x.status === 'converted').length;
-  if (!o.quiet) process.stderr.write(`x12pas convert: ${items.length} bundle(s) read: ${converted} converted into one interchange, ${rejected} rejected\n`);
-  return rejected === 0 ? EXIT_OK : EXIT_REJECTED;
+  if (!o.quiet) process.stderr.write(`x12pas convert: ${items.length} bundle(s) read: ${r.converted} converted into one interchange, ${r.rejected} rejected\n`);
+  return r.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
 }

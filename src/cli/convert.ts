@@ -1,31 +1,41 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { analyzeTransaction } from '../grammar/validate.js';
-import { requestToBundle } from '../mapping/index.js';
-import { roundTripRequest } from '../mapping/round-trip.js';
+import { convertArchive } from '../pipeline/archive.js';
+import { expandInputs } from '../pipeline/inputs.js';
+import { sniffKind } from '../pipeline/open-input.js';
+import { summaryText } from '../pipeline/summary.js';
 import { convertFhirFiles } from './convert-fhir.js';
-import { looksLikeJson } from './fhir-input.js';
-import { hasErrors, readX12, type Finding } from '../x12/index.js';
-import { AckFile, envelopeEvent } from './envelope-events.js';
-import { findingJson } from './ndjson.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter, pasVersionOption, UsageError } from './output.js';
+import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
 
-export const CONVERT_HELP = `Usage: x12pas convert [options] FILE...
+export const CONVERT_HELP = `Usage: x12pas convert [options] INPUT...
 
-Direction by content:
+INPUT is a file, a directory (read recursively), a glob ('claims/**/*.x12'), or - for standard
+input; .gz files are gunzipped. Direction by content, per input:
   X12 in  -> PAS Request Bundles from 278 requests (005010X217): one bundle per transaction
-             set, as NDJSON, in input order. FILE may be - for standard input.
-  FHIR in -> one X12 interchange of 278 requests from PAS Request Bundles (a JSON Bundle, or
-             NDJSON with one Bundle per line; PAS 2.2.1 or 2.0.1). Each 278 is checked against
-             the X217 rules before it is written; what X12 cannot hold is reported.
+             set, as NDJSON, in input order.
+  FHIR in -> X12 278 requests from PAS Request Bundles (a JSON Bundle, or NDJSON with one Bundle
+             per line; PAS 2.2.1 or 2.0.1), one interchange. Each 278 is checked against the
+             X217 rules before it is written; what X12 cannot hold is reported.
+X12 and FHIR inputs mix in one run with --out-dir; on one output stream they cannot (NDJSON
+and X12 would interleave). An input that is neither is rejected and reported.
 
-Every transaction set read ends converted or rejected. A rejected one (envelope, syntax or
-structure errors, or a kind of 278 not converted yet) is left out of the output and reported;
-what a converted one holds that no mapping row reads is reported too, so nothing is dropped
-silently. Report lines: {"file","control","implementation","status","findings":[...]}.
+Every transaction set (or bundle) read ends converted or rejected. A rejected one (envelope,
+syntax or structure errors, or a kind of 278 not converted yet) is left out of the output and
+reported; what a converted one holds that no mapping row reads is reported too, so nothing is
+dropped silently. Report lines: {"file","offset","interchange","group","control",
+"implementation","status","findings":[...]} (offset: the ST's byte offset; interchange, group
+and control: ISA13, GS06, ST02).
 
 Options:
-  -o, --output FILE  write the bundles there instead of standard output
+  -o, --output FILE  write the output there instead of standard output
+  --out-dir DIR      one output per input: <name>.ndjson for X12 inputs, <name>.x12 for FHIR
+                     (names relative to a directory or glob given; each written under a
+                     temporary name and renamed when complete)
+  --resume           with --out-dir: skip inputs whose output is already complete
+  --workers N        worker threads converting X12 (default: all cores, ${availableParallelism()} here).
+                     The main thread reads and frames; workers map and serialize. 1 runs one
+                     worker thread beside the reader (measured faster than converting on the
+                     main thread); 0 converts on the main thread, no worker.
   --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
   --lossless         X12 in: carry what PAS has no place for in a Claim extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
@@ -33,9 +43,16 @@ Options:
   --sender ID        FHIR in: ISA06/GS02 (default: the bundle's TransmissionIdentifiers, else X12PAS)
   --receiver ID      FHIR in: ISA08/GS03 (default: TransmissionIdentifiers, else the payer id)
   --report FILE      write the report lines there instead of standard error
-  --ack FILE         write TA1/999 acknowledgments for the input
-  -q, --quiet        no summary line on standard error
+  --ack FILE         write TA1/999 acknowledgments for all X12 input there
+  --ack-dir DIR      one TA1/999 file per input interchange: <name>.<n>.ack.x12 (n: its
+                     ordinal in the input), written when it has something to acknowledge
+  --chunk-size BYTES read chunk size (default 1048576; the output does not depend on it)
+  -q, --quiet        no summary and no progress bar on standard error
   -h, --help         this text
+
+At the end a summary goes to standard error: files, interchanges, transaction sets read,
+converted, rejected, bytes, time, transactions/s. A progress bar (bytes, transactions/s,
+ETA) is drawn while standard error is a terminal.
 
 Not yet: 278 responses and X215 inquiries (issue 4).
 Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
@@ -47,12 +64,17 @@ export async function convertCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       output: { type: 'string', short: 'o' },
+      'out-dir': { type: 'string' },
+      resume: { type: 'boolean' },
+      workers: { type: 'string' },
       pas: { type: 'string', default: '2.2.1' },
       lossless: { type: 'boolean' },
       sender: { type: 'string' },
       receiver: { type: 'string' },
       report: { type: 'string' },
       ack: { type: 'string' },
+      'ack-dir': { type: 'string' },
+      'chunk-size': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,70 +83,53 @@ export async function convertCommand(argv: string[]): Promise<number> {
     process.stdout.write(CONVERT_HELP);
     return EXIT_OK;
   }
-  if (positionals.length === 0) throw new UsageError('convert needs at least one FILE (or - for standard input)');
+  if (positionals.length === 0) throw new UsageError('convert needs at least one INPUT (or - for standard input)');
   const pasVersion = pasVersionOption(values.pas);
-  const json = positionals.filter((f) => looksLikeJson(f));
-  if (json.length > 0) {
-    if (json.length !== positionals.length) throw new UsageError(`give either X12 files or FHIR files in one run, not both (FHIR: ${json.join(', ')})`);
-    if (values.lossless) throw new UsageError('--lossless is for X12 input (a bundle that carries the residue is written back with it anyway)');
-    return convertFhirFiles(positionals, {
-      quiet: values.quiet === true,
-      ...(values.output !== undefined ? { output: values.output } : {}),
-      ...(values.report !== undefined ? { report: values.report } : {}),
-      ...(values.sender !== undefined ? { sender: values.sender } : {}),
-      ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
-    });
-  }
-  // Bundles are ~10 kB each: written in chunks of about 256 kB, not one write (and wait) per line.
-  const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout, OUTPUT_CHUNK);
-  const report = new LineWriter(values.report ? createWriteStream(values.report) : process.stderr, OUTPUT_CHUNK);
-  const ack = values.ack !== undefined ? new AckFile(values.ack) : null;
-  let read = 0;
-  let converted = 0;
-  try {
-    for (const file of positionals) {
-      const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-      for await (const ev of readX12(source as AsyncIterable<Uint8Array>)) {
-        if (ev.kind === 'transaction') {
-          const tx = ev.transaction;
-          read++;
-          const v = analyzeTransaction(tx);
-          ack?.builder.transaction(tx, v.findings);
-          const findings: Finding[] = [...tx.findings, ...v.findings];
-          let bundle: unknown = null;
-          if (!hasErrors(findings)) {
-            if (v.tree?.grammar.id !== '278-x217-request') {
-              findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
-            } else {
-              const r = values.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
-              for (const m of r.findings) findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
-              if (r.bundle !== null && !r.findings.some((f) => f.severity === 'error')) bundle = r.bundle; // mapping findings have their own type
-            }
-          }
-          const status = bundle !== null ? 'converted' : 'rejected';
-          if (bundle !== null) {
-            converted++;
-            await out.line(JSON.stringify(bundle));
-          }
-          if (status === 'rejected' || findings.length > 0) {
-            await report.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, status, findings: findings.map(findingJson) }));
-          }
-        } else {
-          await envelopeEvent(ev, file, report, ack);
-        }
-      }
+  const outDir = values['out-dir'];
+  if (outDir !== undefined && values.output !== undefined) throw new UsageError('give -o FILE or --out-dir DIR, not both');
+  if (values.resume && outDir === undefined) throw new UsageError('--resume needs --out-dir (outputs of finished inputs are found there)');
+  const workers = countOption('--workers', values.workers, availableParallelism(), 0);
+  const chunkSize = countOption('--chunk-size', values['chunk-size'], 1 << 20, 1);
+  const inputs = expandInputs(positionals);
+  if (outDir === undefined) {
+    const kinds = await Promise.all(inputs.map((i) => sniffKind(i.path)));
+    const json = inputs.filter((_, k) => kinds[k] === 'fhir').map((i) => i.path);
+    if (json.length > 0 && json.length !== inputs.length) {
+      throw new UsageError(`X12 and FHIR inputs would mix NDJSON and X12 on one output; give --out-dir DIR (one output per input) or convert them in two runs (FHIR: ${json.join(', ')})`);
     }
-  } finally {
-    // What was converted before a failure (an unreadable file) is written all the same.
-    await out.flush();
-    await report.flush();
+    if (json.length > 0) {
+      if (values.lossless) throw new UsageError('--lossless is for X12 input (a bundle that carries the residue is written back with it anyway)');
+      return convertFhirFiles(json, {
+        quiet: values.quiet === true,
+        ...(values.output !== undefined ? { output: values.output } : {}),
+        ...(values.report !== undefined ? { report: values.report } : {}),
+        ...(values.sender !== undefined ? { sender: values.sender } : {}),
+        ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
+      });
+    }
   }
-  await out.close();
-  await report.close();
-  await ack?.close();
-  if (!values.quiet) process.stderr.write(`x12pas convert: ${read} transaction set(s) read: ${converted} converted, ${read - converted} rejected\n`);
-  return converted === read ? EXIT_OK : EXIT_REJECTED;
+  const summary = await convertArchive({
+    inputs,
+    convert: { pasVersion, lossless: values.lossless === true },
+    workers,
+    chunkSize,
+    resume: values.resume === true,
+    progress: values.quiet !== true && process.stderr.isTTY === true,
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(outDir !== undefined ? { outDir } : {}),
+    ...(values.report !== undefined ? { report: values.report } : {}),
+    ...(values.ack !== undefined ? { ack: values.ack } : {}),
+    ...(values['ack-dir'] !== undefined ? { ackDir: values['ack-dir'] } : {}),
+    ...(values.sender !== undefined ? { sender: values.sender } : {}),
+    ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
+  });
+  if (!values.quiet) process.stderr.write(summaryText(summary));
+  return summary.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
 }
 
-/** Output chunk size of `convert` (characters). */
-const OUTPUT_CHUNK = 1 << 18;
+/** A whole-number option: its default when absent, a usage error when not a number >= min. */
+function countOption(name: string, value: string | undefined, dflt: number, min: number): number {
+  if (value === undefined) return dflt;
+  if (!/^[0-9]+$/.test(value) || Number(value) < min) throw new UsageError(`${name} must be a whole number >= ${min}, not ${JSON.stringify(value)}`);
+  return Number(value);
+}

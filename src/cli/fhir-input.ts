@@ -1,14 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 /** One bundle read from a FHIR input file, or the reason a line or file is not one. */
 export type FhirItem = { readonly where: string; readonly bundle: Record<string, unknown> } | { readonly where: string; readonly error: string };
 
 /**
  * Reads a FHIR input: a JSON Bundle, or NDJSON with one Bundle per line (`-` reads standard
- * input). Each line that is not a Bundle is reported, never skipped silently.
+ * input; gzip is read too). Each line that is not a Bundle is reported, never skipped silently.
  */
 export function readFhirBundles(file: string): FhirItem[] {
-  const text = (file === '-' ? readFileSync(0) : readFileSync(file)).toString('utf8').replace(/^\ufeff/, '');
+  const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+  return parseFhirText((bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8'), file);
+}
+
+/** The bundles of a FHIR input's text (`file` names where each came from). */
+export function parseFhirText(input: string, file: string): FhirItem[] {
+  const text = input.replace(/^\ufeff/, '');
   const one = (json: string, where: string): FhirItem => {
     let v: unknown;
     try {
@@ -35,9 +42,16 @@ export function readFhirBundles(file: string): FhirItem[] {
   }
 }
 
-/** True when a file's first non-blank character opens a JSON object (FHIR), not an ISA (X12). */
+/** True when a file's first non-blank character opens a JSON object (FHIR), not an ISA (X12). Reads 4 KiB at most. */
 export function looksLikeJson(file: string): boolean {
   if (file === '-') return false;
-  const head = readFileSync(file).subarray(0, 4096).toString('utf8').replace(/^\ufeff/, '').trimStart();
-  return head.startsWith('{');
+  const head = Buffer.alloc(4096);
+  const fd = openSync(file, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.subarray(0, n).toString('utf8').replace(/^\ufeff/, '').trimStart().startsWith('{');
 }

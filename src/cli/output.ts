@@ -26,6 +26,12 @@ export class LineWriter {
     if (this.pendingChars >= this.bufferChars) await this.flush();
   }
 
+  /** Writes text or bytes that already end with a newline (after the gathered lines). */
+  async raw(chunk: string | Uint8Array): Promise<void> {
+    await this.flush();
+    if (chunk.length > 0 && !this.out.write(chunk)) await once(this.out, 'drain');
+  }
+
   /** Writes the gathered lines. */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;

@@ -1,0 +1,154 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { fhirItemsToX12 } from '../cli/convert-fhir.js';
+import { AckFile, envelopeEvent } from '../cli/envelope-events.js';
+import { parseFhirText } from '../cli/fhir-input.js';
+import { LineWriter } from '../cli/output.js';
+import { AckBuilder } from '../x12/index.js';
+import { AtomicFile, anyComplete, writeFileAtomic } from './atomic-file.js';
+import type { ConvertOptions } from './convert-transaction.js';
+import { ConversionEngine, type ConversionSink } from './engine.js';
+import type { InputFile } from './inputs.js';
+import { openInput, type OpenedInput } from './open-input.js';
+import { Progress } from './progress.js';
+import { unreadableReportLine } from './report-line.js';
+import { emptySummary, type RunSummary } from './summary.js';
+
+export interface ArchiveOptions {
+  readonly inputs: readonly InputFile[];
+  readonly convert: ConvertOptions;
+  /** Worker threads (0: convert on the main thread). */
+  readonly workers: number;
+  /** Module URL exporting `convertTransaction` for the workers to use instead of ours. */
+  readonly converter?: string;
+  readonly batchSize?: number;
+  /** Read chunk size in bytes (default 1 MiB). */
+  readonly chunkSize?: number;
+  /** One NDJSON output for every X12 input: a file, or standard output when absent. */
+  readonly output?: string;
+  /** One output per input instead: `<name>.ndjson` for X12, `<name>.x12` for FHIR. */
+  readonly outDir?: string;
+  /** Skip inputs whose output in outDir is complete. */
+  readonly resume?: boolean;
+  /** Report lines there, else on standard error. */
+  readonly report?: string;
+  /** Acknowledgments of every interchange in one file. */
+  readonly ack?: string;
+  /** One acknowledgment file per input interchange: `<name>.<n>.ack.x12`. */
+  readonly ackDir?: string;
+  readonly sender?: string;
+  readonly receiver?: string;
+  readonly progress?: boolean;
+}
+
+/** Output chunk size of the NDJSON writers (characters). */
+const OUTPUT_CHUNK = 1 << 18;
+
+/**
+ * Converts every input, in order: X12 through the conversion engine (workers, ordered output),
+ * FHIR bundles into one X12 interchange per input, anything else rejected and reported. Every
+ * transaction set or bundle read ends converted or rejected: in = converted + rejected.
+ */
+export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const sum = emptySummary();
+  const engine = new ConversionEngine({
+    workers: o.workers,
+    options: o.convert,
+    ack: o.ack !== undefined || o.ackDir !== undefined,
+    ...(o.converter !== undefined ? { converter: o.converter } : {}),
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+  });
+  const report = new LineWriter(o.report !== undefined ? createWriteStream(o.report) : process.stderr, o.report !== undefined ? OUTPUT_CHUNK : 0);
+  const shared = o.outDir === undefined ? new LineWriter(o.output !== undefined ? createWriteStream(o.output) : process.stdout, OUTPUT_CHUNK) : null;
+  const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;
+  let current: OpenedInput | null = null;
+  let doneBytes = 0;
+  const progress = new Progress(o.inputs.reduce((n, f) => n + f.size, 0), { bytes: () => doneBytes + (current?.fileBytes() ?? 0), transactions: () => sum.converted + sum.rejected }, o.progress === true);
+  try {
+    for (const input of o.inputs) {
+      const targets = o.outDir !== undefined ? { x12: join(o.outDir, input.name + '.ndjson'), fhir: join(o.outDir, input.name + '.x12') } : null;
+      if (o.resume === true && targets !== null && anyComplete([targets.x12, targets.fhir])) {
+        sum.skipped++;
+        doneBytes += input.size;
+        continue;
+      }
+      sum.files++;
+      const opened = (current = await openInput(input.path, o.chunkSize));
+      if (opened.kind === 'unknown') {
+        for await (const _ of opened.chunks) void _;
+        await report.line(unreadableReportLine(input.path, 'neither X12 (no ISA segment at its start) nor FHIR JSON'));
+        sum.transactions++;
+        sum.rejected++;
+      } else if (opened.kind === 'fhir') {
+        await convertFhirInput(opened, input, targets?.fhir ?? null, shared, report, o, sum);
+      } else {
+        const file = targets !== null ? new AtomicFile(targets.x12) : null;
+        const out = file !== null ? new LineWriter(file.stream, OUTPUT_CHUNK) : shared!;
+        const sink = x12Sink(input, out, report, ackFile, o.ackDir ?? null);
+        try {
+          const c = await engine.run(opened.chunks, input.path, sink);
+          sum.interchanges += c.interchanges;
+          sum.transactions += c.transactions;
+          sum.converted += c.converted;
+          sum.rejected += c.rejected;
+          await out.flush();
+          await file?.commit();
+        } catch (err) {
+          await file?.discard();
+          throw err;
+        }
+      }
+      doneBytes += opened.fileBytes();
+      sum.bytes += opened.fileBytes();
+      current = null;
+    }
+  } finally {
+    progress.stop();
+    await engine.close();
+    await shared?.flush();
+    await report.flush();
+  }
+  await shared?.close();
+  await report.close();
+  await ackFile?.close();
+  sum.seconds = (performance.now() - started) / 1000;
+  return sum;
+}
+
+/** Where the results of one X12 input go: bundles, report lines, acknowledgments. */
+function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile: AckFile | null, ackDir: string | null): ConversionSink {
+  const perInterchange = ackDir !== null ? new AckBuilder() : null;
+  return {
+    bundles: (bytes) => out.raw(bytes),
+    async transaction(tx, _converted, line, validation) {
+      ackFile?.builder.transaction(tx, validation ?? []);
+      perInterchange?.transaction(tx, validation ?? []);
+      if (line !== null) await report.line(line);
+    },
+    async envelope(ev) {
+      await envelopeEvent(ev, input.path, report, ackFile);
+      if (perInterchange === null) return;
+      if (ev.kind === 'group-end') perInterchange.groupEnd(ev.group);
+      else if (ev.kind === 'interchange-end') {
+        perInterchange.interchangeEnd(ev.interchange);
+        const text = perInterchange.drain();
+        if (text !== '') writeFileAtomic(join(ackDir!, `${input.name}.${ev.interchange.index}.ack.x12`), text);
+      }
+    },
+  };
+}
+
+/** A FHIR input: its bundles into one X12 interchange, to its own output or the shared one. */
+async function convertFhirInput(opened: OpenedInput, input: InputFile, target: string | null, shared: LineWriter | null, report: LineWriter, o: ArchiveOptions, sum: RunSummary): Promise<void> {
+  const parts: Buffer[] = [];
+  for await (const c of opened.chunks) parts.push(Buffer.from(c));
+  const items = parseFhirText(Buffer.concat(parts).toString('utf8'), input.path);
+  const r = fhirItemsToX12(items, o);
+  for (const line of r.reports) await report.line(line);
+  if (target !== null) writeFileAtomic(target, r.text);
+  else if (r.text !== '') await shared!.raw(r.text.endsWith('\n') ? r.text : r.text + '\n');
+  sum.transactions += items.length;
+  sum.converted += r.converted;
+  sum.rejected += r.rejected;
+}

@@ -1,0 +1,166 @@
+import { readX12, type Finding, type TransactionSet, type X12Event } from '../x12/index.js';
+import { convertBatch, type BatchResult, type BatchSettings } from './batch.js';
+import { convertTransaction, type TransactionConverter } from './convert-transaction.js';
+import { WorkerPool, type WorkerConfig } from './pool.js';
+import { BatchPacker } from './wire.js';
+
+/** Where the results of one input go, in input order. */
+export interface ConversionSink {
+  /** NDJSON lines of converted bundles (each ends with a newline). */
+  bundles(out: Uint8Array | string): Promise<void> | void;
+  /** A transaction set's verdict; `report` is its report line when it has one. */
+  transaction(tx: TransactionSet, converted: boolean, report: string | null, validation: Finding[] | null): Promise<void> | void;
+  /** Group and interchange ends, and findings tied to no transaction set. */
+  envelope(ev: Exclude<X12Event, { kind: 'transaction' }>): Promise<void> | void;
+}
+
+export interface EngineOptions extends WorkerConfig {
+  /** Worker threads; 0 converts on the main thread. */
+  readonly workers: number;
+  /** Transaction sets per batch (default 64). */
+  readonly batchSize?: number;
+  /** Batches in flight per worker before reading waits (default 4). */
+  readonly depth?: number;
+}
+
+/** Counts of one input. */
+export interface StreamCounts {
+  bytes: number;
+  interchanges: number;
+  transactions: number;
+  converted: number;
+  rejected: number;
+}
+
+type Entry = { kind: 'transaction'; tx: TransactionSet } | { kind: 'event'; ev: Exclude<X12Event, { kind: 'transaction' }> };
+
+/** Entries of the input in order, and the conversion of their transaction sets once it is done. */
+interface Pending {
+  readonly entries: Entry[];
+  readonly promise: Promise<BatchResult | null>;
+  result: BatchResult | null | undefined;
+}
+
+/**
+ * The streaming core of `convert`: the main thread reads and frames transaction sets and hands
+ * them in batches to worker threads (or converts them itself with `workers: 0`); results reach
+ * the sink in input order. At most `workers x depth` batches are in flight, and the sink's
+ * writes are awaited, so a slow output slows the reading and memory stays flat.
+ */
+export class ConversionEngine {
+  private readonly pool: WorkerPool | null;
+  /** The converter of `workers: 0` (a module given as `converter` is used by workers only). */
+  private readonly convert: TransactionConverter = convertTransaction;
+  private readonly batchSize: number;
+  private readonly maxPending: number;
+  private readonly settings: BatchSettings;
+  private nextId = 1;
+
+  constructor(private readonly options: EngineOptions) {
+    this.pool = options.workers > 0 ? new WorkerPool(options.workers, { options: options.options, ack: options.ack, ...(options.converter !== undefined ? { converter: options.converter } : {}) }) : null;
+    this.batchSize = options.batchSize ?? 64;
+    this.maxPending = Math.max(1, options.workers) * (options.depth ?? 4);
+    this.settings = { options: options.options, ack: options.ack };
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  /** Reads one X12 byte stream to its end; resolves once the sink has everything of it. */
+  async run(source: AsyncIterable<Uint8Array>, file: string, sink: ConversionSink): Promise<StreamCounts> {
+    const queue: Pending[] = [];
+    const counts: StreamCounts = { bytes: 0, interchanges: 0, transactions: 0, converted: 0, rejected: 0 };
+    const packer = this.pool !== null ? new BatchPacker() : null;
+    let txs: TransactionSet[] = [];
+    let entries: Entry[] = [];
+
+    const consume = async (p: Pending): Promise<void> => {
+      const r = p.result ?? null;
+      if (r !== null && r.out.length > 0) await sink.bundles(r.out);
+      let k = 0;
+      for (const e of p.entries) {
+        if (e.kind === 'event') {
+          await sink.envelope(e.ev);
+          continue;
+        }
+        const t = r!.results[k++]!;
+        if (t.converted) counts.converted++;
+        else counts.rejected++;
+        await sink.transaction(e.tx, t.converted, t.report, t.validation);
+      }
+    };
+    const settle = async (all: boolean): Promise<void> => {
+      while (queue.length > 0 && (all || queue[0]!.result !== undefined || queue.length > this.maxPending)) {
+        const head = queue[0]!;
+        if (head.result === undefined) head.result = await head.promise;
+        queue.shift();
+        await consume(head);
+      }
+    };
+    const dispatch = (): void => {
+      if (entries.length === 0) return;
+      let p: Pending;
+      if (packer !== null && txs.length > 0) {
+        const promise = this.pool!.run(packer.take(this.nextId++, file));
+        const pending: Pending = { entries, promise, result: undefined };
+        promise.then((r) => (pending.result = r), () => {});
+        p = pending;
+      } else {
+        let result: BatchResult | null = null;
+        if (txs.length > 0) {
+          const r = convertBatch(this.nextId++, file, txs, this.convert, this.settings);
+          result = { id: r.id, out: r.lines.length > 0 ? r.lines.join('\n') + '\n' : '', results: r.results };
+        }
+        p = { entries, promise: Promise.resolve(result), result };
+      }
+      queue.push(p);
+      entries = [];
+      txs = [];
+    };
+    const counted = (async function* (): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source) {
+        counts.bytes += chunk.length;
+        yield chunk;
+      }
+    })();
+    for await (const ev of readX12(counted)) {
+      if (ev.kind === 'transaction') {
+        const tx = ev.transaction;
+        counts.transactions++;
+        txs.push(tx);
+        entries.push({ kind: 'transaction', tx: packer !== null ? stub(tx) : tx });
+        packer?.add(tx);
+        if (entries.length >= this.batchSize) {
+          dispatch();
+          await settle(false);
+        }
+      } else {
+        if (ev.kind === 'interchange-end') counts.interchanges++;
+        entries.push({ kind: 'event', ev });
+      }
+    }
+    dispatch();
+    await settle(true);
+    return counts;
+  }
+}
+
+/**
+ * What the sink needs of a set converted in a worker: its envelope, control numbers and framer
+ * findings (for the 999), not its bytes, so the read chunks it points into can be dropped.
+ */
+function stub(tx: TransactionSet): TransactionSet {
+  return {
+    index: tx.index,
+    interchange: tx.interchange,
+    group: tx.group,
+    type: tx.type,
+    control: tx.control,
+    implementation: tx.implementation,
+    segments: [],
+    segmentCount: tx.segmentCount,
+    findings: tx.findings,
+    accepted: tx.accepted,
+  };
+}

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BatchResult, BatchSettings } from './batch.js';
+import { crashedResult, mergeResults } from './crash.js';
+import type { BatchWire } from './wire.js';
+
+/** What each worker is started with. */
+export interface WorkerConfig extends BatchSettings {
+  /** URL of a module exporting `convertTransaction` to use instead of ours (tests, experiments). */
+  readonly converter?: string;
+}
+
+interface Job {
+  readonly batch: BatchWire;
+  readonly resolve: (r: BatchResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** The pool cannot run at all (workers die before doing anything). */
+export class PoolBrokenError extends Error {
+  override name = 'PoolBrokenError';
+}
+
+/**
+ * A pool of worker threads converting batches. Batches are posted as copies (structured clone of
+ * one ArrayBuffer), so the main thread still holds a batch when the worker converting it dies:
+ * the dead worker is replaced and the batch is tried again one transaction set per job, so a
+ * set that kills its worker costs that set only (rejected with WORKER_CRASHED), not the run.
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly errors = new Map<Worker, Error>();
+  /** Workers that finished starting (a worker dying before that is a broken setup, not a bad set). */
+  private readonly ready = new Set<Worker>();
+  private readonly queue: Job[] = [];
+  private closing = false;
+  private deathsInARow = 0;
+  private broken: PoolBrokenError | null = null;
+
+  constructor(
+    readonly size: number,
+    private readonly config: WorkerConfig,
+  ) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  /** Converts a batch; never rejects for a crash (those sets come back rejected), only when the pool is broken. */
+  async run(batch: BatchWire): Promise<BatchResult> {
+    try {
+      return await this.attempt(batch);
+    } catch (err) {
+      if (err instanceof PoolBrokenError) throw err;
+      if (batch.transactions.length <= 1) return crashedResult(batch, err as Error);
+      const singles = batch.transactions.map((t) => ({ ...batch, transactions: [t] }));
+      return mergeResults(batch.id, await Promise.all(singles.map((b) => this.run(b))));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.idle, ...this.busy.keys()].map((w) => w.terminate()));
+  }
+
+  private attempt(batch: BatchWire): Promise<BatchResult> {
+    if (this.broken !== null) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.busy.set(w, job);
+      w.postMessage(job.batch);
+    }
+  }
+
+  private spawn(): void {
+    const w = new Worker(workerUrl(), { workerData: this.config });
+    w.on('message', (r: BatchResult | typeof READY) => {
+      if (r === READY) {
+        this.ready.add(w);
+        this.deathsInARow = 0;
+        return;
+      }
+      const job = this.busy.get(w);
+      this.busy.delete(w);
+      this.idle.push(w);
+      job?.resolve(r);
+      this.pump();
+    });
+    w.on('error', (err) => this.errors.set(w, err));
+    w.on('exit', (code) => {
+      const job = this.busy.get(w);
+      this.busy.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+      if (this.closing) return;
+      const err = this.errors.get(w) ?? new Error(`worker exited with code ${code}`);
+      this.errors.delete(w);
+      if (!this.ready.delete(w) && ++this.deathsInARow > this.size + 2) {
+        this.broken = new PoolBrokenError(`pipeline workers die before converting anything: ${err.message}`);
+        job?.reject(this.broken);
+        for (const j of this.queue.splice(0)) j.reject(this.broken);
+        return;
+      }
+      this.spawn();
+      job?.reject(err);
+      this.pump();
+    });
+    this.idle.push(w);
+  }
+}
+
+/** What a worker posts once it is set up. */
+export const READY = 'ready';
+
+/** The compiled worker (dist/pipeline/worker.js), also when this module runs from its TypeScript source. */
+function workerUrl(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL('../../dist/pipeline/worker.js', import.meta.url);
+}

@@ -1,0 +1,41 @@
+import type { Finding } from '../x12/index.js';
+
+/** Where a transaction set stands in the input, for its report line. */
+export interface TransactionPlace {
+  /** Byte offset of its ST in the file. */
+  readonly offset: number;
+  /** ISA13 */
+  readonly interchange: string;
+  /** GS06 (null outside any group) */
+  readonly group: string | null;
+  /** ST02 */
+  readonly control: string;
+  readonly implementation: string;
+}
+
+/**
+ * One report line of `convert` for a transaction set: where it is (file, byte offset,
+ * ISA13/GS06/ST02), whether it was converted, and its findings.
+ */
+export function transactionReportLine(file: string, at: TransactionPlace, converted: boolean, findings: readonly Finding[]): string {
+  return JSON.stringify({
+    file,
+    offset: at.offset,
+    interchange: at.interchange,
+    group: at.group,
+    control: at.control,
+    implementation: at.implementation,
+    status: converted ? 'converted' : 'rejected',
+    findings,
+  }, withoutAck);
+}
+
+/** The report line of an input that is neither X12 nor FHIR JSON (counted as one rejected input). */
+export function unreadableReportLine(file: string, message: string): string {
+  return JSON.stringify({ file, offset: 0, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_X12_OR_FHIR', message }] });
+}
+
+/** Findings are written without their acknowledgment routing (that goes into the TA1/999). */
+function withoutAck(key: string, value: unknown): unknown {
+  return key === 'ack' ? undefined : value;
+}
