@@ -6,3 +6,5 @@ export { bundleToRequest, type WriteFinding, type WrittenRequest, type WrittenSe
 export { bundlesToRequestX12, type BundleOutcome, type RequestX12Options, type RequestX12Result } from './request-x12.js';
 export { roundTripRequest, residueIn, type RoundTripOptions, type RoundTripResult } from './round-trip.js';
 export { RESIDUE_EXTENSION, type RoundTripDifference } from './residue.js';
+export { responseToBundle, type ResponseOptions, type ResponseResult } from './response.js';
+export { responseTablesCompiled, readResponseTableFiles } from './response-tables.js';

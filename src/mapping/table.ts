@@ -24,8 +24,14 @@ import {
 import { parsePath, type Path } from './path.js';
 import { compileReader, compileSegmentReader, type ReaderSpec } from './row-reader.js';
 
-/** The resources a request row can write into; the assembler turns them into bundle entries. */
-export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter'] as const;
+/**
+ * The resources a row can write into; the assembler turns them into bundle entries. Request roles
+ * first; then the response roles (mappings/response/): `ClaimResponse`, `ResponseItem` (the current
+ * 2000F's ClaimResponse.item, or the 2000E template), `AddItem` (the authorized version of a
+ * modified item), `Note` (a MSG, made a processNote) and `AuthorizedProvider` (a 2010EA/2010FA
+ * extension-itemAuthorizedProvider; the resource it names is `Provider`).
+ */
+export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter', 'ClaimResponse', 'ResponseItem', 'AddItem', 'Note', 'AuthorizedProvider'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE: Readonly<Record<Role, number>> = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 

@@ -265,3 +265,72 @@ export function requestBundleAs221<B extends object>(bundle: B, version: PasVers
   });
   return bundle;
 }
+
+/** Extensions PAS 2.2.1 allows on ClaimResponse.addItem that 2.0.1 (which does not profile addItem) allows only elsewhere. */
+const ADD_ITEM_2_2_1_ONLY: ReadonlySet<string> = new Set([
+  PAS_EXTENSION.serviceItemRequestType,
+  PAS_EXTENSION.certificationType,
+  PAS_EXTENSION.requestedService,
+]);
+
+/**
+ * A response bundle built in the PAS 2.2.1 shape (src/mapping/response-assemble.ts) -> the given
+ * version's shape, in place (and returned). For 2.0.1: extension-errorElement is a plain string
+ * (2.2.1: an `error` sub-extension); itemAuthorizedProvider's provider type is a `providerType`
+ * sub-extension (2.2.1: extension-authorizedProviderType); then what 2.0.1 has no place for is
+ * left out, each named to `onDrop`: the extensions only 2.2.1 defines (as `adaptRequestBundle`
+ * does), the request type, certification type and requested service of an addItem, and a
+ * claim-level review action (2.0.1 allows reviewAction on item adjudications only). Code systems
+ * are renamed as for requests.
+ */
+export function adaptResponseBundle<B extends object>(bundle: B, version: PasVersion, onDrop?: (what: string) => void): B {
+  if (version === '2.2.1') return bundle;
+  const drop = onDrop ?? (() => undefined);
+  const newer = new Set(PAS_VERSION_INFO['2.2.1'].onlyExtensions);
+  const cr = (bundle as { entry?: Array<{ resource?: Json }> }).entry?.[0]?.resource;
+  if (cr?.resourceType === 'ClaimResponse') {
+    for (const err of (cr.error as Json[] | undefined) ?? []) {
+      for (const e of (err.extension as Json[] | undefined) ?? []) {
+        if (e.url !== PAS_EXTENSION.errorElement || !Array.isArray(e.extension)) continue;
+        const v = (e.extension as Json[]).find((x) => x.url === 'error')?.valueString;
+        delete e.extension;
+        if (typeof v === 'string') e.valueString = v;
+      }
+    }
+    for (const item of (cr.item as Json[] | undefined) ?? []) {
+      for (const e of (item.extension as Json[] | undefined) ?? []) {
+        if (e.url !== PAS_EXTENSION.itemAuthorizedProvider) continue;
+        for (const x of (e.extension as Json[] | undefined) ?? []) if (x.url === PAS_EXTENSION.authorizedProviderType) x.url = 'providerType';
+      }
+    }
+    (cr.addItem as Json[] | undefined)?.forEach((a, i) => {
+      const ext = a.extension as Json[] | undefined;
+      if (ext === undefined) return;
+      const kept = ext.filter((e) => {
+        if (!ADD_ITEM_2_2_1_ONLY.has(e.url as string)) return true;
+        drop(`${e.url as string} on ClaimResponse.addItem[${i}]`);
+        return false;
+      });
+      if (kept.length > 0) a.extension = kept;
+      else delete a.extension;
+    });
+    const adj = cr.adjudication as Json[] | undefined;
+    if (adj?.some((a) => (a.extension as Json[] | undefined)?.some((e) => e.url === PAS_EXTENSION.reviewAction))) {
+      drop(`${PAS_EXTENSION.reviewAction} on ClaimResponse.adjudication (the event's decision; its items keep their own)`);
+      delete cr.adjudication;
+    }
+  }
+  walk(bundle, (o) => {
+    const ext = o.extension;
+    if (Array.isArray(ext) && ext.some((e: Json) => newer.has(e?.url as string))) {
+      const kept = ext.filter((e: Json) => {
+        if (!newer.has(e?.url as string)) return true;
+        drop(`${e.url as string}${typeof o.resourceType === 'string' ? ` on ${o.resourceType}` : ''}`);
+        return false;
+      });
+      if (kept.length > 0) o.extension = kept;
+      else delete o.extension;
+    }
+  });
+  return adaptRequestBundle(bundle, version);
+}

@@ -1,0 +1,357 @@
+/**
+ * The resources read from one X217 response -> a PAS Response Bundle: ClaimResponse first, then
+ * the patient(s), the UMO, the requester and the authorized providers, every reference resolved
+ * inside the bundle. Built in the 2.2.1 shape and adapted to the asked version (versions.ts).
+ *
+ * Rules (mappings/response/*.json say which X12 place feeds which role):
+ * - Items: one ClaimResponse.item per 2000F, or the 2000E's when there is none. A 2000F takes from
+ *   the 2000E what it lacks (extensions by url; the event's decision when it has no HCR of its
+ *   own). itemSequence: the request item whose trace number the 2000F TRN echoes, when the request
+ *   bundle is given, else the loop's order. An event decision that no line takes (every line has
+ *   its own, none modified) has no place: PAS allows reviewAction on item and addItem
+ *   adjudications only; it is reported.
+ * - A modified decision (A6, the line's or the event's): the authorized version of the service
+ *   becomes a ClaimResponse.addItem with the item's itemSequence and the A6 adjudication; its HSD a
+ *   ServiceRequest named by extension-requestedService.
+ * - MSG -> processNote (numbered in order; a line's note named by its item's noteNumber).
+ * - AAA -> ClaimResponse.error (aaa.ts); outcome: `error` when there is one, else `partial` when a
+ *   decision is pended (A4: not yet adjudicated), else `complete`.
+ * - ClaimResponse.request: the request's Claim when its bundle is given; else the Claim named by the
+ *   2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
+ */
+import { hash } from 'node:crypto';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { LoopNode } from '../grammar/index.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
+import { adaptResponseBundle, type PasVersion } from '../pas/versions.js';
+import type { TransactionSet } from '../x12/index.js';
+import { aaaError, errorElementOf, type AaaPlace } from './aaa.js';
+import { copy } from './path.js';
+import type { MappingFinding } from './request.js';
+import { errorPathOf, indexRequest, type RequestIndex } from './response-request.js';
+import { ROLE } from './table.js';
+
+type Obj = Record<string, unknown>;
+
+/** A 2010EA/2010FA provider: its extension-itemAuthorizedProvider fields and the resource it names. */
+export interface ProviderRead {
+  readonly extension: Obj;
+  readonly resource: Obj;
+}
+
+/** What one 2000E or 2000F loop decided, as the rows read it. */
+export interface DecisionRead {
+  readonly node: LoopNode;
+  /** HCR01 (the line's own, else the event's); null when neither has an HCR. */
+  readonly action: string | null;
+  readonly item: Obj;
+  /** The authorized version of the service (filled only for a modified decision). */
+  readonly addItem: Obj;
+  /** Its requested quantity and timing (HSD), filled only for a modified decision. */
+  readonly service: Obj;
+  readonly note: Obj;
+  readonly providers: ProviderRead[];
+}
+
+export interface AaaRead {
+  readonly place: AaaPlace;
+  readonly node: LoopNode;
+  /** The 2000E/2000F decision the AAA sits under, if any. */
+  readonly decision: DecisionRead | null;
+  readonly position: number;
+}
+
+export interface ResponseRead {
+  readonly roles: Array<Obj | null>;
+  readonly event: DecisionRead | null;
+  readonly items: readonly DecisionRead[];
+  readonly errors: readonly AaaRead[];
+  readonly sawDependent: boolean;
+}
+
+const absent = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReason, valueCode: 'unknown' }] });
+
+function hasFields(o: Obj): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** Stable UUIDs (version 5 layout) from one SHA-1 of the transaction's identity; entry n differs in its last bytes. */
+function uuids(seed: string): (n: number) => string {
+  const x = hash('sha1', `response|${seed}`, 'hex');
+  const variant = ((parseInt(x[16]!, 16) & 0x3) | 0x8).toString(16);
+  const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-5${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 28)}`;
+  const tail = parseInt(x.slice(28, 32), 16);
+  return (n) => head + ((tail ^ n) & 0xffff).toString(16).padStart(4, '0');
+}
+
+/** Fields of `from` that `to` lacks, copied (extensions merged by url); `skip` left out. */
+function inherit(to: Obj, from: Obj, skip?: string): void {
+  for (const k in from) {
+    if (k === skip) continue;
+    const v = from[k];
+    if (k === 'extension' && Array.isArray(v)) {
+      const own = (to.extension as Obj[] | undefined) ?? [];
+      const add = (v as Obj[]).filter((e) => !own.some((o) => o.url === e.url)).map((e) => copy(e) as Obj);
+      if (add.length > 0) to.extension = [...own, ...add];
+    } else if (to[k] === undefined) to[k] = copy(v);
+  }
+}
+
+/** HCR01 of an item's adjudication, as the rows wrote it. */
+function actionCode(item: Obj): string | undefined {
+  const adj = (item.adjudication as Obj[] | undefined)?.[0];
+  const ra = (adj?.extension as Obj[] | undefined)?.find((e) => e.url === PAS_EXTENSION.reviewAction);
+  const code = (ra?.extension as Obj[] | undefined)?.find((e) => e.url === PAS_EXTENSION.reviewActionCode);
+  return ((code?.valueCodeableConcept as Obj | undefined)?.coding as Obj[] | undefined)?.[0]?.code as string | undefined;
+}
+
+/** The 2000F TRN echo the rows wrote (the request item's trace number). */
+function traceOf(item: Obj): { value: string; system: string | undefined } | null {
+  for (const e of (item.extension as Obj[] | undefined) ?? []) {
+    if (e.url !== PAS_EXTENSION.itemTraceNumber) continue;
+    const id = e.valueIdentifier as Obj | undefined;
+    if (typeof id?.value === 'string') return { value: id.value, system: id.system as string | undefined };
+  }
+  return null;
+}
+
+/** An institutional response (SV2, or a bill type in UM04) gets ClaimResponse.type institutional. */
+function isInstitutional(tx: TransactionSet, compSep: string): boolean {
+  for (const s of tx.segments) {
+    if (s.id === 'SV2') return true;
+    if (s.id === 'UM' && (s.elements()[4] ?? '').split(compSep)[1] === 'A') return true;
+  }
+  return false;
+}
+
+export interface AssembleOptions {
+  readonly pasVersion: PasVersion;
+  readonly request?: Bundle;
+}
+
+/** Builds the response bundle; findings about correlation (a trace not found in the request) are added to `findings`. */
+export function assembleResponse(tx: TransactionSet, read: ResponseRead, options: AssembleOptions, findings: MappingFinding[]): Bundle {
+  const { roles, event, errors, sawDependent } = read;
+  const ic = tx.interchange;
+  const compSep = String.fromCharCode(ic.delimiters.component);
+  const uuid = uuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
+  const entryOf = (n: number): { id: string; ref: string } => {
+    const id = uuid(n);
+    return { id, ref: `urn:uuid:${id}` };
+  };
+  const role = (i: number): Obj => roles[i] ?? {};
+  const req: RequestIndex | null = options.request !== undefined ? indexRequest(options.request) : null;
+  if (options.request !== undefined && req === null) {
+    findings.push({ severity: 'warning', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: 'the request bundle given has no Claim first: the response is not correlated with it' });
+  }
+
+  const responseId = entryOf(1);
+  const insurerId = entryOf(2);
+  const requesterId = entryOf(3);
+  const roleId = entryOf(4);
+  const subscriberId = entryOf(5);
+  const dependentId = entryOf(6);
+  const patientId = sawDependent ? dependentId : subscriberId;
+  const extra: Array<[{ ref: string }, Obj]> = [];
+  let next = 7;
+
+  // Parties.
+  const insurer: Obj = { resourceType: 'Organization', id: insurerId.id, meta: { profile: [PAS_PROFILE.insurer] }, ...role(ROLE.Insurer), active: true };
+  const absentGender = (p: Obj): void => {
+    if (p.gender === undefined) p._gender = absent();
+  };
+  const subscriber: Obj = { resourceType: 'Patient', id: subscriberId.id, meta: { profile: [sawDependent ? PAS_PROFILE.subscriber : PAS_PROFILE.beneficiary] }, ...role(ROLE.Subscriber) };
+  absentGender(subscriber);
+  let dependent: Obj | null = null;
+  if (sawDependent) {
+    dependent = { resourceType: 'Patient', id: dependentId.id, meta: { profile: [PAS_PROFILE.beneficiary] }, ...role(ROLE.Dependent) };
+    absentGender(dependent);
+    // A dependent has no id of its own in 5010: identified by the subscriber's member id, as in the request.
+    if (dependent.identifier === undefined && Array.isArray(subscriber.identifier)) dependent.identifier = copy(subscriber.identifier);
+  }
+  const reqRaw = role(ROLE.Requester);
+  let requester: Obj;
+  let practitionerRole: Obj | null = null;
+  if (reqRaw.resourceType === 'Practitioner') {
+    const { telecom, specialty, ...rest } = reqRaw;
+    requester = { ...rest, resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] } };
+    practitionerRole = { resourceType: 'PractitionerRole', id: roleId.id, meta: { profile: [PAS_PROFILE.practitionerRole] }, practitioner: { reference: requesterId.ref } };
+    if (specialty !== undefined) practitionerRole.specialty = specialty;
+    practitionerRole.telecom = telecom ?? [{ _system: absent(), _value: absent() }];
+  } else {
+    requester = { ...reqRaw, resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, active: true };
+  }
+
+  // Authorized providers: one resource each; their extension names it.
+  const providerRefs = new Map<Obj, { ref: string; ext: Obj }>();
+  const providerOf = (p: ProviderRead): { ref: string; ext: Obj } => {
+    const known = providerRefs.get(p.extension);
+    if (known !== undefined) return known;
+    const id = entryOf(next++);
+    const res = p.resource;
+    const isPerson = res.resourceType === 'Practitioner';
+    const resource = { ...res, resourceType: isPerson ? 'Practitioner' : 'Organization', id: id.id, meta: { profile: [isPerson ? PAS_PROFILE.practitioner : PAS_PROFILE.organization] } } as Obj;
+    if (!isPerson) resource.active = true;
+    extra.push([id, resource]);
+    const ext = { url: PAS_EXTENSION.itemAuthorizedProvider, extension: [...((p.extension.extension as Obj[] | undefined) ?? []), { url: 'provider', valueReference: { reference: id.ref } }] };
+    const made = { ref: id.ref, ext };
+    providerRefs.set(p.extension, made);
+    return made;
+  };
+
+  // Items.
+  const decisions: DecisionRead[] = read.items.length > 0 ? [...read.items] : event !== null ? [event] : [];
+  const template = read.items.length > 0 ? event : null;
+  const notes: Obj[] = [];
+  const noteOf = (d: DecisionRead): number | null => {
+    if (typeof d.note.text !== 'string') return null;
+    notes.push({ number: notes.length + 1, type: 'display', text: d.note.text });
+    return notes.length;
+  };
+  if (event !== null && template !== null) noteOf(event);
+  const items: Obj[] = [];
+  const addItems: Obj[] = [];
+  const sequenceOf = new Map<DecisionRead, number>();
+  /** Whether the event's decision (2000E HCR, with 2000F loops) reached an item or an addItem. */
+  let eventDecisionUsed = false;
+  const usedSequences = new Set<number>();
+  decisions.forEach((d, i) => {
+    const raw = d.item;
+    if (template !== null) inherit(raw, template.item, 'adjudication');
+    if (raw.adjudication === undefined && template?.item.adjudication !== undefined) {
+      raw.adjudication = copy(template.item.adjudication);
+      eventDecisionUsed = true;
+    }
+    // itemSequence: by the trace number the line echoes, in the request given; else the loop's order.
+    let seq = i + 1;
+    if (req !== null) {
+      const trace = traceOf(raw);
+      const found = trace !== null ? req.sequenceOfTrace(trace.value, trace.system) : decisions.length === 1 && req.claim.item?.length === 1 ? req.claim.item[0]!.sequence : null;
+      if (found !== null && !usedSequences.has(found)) seq = found;
+      else {
+        const pos = d.node.segments[0]?.position ?? 1;
+        findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: d.node.path, segment: 'TRN', position: pos, message: `${d.node.path} (segment ${pos}): no item of the request bundle has ${trace !== null ? `trace number ${trace.value}` : 'this line (no TRN echo)'}; itemSequence ${seq} is the loop's order` });
+      }
+    }
+    usedSequences.add(seq);
+    sequenceOf.set(d, seq);
+    const provs = [...(template?.providers ?? []), ...d.providers].map(providerOf);
+    const ext = [...((raw.extension as Obj[] | undefined) ?? []), ...provs.map((p) => copy(p.ext) as Obj)];
+    const item: Obj = {};
+    if (ext.length > 0) item.extension = ext;
+    item.itemSequence = seq;
+    const note = noteOf(d);
+    if (note !== null) item.noteNumber = [note];
+    // PAS (and R4) need an adjudication per item: a line with no decision at all (only AAA) gets the bare category.
+    item.adjudication = raw.adjudication ?? [{ category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adjudication', code: 'submitted' }] } }];
+    items.push(item);
+
+    // A modified decision: the authorized version as an addItem with the same itemSequence.
+    if (d.action !== 'A6' && template?.action !== 'A6') return;
+    const added = d.addItem;
+    const service = d.service;
+    if (template !== null && template.action === 'A6') {
+      inherit(added, template.addItem);
+      inherit(service, template.service);
+    }
+    const adjudicationFrom = actionCode(raw) === 'A6' ? raw.adjudication : (template ?? event)?.item.adjudication;
+    if (adjudicationFrom !== raw.adjudication) eventDecisionUsed = true;
+    const a: Obj = {};
+    const aExt = [...((added.extension as Obj[] | undefined) ?? [])];
+    const productOrService = added.productOrService ?? (aExt.find((e) => e.url === PAS_EXTENSION.itemCategory)?.valueCodeableConcept as Obj | undefined) ?? absent();
+    if (hasFields(service)) {
+      const srId = entryOf(next++);
+      extra.push([srId, { resourceType: 'ServiceRequest', id: srId.id, meta: { profile: [PAS_PROFILE.serviceRequest] }, status: 'active', intent: 'order', code: copy(productOrService), subject: { reference: patientId.ref }, ...service }]);
+      aExt.push({ url: PAS_EXTENSION.requestedService, valueReference: { reference: srId.ref } });
+    }
+    if (aExt.length > 0) a.extension = aExt;
+    a.itemSequence = [seq];
+    if (provs.length > 0) {
+      a.provider = provs.map((p) => {
+        const type = ((p.ext.extension as Obj[]) ?? []).find((e) => e.url === PAS_EXTENSION.authorizedProviderType);
+        return type !== undefined ? { extension: [copy(type)], reference: p.ref } : { reference: p.ref };
+      });
+    }
+    a.productOrService = copy(productOrService);
+    for (const k of ['modifier', 'servicedDate', 'servicedPeriod', 'locationCodeableConcept', 'quantity', 'net']) if (added[k] !== undefined) a[k] = added[k];
+    a.adjudication = copy(adjudicationFrom ?? item.adjudication);
+    addItems.push(a);
+  });
+
+  // PAS has reviewAction on item and addItem adjudications only (its ClaimResponse.adjudication slice
+  // cannot hold the reviewActionCode its definition restricts to those): an event decision no line takes is reported.
+  if (template !== null && template.item.adjudication !== undefined && !eventDecisionUsed) {
+    const hcr = template.node.segment('HCR');
+    const pos = hcr?.position ?? 0;
+    findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: template.node.path, segment: 'HCR', position: pos, message: `${template.node.path} HCR (segment ${pos}): the event's decision (${template.action ?? ''}) has no place in PAS when every line has a decision of its own; not carried` });
+  }
+
+  // Errors (AAA), with a path into the request when it is known.
+  const eaIndex = new Map<LoopNode, number>();
+  if (event !== null) event.node.children.filter((c) => c.id === '2010EA').forEach((c, k) => eaIndex.set(c, k));
+  const error = errors.map((e) => {
+    let path: string | undefined;
+    if (req !== null) {
+      const seq = e.decision !== null && e.decision !== event ? (sequenceOf.get(e.decision) ?? null) : null;
+      path = errorPathOf(req, e.place.loop, errorElementOf(e.place), seq, eaIndex.get(e.node) ?? null) ?? undefined;
+    }
+    return aaaError(e.place, path);
+  });
+
+  // Outcome.
+  const pended = decisions.some((d) => actionCode(d.item) === 'A4') || (event !== null && actionCode(event.item) === 'A4');
+  const outcome = error.length > 0 ? 'error' : pended ? 'partial' : 'complete';
+
+  // ClaimResponse.
+  const crRaw = role(ROLE.ClaimResponse);
+  const echo = (crRaw.request as Obj | undefined)?.identifier as Obj | undefined;
+  let request: Obj;
+  if (req !== null) {
+    const claim = req.claim;
+    const reference = claim.id !== undefined ? `Claim/${claim.id}` : options.request?.entry?.[0]?.fullUrl;
+    const identifier = echo ?? (claim.identifier?.[0] as Obj | undefined);
+    request = { ...(reference !== undefined ? { reference } : {}), ...(identifier !== undefined ? { identifier: copy(identifier) } : {}) };
+  } else request = echo !== undefined ? { identifier: echo } : absent();
+  const sub: Obj[] = [];
+  const add = (url: string, v: string): void => {
+    if (v !== '') sub.push({ url, valueString: v });
+  };
+  add('applicationSenderCode', tx.group?.sender ?? '');
+  add('applicationReceiverCode', tx.group?.receiver ?? '');
+  add('interchangeSenderID', ic.sender);
+  add('interchangeReceiverID', ic.receiver);
+  const cr: Obj = { resourceType: 'ClaimResponse', id: responseId.id, meta: { profile: [PAS_PROFILE.claimResponse] }, extension: [{ url: PAS_EXTENSION.transmissionIdentifiers, extension: sub }] };
+  if (crRaw.identifier !== undefined) cr.identifier = crRaw.identifier;
+  cr.status = 'active';
+  cr.type = req?.claim.type !== undefined ? copy(req.claim.type) : { coding: [{ system: SYSTEM.claimType, code: isInstitutional(tx, compSep) ? 'institutional' : 'professional' }] };
+  cr.use = 'preauthorization';
+  cr.patient = { reference: patientId.ref };
+  cr.created = crRaw.created ?? role(ROLE.Bundle).timestamp;
+  cr.insurer = { reference: insurerId.ref };
+  cr.requestor = { reference: practitionerRole !== null ? roleId.ref : requesterId.ref };
+  cr.request = request;
+  cr.outcome = outcome;
+  if (crRaw.preAuthPeriod !== undefined) cr.preAuthPeriod = crRaw.preAuthPeriod;
+  if (items.length > 0) cr.item = items;
+  if (addItems.length > 0) cr.addItem = addItems;
+  if (notes.length > 0) cr.processNote = notes;
+  if (error.length > 0) cr.error = error;
+
+  const entry: BundleEntry[] = [{ fullUrl: responseId.ref, resource: cr as unknown as Resource }];
+  const put = (e: { ref: string }, resource: Obj): void => {
+    entry.push({ fullUrl: e.ref, resource: resource as unknown as Resource });
+  };
+  if (dependent !== null) put(dependentId, dependent);
+  put(subscriberId, subscriber);
+  put(insurerId, insurer);
+  put(requesterId, requester);
+  if (practitionerRole !== null) put(roleId, practitionerRole);
+  for (const [id, r] of extra) put(id, r);
+  const bundle: Obj = { resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [PAS_PROFILE.responseBundle] }, ...role(ROLE.Bundle) };
+  bundle.type = 'collection';
+  bundle.entry = entry;
+  return adaptResponseBundle(bundle as unknown as Bundle, options.pasVersion, (what) => {
+    findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: '', segment: '', position: 0, message: `PAS ${options.pasVersion} has no place for ${what}: left out` });
+  });
+}

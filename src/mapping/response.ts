@@ -1,0 +1,158 @@
+/**
+ * An X217 278 response -> a PAS Response Bundle. The rows of `mappings/response/` read the loop
+ * tree into role objects (the same compiled readers as the request); AAA segments become
+ * ClaimResponse.error entries (aaa.ts); response-assemble.ts makes the bundle. Every element is
+ * read by a row, by structure (HL, envelope, AAA), or reported in `findings` with its place.
+ */
+import type { Bundle } from '@medplum/fhirtypes';
+import type { LoopNode, LoopTree } from '../grammar/index.js';
+import { analyzeTransaction } from '../grammar/validate.js';
+import type { PasVersion } from '../pas/versions.js';
+import type { TransactionSet } from '../x12/index.js';
+import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
+import type { MappingFinding } from './request.js';
+import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead } from './response-assemble.js';
+import { responseTablesCompiled } from './response-tables.js';
+import { unreadElements, unreadSegment, type SegmentPlace } from './response-unread.js';
+import { ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
+
+export interface ResponseOptions {
+  pasVersion: PasVersion;
+  /** Tables to use (default: mappings/response/, compiled once). */
+  tables?: CompiledTables;
+  /** The transaction's loop tree when the caller has built it; null means it has none. Left out, it is built here. */
+  tree?: LoopTree | null;
+  /**
+   * The PAS Request Bundle this response answers (2.2.1 or 2.0.1 shape). When given,
+   * ClaimResponse.request references its Claim, each 2000F takes the itemSequence of the request
+   * item whose trace number its TRN echoes, and each error gets an errorPath into it.
+   */
+  request?: Bundle;
+}
+
+export interface ResponseResult {
+  /** Null when the transaction has no X217 response loop tree. */
+  readonly bundle: Bundle | null;
+  readonly findings: MappingFinding[];
+}
+
+type Obj = Record<string, unknown>;
+
+/** HCR01 of a loop instance, or null when it has no HCR. */
+function actionOf(node: LoopNode): string | null {
+  for (const s of node.segments) if (s.segment.id === 'HCR') return s.segment.elements()[1] ?? '';
+  return null;
+}
+
+/** Segments that describe the service (written to addItem for a modified decision, otherwise an echo of the request). */
+const SERVICE_SEGMENTS = new Set(['UM', 'SV1', 'SV2', 'HSD']);
+
+function newDecision(node: LoopNode, action: string | null): DecisionRead {
+  return { node, action, item: {}, addItem: {}, service: {}, note: {}, providers: [] };
+}
+
+/** An X217 278 response -> a PAS Response Bundle (see the module comment). */
+export function responseToBundle(tx: TransactionSet, options: ResponseOptions): ResponseResult {
+  const findings: MappingFinding[] = [];
+  const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
+  const tables = options.tables ?? responseTablesCompiled();
+  if (tree === null || tree.grammar !== tables.grammar) {
+    const why = tree === null ? 'the transaction set has no 278 loop tree (not whole, or no grammar fits)' : `the transaction set is a ${tree.grammar.label} (${tree.grammar.id}), not an X217 response`;
+    findings.push({ severity: 'error', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: why });
+    return { bundle: null, findings };
+  }
+  const plans = tables.plans;
+  const compSep = String.fromCharCode(tx.interchange.delimiters.component);
+
+  const roles: Array<Obj | null> = ROLES.map(() => null);
+  for (const r of [ROLE.Bundle, ROLE.ClaimResponse, ROLE.Insurer, ROLE.Requester, ROLE.Subscriber, ROLE.Dependent]) roles[r] = {};
+  const items: DecisionRead[] = [];
+  const errors: AaaRead[] = [];
+  let event: DecisionRead | null = null;
+  let sawDependent = false;
+  let here: SegmentPlace = { loop: '', segment: '', id: '', position: 0 };
+  const target: ReadTarget = {
+    roles,
+    slices: new Map(),
+    invalid(rowId, element, why) {
+      findings.push({ severity: 'error', code: 'INVALID_VALUE', loop: here.loop, segment: here.segment, position: here.position, element, message: `${here.loop || 'header'} ${here.segment} element ${element} (segment ${here.position}, row ${rowId}): ${why}` });
+    },
+  };
+  const setDecision = (d: DecisionRead | null): void => {
+    const modified = d !== null && d.action === 'A6';
+    roles[ROLE.ResponseItem] = d?.item ?? null;
+    roles[ROLE.AddItem] = modified ? d.addItem : null;
+    roles[ROLE.Service] = modified ? d.service : null;
+    roles[ROLE.Note] = d?.note ?? null;
+  };
+
+  const visit = (node: LoopNode, loopPath: string, decision: DecisionRead | null): void => {
+    const saved = roles.slice();
+    let own = decision;
+    const id = node.id;
+    if (id === '2000E') {
+      own = event = newDecision(node, actionOf(node));
+      setDecision(own);
+    } else if (id === '2000F') {
+      // A line without its own HCR is decided by the event's.
+      own = newDecision(node, actionOf(node) ?? event?.action ?? null);
+      items.push(own);
+      setDecision(own);
+    } else if (id === '2010EA' || id === '2010FA') {
+      const p: ProviderRead = { extension: {}, resource: {} };
+      (id === '2010FA' && decision !== null ? decision : event)?.providers.push(p);
+      roles[ROLE.AuthorizedProvider] = p.extension;
+      roles[ROLE.Provider] = p.resource;
+    } else if (id === '2000D') sawDependent = true;
+
+    const segments = node.segments;
+    const ids = segments.map((s) => s.segment.id);
+    const seen = new Set<string>();
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i]!;
+      const seg = s.segment;
+      const segId = seg.id;
+      if (segId === 'HL' || segId === 'ST' || segId === 'SE') continue;
+      const row = s.row;
+      here = { loop: loopPath, segment: row !== null ? row.name : segId, id: segId, position: s.position };
+      const els = seg.elements();
+      if (segId === 'AAA') {
+        const place: AaaPlace = { elements: els, loop: id, loopSegments: ids, index: i };
+        errors.push({ place, node, decision: own, position: s.position });
+        findings.push(...unreadElements(here, els, AAA_READ_MASK, undefined, compSep));
+        continue;
+      }
+      const plan = row === null ? undefined : plans.get(row);
+      // A repeat of one segment use (a second TRN of the same kind) would overwrite the first: reported, not read.
+      if (plan !== undefined && row!.max > 1) {
+        const key = `${row!.name}|${els[1] ?? ''}`;
+        if (seen.has(key)) {
+          findings.push(unreadSegment(here, 'a repeat of the same kind: PAS holds one per loop; not carried'));
+          continue;
+        }
+        seen.add(key);
+      }
+      const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
+      const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
+      if ((mask & ~keyMask) === 0) {
+        const echo = own !== null && plan !== undefined && SERVICE_SEGMENTS.has(segId) && roles[ROLE.AddItem] === null;
+        findings.push(
+          unreadSegment(
+            here,
+            echo
+              ? `the requested service echoed back (decision ${own?.action ?? 'none'}): PAS names it by itemSequence in the request's Claim; only a modified (A6) decision's service goes to addItem`
+              : 'no row reads it',
+          ),
+        );
+        continue;
+      }
+      findings.push(...unreadElements(here, els, mask, plan, compSep));
+    }
+    for (const child of node.children) visit(child, loopPath === '' ? child.id : `${loopPath}/${child.id}`, own);
+    for (let r = 0; r < saved.length; r++) roles[r] = saved[r]!;
+  };
+  visit(tree.root, tree.root.path, null);
+
+  const read: ResponseRead = { roles, event, items, errors, sawDependent };
+  return { bundle: assembleResponse(tx, read, options, findings), findings };
+}
