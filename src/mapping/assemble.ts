@@ -42,6 +42,9 @@ function hasFields(o: Obj): boolean {
   return false;
 }
 
+/** What a 278 asks: a review (X217 request -> PAS Request Bundle) or the status of existing ones (X215 inquiry -> PAS Inquiry Request Bundle). */
+export type RequestKind = 'request' | 'inquiry';
+
 /** An event provider (2010EA): its Claim.careTeam fields and the Practitioner or Organization it names. */
 export interface Provider {
   readonly careTeam: Obj;
@@ -61,7 +64,7 @@ export interface Read {
  * The role objects are this transaction's own: most become their resource in place (new fields
  * appended, a field already there kept where it stands, as a spread would).
  */
-export function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent }: Read, pasVersion: PasVersion): Bundle {
+export function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent }: Read, pasVersion: PasVersion, kind: RequestKind = 'request'): Bundle {
   const ic = tx.interchange;
   const uuid = stableUuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
   const entryOf = (n: number): { id: string; ref: string } => {
@@ -255,7 +258,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   const bht03 = (bundleRaw.identifier as Obj | undefined)?.value;
   if (claimRaw.identifier === undefined) claimRaw.identifier = [typeof bht03 === 'string' ? { system: `${SUBMITTER_REFERENCE_SYSTEM}${ic.sender}`, value: bht03 } : absent()];
   // The transmission identifiers make `ext` never empty: the Claim's extension comes right after meta.
-  const claim = put({ resourceType: 'Claim', id: claimId.id, meta: { profile: [PAS_PROFILE.claim] }, extension: ext }, claimRaw);
+  const claim = put({ resourceType: 'Claim', id: claimId.id, meta: { profile: [kind === 'inquiry' ? PAS_PROFILE.claimInquiry : PAS_PROFILE.claim] }, extension: ext }, claimRaw);
   claim.status = 'active';
   claim.type = { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : 'professional' }] };
   claim.use = 'preauthorization';
@@ -279,7 +282,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   add(requesterId, requester);
   if (practitionerRole !== null) add(roleId, practitionerRole);
   for (let i = 0; i < extra.length; i++) add(extra[i]![0], extra[i]![1]);
-  const bundle = put({ resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [PAS_PROFILE.requestBundle] } }, bundleRaw);
+  const bundle = put({ resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [kind === 'inquiry' ? PAS_PROFILE.inquiryRequestBundle : PAS_PROFILE.requestBundle] } }, bundleRaw);
   bundle.type = 'collection';
   bundle.entry = entry;
   return adaptRequestBundle(bundle as unknown as Bundle, pasVersion);

@@ -1,7 +1,9 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
-import { disassembleRequest, type RequestSource } from './disassemble.js';
-import { requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
+import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
+import { RESIDUE_EXTENSION } from './residue.js';
+import { disassembleRequest, isInquiryRequest, type RequestSource } from './disassemble.js';
+import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
 /**
@@ -14,8 +16,8 @@ type Obj = Record<string, unknown>;
 
 export interface WriteFinding {
   readonly severity: 'error' | 'warning';
-  /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart (or, as a warning, a care team member is left out); the others: see WriteProblem. */
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | WriteProblem['code'];
+  /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart (or, as a warning, a care team member is left out); NOT_WRITTEN: a Claim or item extension no row writes (warning); the others: see WriteProblem. */
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'NOT_WRITTEN' | WriteProblem['code'];
   readonly message: string;
   /** Mapping row concerned, when one is. */
   readonly row?: string;
@@ -35,6 +37,7 @@ export interface WrittenRequest {
 }
 
 export interface BundleWriteOptions {
+  /** Default: the request tables, or the inquiry tables (X215) for a PAS Inquiry Request Bundle. */
   tables?: CompiledTables;
   /**
    * Original segments of loop instances (by loop key) that the rows do not reproduce, as carried
@@ -107,7 +110,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const { source, problems } = disassembleRequest(bundle);
   for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message });
   if (source === null || problems.some((p) => p.severity === 'error')) return { segments: null, source, findings };
-  const wp = plans(options.tables);
+  const wp = plans(options.tables ?? (isInquiryRequest(bundle) ? inquiryTablesCompiled() : undefined));
   const g = wp.tables.grammar;
 
   const roles: Array<Obj | null> = ROLES.map(() => null);
@@ -377,5 +380,55 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       loop(serviceLoop, `${key}/2000F[${i}]`, itemCtxOf(i), 'service', hl);
     });
   }
+  unwrittenExtensions(wp.tables, source, findings);
   return { segments: out, source, findings };
+}
+
+/** Extensions the writer handles in code rather than through a row (disassemble.ts, residue). */
+const HANDLED_EXTENSIONS: ReadonlySet<string> = new Set([
+  PAS_EXTENSION.transmissionIdentifiers,
+  PAS_EXTENSION.requestedService,
+  PAS_EXTENSION.infoChanged,
+  PAS_EXTENSION.infoCancelled,
+  OTHER_EXTENSION.claimEncounter,
+  RESIDUE_EXTENSION,
+]);
+
+const rowExtensions = new WeakMap<CompiledTables, ReadonlyArray<ReadonlySet<string>>>();
+
+/** Per role, the URLs of the extensions a row writes (a `set` constant `extension[...].url` on the role's resource). */
+function extensionsOfRows(tables: CompiledTables): ReadonlyArray<ReadonlySet<string>> {
+  let byRole = rowExtensions.get(tables);
+  if (byRole === undefined) {
+    const sets = ROLES.map(() => new Set<string>());
+    for (const r of tables.rows) {
+      for (const [path, v] of r.spec.sets) {
+        const [a, b] = path;
+        if (path.length === 2 && a !== undefined && b !== undefined && a.prop === 'extension' && b.kind === 'prop' && b.prop === 'url' && typeof v === 'string') sets[ROLE[r.spec.role]]!.add(v);
+      }
+    }
+    rowExtensions.set(tables, (byRole = sets));
+  }
+  return byRole;
+}
+
+/**
+ * The Claim's and the sent items' extensions that no row writes and the writer does not handle
+ * (an inquiry item's certification dates, say): reported, as nothing is left out silently.
+ */
+function unwrittenExtensions(tables: CompiledTables, source: RequestSource, findings: WriteFinding[]): void {
+  const known = extensionsOfRows(tables);
+  const check = (res: Obj, role: number, where: string): void => {
+    for (const field of ['extension', 'modifierExtension'] as const) {
+      const list = res[field];
+      if (!Array.isArray(list)) continue;
+      for (const x of list as unknown[]) {
+        const url = typeof x === 'object' && x !== null ? (x as Obj).url : undefined;
+        if (typeof url !== 'string' || HANDLED_EXTENSIONS.has(url) || known[role]!.has(url)) continue;
+        findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${where} ${field} ${url}: no mapping row writes it; the 278 does not carry it` });
+      }
+    }
+  };
+  check(source.claim, ROLE.Claim, 'Claim');
+  source.items.forEach((it, i) => check(it.item, ROLE.Item, `Claim.item[${i}]`));
 }

@@ -187,3 +187,42 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
     problems,
   };
 }
+
+/** Whether a bundle is a PAS Inquiry Request Bundle (its own profile, or its Claim's, says so): written as an X215 inquiry. */
+export function isInquiryRequest(bundle: Bundle | Obj): boolean {
+  const b = bundle as Obj;
+  if (hasProfile(b, PAS_PROFILE.inquiryRequestBundle)) return true;
+  if (!Array.isArray(b.entry)) return false;
+  for (const e of b.entry as unknown[]) {
+    if (isObj(e) && isObj(e.resource) && e.resource.resourceType === 'Claim') return hasProfile(e.resource, PAS_PROFILE.claimInquiry);
+  }
+  return false;
+}
+
+/** Whether `meta.profile` names `url` (with or without a `|version`). */
+function hasProfile(r: Obj, url: string): boolean {
+  if (!isObj(r.meta) || !Array.isArray(r.meta.profile)) return false;
+  return (r.meta.profile as unknown[]).some((p) => typeof p === 'string' && (p === url || p.startsWith(`${url}|`)));
+}
+
+/**
+ * An inquiry asks about one diagnosis per 278 (PAS, Claim.diagnosis in the inquiry profile): a
+ * bundle whose Claim has several becomes one bundle per diagnosis, each a shallow copy whose Claim
+ * holds that diagnosis alone. A bundle with one diagnosis or none is returned as it is.
+ */
+export function splitByDiagnosis(bundle: Bundle | Obj): Array<Bundle | Obj> {
+  const b = bundle as Obj;
+  if (!Array.isArray(b.entry)) return [bundle];
+  const entries = b.entry as unknown[];
+  const at = entries.findIndex((e) => isObj(e) && isObj(e.resource) && e.resource.resourceType === 'Claim');
+  if (at < 0) return [bundle];
+  const entry = entries[at] as Obj;
+  const claim = entry.resource as Obj;
+  const dx = Array.isArray(claim.diagnosis) ? (claim.diagnosis as unknown[]) : [];
+  if (dx.length < 2) return [bundle];
+  return dx.map((d) => {
+    const copy = entries.slice();
+    copy[at] = { ...entry, resource: { ...claim, diagnosis: [d] } };
+    return { ...b, entry: copy };
+  });
+}

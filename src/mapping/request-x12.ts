@@ -3,13 +3,15 @@ import { analyzeTransaction } from '../grammar/validate.js';
 import { MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
 import { bundleToRequest, type WriteFinding } from './bundle-to-request.js';
 import { residueIn } from './round-trip.js';
+import { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
 import type { CompiledTables } from './table.js';
 import type { Elements } from './write-rows.js';
 
 /**
  * PAS Request Bundles -> one X12 interchange of 278 requests (005010X217): one ST per bundle in
- * one functional group. A bundle that cannot be written, or whose 278 our own X217 grammar would
- * reject, is left out and reported.
+ * one functional group. PAS Inquiry Request Bundles in the same list become 278 inquiries
+ * (005010X215) in a group of their own, one per diagnosis when the Claim names several. A bundle
+ * that cannot be written, or whose 278 our own grammar would reject, is left out and reported.
  */
 
 type Obj = Record<string, unknown>;
@@ -27,7 +29,10 @@ export interface RequestX12Options {
   lineEnding?: string;
   controlNumbers?: ControlNumberAllocator;
   now?: () => Date;
+  /** Request tables (default: mappings/request/ against the X217 grammar). */
   tables?: CompiledTables;
+  /** Inquiry tables (default: the request rows against the X215 grammar, `inquiryTablesCompiled()`). */
+  inquiryTables?: CompiledTables;
 }
 
 export interface BundleOutcome {
@@ -35,8 +40,10 @@ export interface BundleOutcome {
   readonly index: number;
   /** BHT03 (Bundle.identifier.value), when the bundle has one. */
   readonly reference: string | null;
-  /** ST02 of its transaction set; null when it was left out. */
+  /** ST02 of its transaction set (the first, for an inquiry written as several); null when it was left out. */
   readonly control: string | null;
+  /** ST02 of every transaction set written from the bundle (several for an inquiry about several diagnoses). */
+  readonly controls: readonly string[];
   readonly status: 'converted' | 'rejected';
   readonly findings: WriteFinding[];
 }
@@ -52,7 +59,12 @@ interface Rendered {
   readonly index: number;
   readonly body: string;
   readonly count: number;
+  /** GS08 / ST03: 005010X217 (request) or 005010X215 (inquiry). */
+  readonly implementation: string;
 }
+
+const REQUEST = '005010X217';
+const INQUIRY = '005010X215';
 
 /** Writes the bundles' 278s; checks each against our X217 grammar before it goes into the interchange. */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): RequestX12Result {
@@ -60,11 +72,9 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   // outcomes[i] is bundle i's (one outcome per bundle, in order).
   const fail = (index: number, f: WriteFinding): void => {
     const o = outcomes[index]!;
-    outcomes[index] = { ...o, status: 'rejected', control: null, findings: [...o.findings, f] };
+    outcomes[index] = { ...o, status: 'rejected', control: null, controls: [], findings: [...o.findings, f] };
   };
   const lineEnding = options.lineEnding ?? '\n';
-  const writeOptions = { tables: options.tables };
-  const residueOptions = options.tables !== undefined ? (residue: NonNullable<ReturnType<typeof residueIn>>) => ({ tables: options.tables, residue }) : (residue: NonNullable<ReturnType<typeof residueIn>>) => ({ residue });
   /** Renders each written 278 at once (its segments are not kept); made at the first one. */
   let bodies: X12Writer | null = null;
   let bodiesError: unknown = null;
@@ -73,37 +83,50 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   let payerId: string | null = null;
   for (let index = 0; index < bundles.length; index++) {
     const b = bundles[index]!;
-    const residue = residueIn(b);
-    const r = bundleToRequest(b, residue !== null ? residueOptions(residue) : options.tables !== undefined ? writeOptions : {});
+    const inquiry = isInquiryRequest(b);
     const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
-    if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
-      outcomes.push({ index, reference, control: null, status: 'rejected', findings: r.findings });
-      continue;
-    }
-    firstTransmission ??= r.source?.transmission ?? null;
-    if (payerId === null) {
-      const ids = r.source?.insurer?.identifier;
-      if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
-    }
-    outcomes.push({ index, reference, control: null, status: 'converted', findings: r.findings });
-    // Delimiters no writer can use: thrown once every bundle is written (as when the 278s were checked after).
-    if (bodies === null && bodiesError === null) {
+    // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
+    const parts = inquiry ? splitByDiagnosis(b) : [b];
+    const findings: WriteFinding[] = [];
+    const mine: Rendered[] = [];
+    let rejected = false;
+    for (const part of parts) {
+      const residue = residueIn(part);
+      const tables = inquiry ? options.inquiryTables : options.tables;
+      const r = bundleToRequest(part, { ...(tables !== undefined ? { tables } : {}), ...(residue !== null ? { residue } : {}) });
+      for (const f of r.findings) findings.push(f);
+      if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
+        rejected = true;
+        break;
+      }
+      firstTransmission ??= r.source?.transmission ?? null;
+      if (payerId === null) {
+        const ids = r.source?.insurer?.identifier;
+        if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
+      }
+      // Delimiters no writer can use: thrown once every bundle is written (as when the 278s were checked after).
+      if (bodies === null && bodiesError === null) {
+        try {
+          bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
+        } catch (e) {
+          bodiesError = e;
+        }
+      }
+      if (bodies === null) continue;
+      // A value holding a delimiter cannot be written: that bundle is left out.
+      const segments: Elements[] = [];
+      for (const x of r.segments) segments.push(x.els);
       try {
-        bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
+        mine.push({ index, body: bodies.body(segments), count: segments.length, implementation: inquiry ? INQUIRY : REQUEST });
       } catch (e) {
-        bodiesError = e;
+        if (!(e instanceof X12WriteError)) throw e;
+        findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
+        rejected = true;
+        break;
       }
     }
-    if (bodies === null) continue;
-    // A value holding a delimiter cannot be written: that bundle is left out.
-    const segments: Elements[] = [];
-    for (const x of r.segments) segments.push(x.els);
-    try {
-      ok.push({ index, body: bodies.body(segments), count: segments.length });
-    } catch (e) {
-      if (!(e instanceof X12WriteError)) throw e;
-      fail(index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
-    }
+    outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
+    if (!rejected) for (const x of mine) ok.push(x);
   }
   if (bodiesError !== null) throw bodiesError;
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
@@ -121,9 +144,15 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     });
     const controls: string[] = [];
     w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? 'P' });
-    w.beginGroup({ functionalId: 'HI', sender: appSender, receiver: appReceiver, version: '005010X217' });
+    // One functional group per implementation guide (GS08): requests, then inquiries, as they come.
+    let group: string | null = null;
     for (const x of list) {
-      controls.push(w.beginTransaction('278', '005010X217'));
+      if (x.implementation !== group) {
+        if (group !== null) w.endGroup();
+        w.beginGroup({ functionalId: 'HI', sender: appSender, receiver: appReceiver, version: x.implementation });
+        group = x.implementation;
+      }
+      controls.push(w.beginTransaction('278', x.implementation));
       w.raw(x.body, x.count);
       w.endTransaction();
     }
@@ -132,6 +161,8 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   };
 
   if (ok.length === 0) return { text: '', outcomes };
+  // Requests first, then inquiries (a stable sort: input order within each).
+  ok = [...ok.filter((x) => x.implementation === REQUEST), ...ok.filter((x) => x.implementation !== REQUEST)];
   // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not
   // consumed), each transaction as the reader gives it (so no more than one is held at a time).
   const probeText = render(ok, new MemoryControlNumbers()).text;
@@ -146,16 +177,21 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   });
   reader.push(Buffer.from(probeText, 'latin1'));
   reader.end();
-  ok = ok.filter((x, i) => {
+  const broken = new Set<number>();
+  ok.forEach((x, i) => {
     const errors = errorsOf[i];
-    if (errors !== undefined && errors.length === 0) return true;
-    fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: `the 278 written from this bundle breaks the X217 rules: ${(errors ?? []).map((f) => `${f.code} ${f.message}`).join('; ') || 'not read back'}` });
-    return false;
+    if (errors !== undefined && errors.length === 0) return;
+    broken.add(x.index);
+    const guide = x.implementation === REQUEST ? 'X217' : 'X215';
+    fail(x.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: `the 278 written from this bundle breaks the ${guide} rules: ${(errors ?? []).map((f) => `${f.code} ${f.message}`).join('; ') || 'not read back'}` });
   });
+  // A bundle written as several inquiries goes whole or not at all.
+  ok = ok.filter((x) => !broken.has(x.index));
   if (ok.length === 0) return { text: '', outcomes };
   const { text, controls } = render(ok, options.controlNumbers);
   ok.forEach((x, i) => {
-    outcomes[x.index] = { ...outcomes[x.index]!, control: controls[i]! };
+    const o = outcomes[x.index]!;
+    outcomes[x.index] = { ...o, control: o.control ?? controls[i]!, controls: [...o.controls, controls[i]!] };
   });
   return { text, outcomes };
 }

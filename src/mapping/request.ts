@@ -5,8 +5,8 @@ import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
 import { copy } from './path.js';
 import { inheritanceLosses } from './inheritance.js';
-import { assemble, type Provider } from './assemble.js';
-import { ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
+import { assemble, type Provider, type RequestKind } from './assemble.js';
+import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
 export interface MappingFinding {
@@ -38,6 +38,11 @@ export interface RequestOptions {
    * trip does not put them where they were. Off by default (it costs a quarter of the conversion).
    */
   layout?: boolean;
+  /**
+   * `inquiry`: the set is an X215 inquiry, read with `inquiryTablesCompiled()` and made a PAS
+   * Inquiry Request Bundle. Default: `inquiry` when the loop tree is of the X215 grammar, else `request`.
+   */
+  kind?: RequestKind;
 }
 
 export interface RequestResult {
@@ -47,6 +52,9 @@ export interface RequestResult {
 }
 
 type Obj = Record<string, unknown>;
+
+/** The grammar of X215 inquiries (mappings/grammar/278-x215-request.json). */
+export const INQUIRY_GRAMMAR = '278-x215-request';
 
 /** Fields of the 2000E template an item lacks (extensions merged by url). */
 function inherit(item: Obj, template: Obj): void {
@@ -76,7 +84,9 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
     findings.push({ severity: 'error', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: 'the transaction set has no 278 loop tree (not whole, or no grammar fits)' });
     return { bundle: null, findings };
   }
-  const tables = options.tables ?? requestTablesCompiled();
+  // An X215 inquiry is read by the same rows against its own grammar, and becomes an Inquiry Request Bundle.
+  const kind: RequestKind = options.kind ?? (tree.grammar.id === INQUIRY_GRAMMAR ? 'inquiry' : 'request');
+  const tables = options.tables ?? (kind === 'inquiry' ? inquiryTablesCompiled() : requestTablesCompiled());
   const plans = tables.plans;
   const compSep = String.fromCharCode(tx.interchange.delimiters.component);
 
@@ -234,5 +244,5 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   };
   visit(tree.root, tree.root.path);
 
-  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion), findings };
+  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion, kind), findings };
 }

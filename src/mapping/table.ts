@@ -412,14 +412,31 @@ export function readTableFiles(dir: string): Array<[string, unknown]> {
     });
 }
 
+/** The request rows compiled against each grammar that reads them, once each. */
+const requestRowsBy = new Map<string, CompiledTables>();
+
+function requestRowsAgainst(grammarId: string): CompiledTables {
+  let t = requestRowsBy.get(grammarId);
+  if (t === undefined) {
+    const g = grammarSet().byId(grammarId);
+    if (g === undefined) throw new MappingTableError(`grammar ${grammarId} not found`);
+    requestRowsBy.set(grammarId, (t = compileTables(readTableFiles(REQUEST_DIR), g)));
+  }
+  return t;
+}
+
 let requestTables: CompiledTables | undefined;
 
 /** The X217 request tables (`mappings/request/`), compiled once. */
 export function requestTablesCompiled(): CompiledTables {
-  if (requestTables === undefined) {
-    const g = grammarSet().byId('278-x217-request');
-    if (g === undefined) throw new MappingTableError('grammar 278-x217-request not found');
-    requestTables = compileTables(readTableFiles(REQUEST_DIR), g);
-  }
-  return requestTables;
+  return (requestTables ??= requestRowsAgainst('278-x217-request'));
+}
+
+/**
+ * The X215 inquiry tables: the request rows (`mappings/request/`) compiled against the
+ * `278-x215-request` grammar. The inquiry is shaped like the request and PAS gives it the same
+ * Claim fields, so one table serves both (the grammar decides what a 278 may hold).
+ */
+export function inquiryTablesCompiled(): CompiledTables {
+  return requestRowsAgainst('278-x215-request');
 }

@@ -95,7 +95,7 @@ export class PasValidator {
       return;
     }
     const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
-    const kind = kindOption ?? detectKind(entries);
+    const kind = kindOption ?? detectKind(bundle, entries);
     const bundleProfile = this.profile(BUNDLE_PROFILE[kind]);
 
     // The bundle itself: medplum on a shell whose entry resources are stubs (each entry
@@ -188,7 +188,7 @@ export class PasValidator {
 
   /**
    * Which PAS profiles each entry is validated against (content-based routing, see
-   * `assignProfiles`); `meta.profile` plays no part.
+   * `assignProfiles`); an entry's `meta.profile` plays no part (the bundle's names its kind).
    */
   route(bundle: unknown, kind?: BundleKind): { entry: number; resourceType: string | undefined; profiles: string[] }[] {
     if (!isObject(bundle) || !Array.isArray(bundle.entry)) return [];
@@ -200,7 +200,7 @@ export class PasValidator {
       if (typeof entry.fullUrl === 'string' && !index.byFullUrl.has(entry.fullUrl)) index.byFullUrl.set(entry.fullUrl, i);
       return scanResource(entry.resource, `Bundle.entry[${i}].resource`);
     });
-    const assigned = this.assignProfiles(entries, kind ?? detectKind(entries), scans, index);
+    const assigned = this.assignProfiles(entries, kind ?? detectKind(bundle, entries), scans, index);
     return entries.map((entry, i) => ({
       entry: i,
       resourceType: isObject(entry) && isObject(entry.resource) && typeof entry.resource.resourceType === 'string' ? entry.resource.resourceType : undefined,
@@ -409,13 +409,22 @@ function dedupe(findings: PasFinding[]): PasFinding[] {
   });
 }
 
-function detectKind(entries: unknown[]): BundleKind {
+/** The kind a bundle's own meta.profile names (any version suffix ignored), else from its first entry. */
+function detectKind(bundle: Json | undefined, entries: unknown[]): BundleKind {
+  const profiles = bundle !== undefined && isObject(bundle.meta) && Array.isArray(bundle.meta.profile) ? bundle.meta.profile : [];
+  for (const p of profiles) {
+    if (typeof p !== 'string') continue;
+    const url = p.split('|')[0];
+    for (const k of BUNDLE_KINDS) if (BUNDLE_PROFILE[k] === url) return k;
+  }
   const types = entries.map((e) => (isObject(e) && isObject(e.resource) ? e.resource.resourceType : undefined));
   if (types[0] === 'Claim') return 'request';
   if (types[0] === 'ClaimResponse') return 'response';
   if (types.includes('ClaimResponse') && !types.includes('Claim')) return 'response';
   return 'request';
 }
+
+const BUNDLE_KINDS = Object.keys(BUNDLE_PROFILE) as BundleKind[];
 
 function firstProfile(kind: BundleKind, resource: Json): string {
   switch (kind) {
