@@ -54,6 +54,9 @@ At the end a summary goes to standard error: files, interchanges, transaction se
 converted, rejected, bytes, time, transactions/s. A progress bar (bytes, transactions/s,
 ETA) is drawn while standard error is a terminal.
 
+Environment: X12PAS_CONVERTER=URL runs the workers with that module's convertTransaction in
+place of ours (experiments and tests; --workers 0 ignores it).
+
 Not yet: 278 responses and X215 inquiries (issue 4).
 Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
 `;
@@ -113,6 +116,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
     convert: { pasVersion, lossless: values.lossless === true },
     workers,
     chunkSize,
+    ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),
     resume: values.resume === true,
     progress: values.quiet !== true && process.stderr.isTTY === true,
     ...(values.output !== undefined ? { output: values.output } : {}),

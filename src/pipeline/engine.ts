@@ -55,9 +55,12 @@ export class ConversionEngine {
   private readonly maxPending: number;
   private readonly settings: BatchSettings;
   private nextId = 1;
+  /** One for the whole run: the keys it gives interchanges and groups are what workers know them by. */
+  private readonly packer: BatchPacker | null;
 
   constructor(private readonly options: EngineOptions) {
     this.pool = options.workers > 0 ? new WorkerPool(options.workers, { options: options.options, ack: options.ack, ...(options.converter !== undefined ? { converter: options.converter } : {}) }) : null;
+    this.packer = this.pool !== null ? new BatchPacker() : null;
     this.batchSize = options.batchSize ?? 64;
     this.maxPending = Math.max(1, options.workers) * (options.depth ?? 4);
     this.settings = { options: options.options, ack: options.ack };
@@ -71,7 +74,7 @@ export class ConversionEngine {
   async run(source: AsyncIterable<Uint8Array>, file: string, sink: ConversionSink): Promise<StreamCounts> {
     const queue: Pending[] = [];
     const counts: StreamCounts = { bytes: 0, interchanges: 0, transactions: 0, converted: 0, rejected: 0 };
-    const packer = this.pool !== null ? new BatchPacker() : null;
+    const packer = this.packer;
     let txs: TransactionSet[] = [];
     let entries: Entry[] = [];
 

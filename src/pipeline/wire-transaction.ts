@@ -66,15 +66,15 @@ export class BatchUnpacker {
   }
 }
 
-function segmentOf(bytes: Uint8Array, offset: number, ordinal: number, id: string, d: Delimiters): Segment {
+function segmentOf(bytes: Uint8Array, start: number, offset: number, ordinal: number, id: string, d: Delimiters): Segment {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return new Segment(buf, 0, buf.length, 0, offset, ordinal, id, d);
+  return new Segment(buf, start, buf.length, 0, offset, ordinal, id, d);
 }
 
 function interchangeOf(w: InterchangeWire): InterchangeInfo {
   return {
     index: w.index,
-    isa: segmentOf(w.isa, w.isaOffset, w.isaOrdinal, 'ISA', w.delimiters),
+    isa: segmentOf(w.isa, w.isaStart, w.isaOffset, w.isaOrdinal, 'ISA', w.delimiters),
     control: w.control,
     senderQualifier: w.senderQualifier,
     sender: w.sender,
@@ -98,7 +98,7 @@ function groupOf(w: GroupWire, ic: InterchangeInfo): GroupInfo {
   return {
     index: w.index,
     interchange: ic,
-    gs: segmentOf(w.gs, w.gsOffset, w.gsOrdinal, 'GS', ic.delimiters),
+    gs: segmentOf(w.gs, w.gsStart, w.gsOffset, w.gsOrdinal, 'GS', ic.delimiters),
     functionalId: w.functionalId,
     sender: w.sender,
     receiver: w.receiver,

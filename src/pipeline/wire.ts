@@ -19,7 +19,9 @@ export interface BatchWire {
 /** An interchange's header as the worker gets it: its fields, and the ISA's bytes (no terminator). */
 export type InterchangeWire = Omit<InterchangeInfo, 'isa' | 'findings' | 'groupCount' | 'open'> & {
   readonly key: number;
+  /** The ISA's bytes, the trivia before it included (it starts at isaStart). */
   readonly isa: Uint8Array;
+  readonly isaStart: number;
   readonly isaOffset: number;
   readonly isaOrdinal: number;
 };
@@ -29,6 +31,7 @@ export type GroupWire = Omit<GroupInfo, 'interchange' | 'gs' | 'transactionCount
   readonly key: number;
   readonly interchange: number;
   readonly gs: Uint8Array;
+  readonly gsStart: number;
   readonly gsOffset: number;
   readonly gsOrdinal: number;
 };
@@ -157,7 +160,7 @@ export class BatchPacker {
     const key = this.keyOf(ic);
     if (!this.interchanges.has(key)) {
       const { isa, findings: _f, groupCount: _c, open: _o, ...fields } = ic;
-      this.interchanges.set(key, { ...fields, key, isa: bytesOf(isa), isaOffset: isa.offset, isaOrdinal: isa.ordinal });
+      this.interchanges.set(key, { ...fields, key, isa: bytesOf(isa), isaStart: isa.start - isa.leadStart, isaOffset: isa.offset, isaOrdinal: isa.ordinal });
     }
     return key;
   }
@@ -166,13 +169,13 @@ export class BatchPacker {
     const key = this.keyOf(g);
     if (!this.groups.has(key)) {
       const { gs, interchange: _i, transactionCount: _t, declaredCount: _d, acceptedCount: _a, findings: _f, open: _o, ...fields } = g;
-      this.groups.set(key, { ...fields, key, interchange: icKey, gs: bytesOf(gs), gsOffset: gs.offset, gsOrdinal: gs.ordinal });
+      this.groups.set(key, { ...fields, key, interchange: icKey, gs: bytesOf(gs), gsStart: gs.start - gs.leadStart, gsOffset: gs.offset, gsOrdinal: gs.ordinal });
     }
     return key;
   }
 }
 
-/** A copy of a segment's bytes (its own small buffer, not a view on the read chunk). */
+/** A copy of a segment's bytes, lead included (its own small buffer, not a view on the read chunk). */
 function bytesOf(seg: Segment): Uint8Array {
-  return Uint8Array.from(seg.buf.subarray(seg.start, seg.end));
+  return Uint8Array.from(seg.buf.subarray(seg.leadStart, seg.end));
 }
