@@ -175,12 +175,12 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   let practitionerRole: Obj | null = null;
   if (reqRaw.resourceType === 'Practitioner') {
     const { telecom, specialty, ...rest } = reqRaw;
-    requester = { ...rest, resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] } };
+    requester = { resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] }, ...rest };
     practitionerRole = { resourceType: 'PractitionerRole', id: roleId.id, meta: { profile: [PAS_PROFILE.practitionerRole] }, practitioner: { reference: requesterId.ref } };
     if (specialty !== undefined) practitionerRole.specialty = specialty;
     practitionerRole.telecom = telecom ?? [{ _system: absent(), _value: absent() }];
   } else {
-    requester = { ...reqRaw, resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, active: true };
+    requester = { resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, ...reqRaw, active: true };
   }
 
   // Authorized providers: one resource each; their extension names it.
@@ -191,7 +191,8 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
     const id = entryOf(next++);
     const res = p.resource;
     const isPerson = res.resourceType === 'Practitioner';
-    const resource = { ...res, resourceType: isPerson ? 'Practitioner' : 'Organization', id: id.id, meta: { profile: [isPerson ? PAS_PROFILE.practitioner : PAS_PROFILE.organization] } } as Obj;
+    const resource: Obj = { resourceType: isPerson ? 'Practitioner' : 'Organization', id: id.id, meta: { profile: [isPerson ? PAS_PROFILE.practitioner : PAS_PROFILE.organization] }, ...res };
+    resource.resourceType = isPerson ? 'Practitioner' : 'Organization';
     if (!isPerson) resource.active = true;
     extra.push([id, resource]);
     const ext = { url: PAS_EXTENSION.itemAuthorizedProvider, extension: [...((p.extension.extension as Obj[] | undefined) ?? []), { url: 'provider', valueReference: { reference: id.ref } }] };

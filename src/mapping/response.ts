@@ -12,7 +12,7 @@ import type { TransactionSet } from '../x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
 import type { MappingFinding } from './request.js';
 import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead } from './response-assemble.js';
-import { responseTablesCompiled } from './response-tables.js';
+import { gapOf, responseTablesCompiled } from './response-tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './response-unread.js';
 import { ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
 
@@ -55,7 +55,8 @@ function newDecision(node: LoopNode, action: string | null): DecisionRead {
 export function responseToBundle(tx: TransactionSet, options: ResponseOptions): ResponseResult {
   const findings: MappingFinding[] = [];
   const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
-  const tables = options.tables ?? responseTablesCompiled();
+  const tables = options.tables ?? responseTablesCompiled(options.pasVersion);
+  const version = options.pasVersion;
   if (tree === null || tree.grammar !== tables.grammar) {
     const why = tree === null ? 'the transaction set has no 278 loop tree (not whole, or no grammar fits)' : `the transaction set is a ${tree.grammar.label} (${tree.grammar.id}), not an X217 response`;
     findings.push({ severity: 'error', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: why });
@@ -134,19 +135,18 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
       }
       const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
+      const noPlace = (e: number): boolean => options.tables === undefined && row !== null && gapOf(version, id, row.name, e);
       if ((mask & ~keyMask) === 0) {
-        const echo = own !== null && plan !== undefined && SERVICE_SEGMENTS.has(segId) && roles[ROLE.AddItem] === null;
-        findings.push(
-          unreadSegment(
-            here,
-            echo
-              ? `the requested service echoed back (decision ${own?.action ?? 'none'}): PAS names it by itemSequence in the request's Claim; only a modified (A6) decision's service goes to addItem`
-              : 'no row reads it',
-          ),
-        );
+        const echo = own !== null && SERVICE_SEGMENTS.has(segId) && roles[ROLE.AddItem] === null;
+        let why = 'no row reads it';
+        if (echo) why = `the requested service echoed back (decision ${own?.action ?? 'none'}): PAS names it by itemSequence in the request's Claim; only a modified (A6) decision's service goes to addItem`;
+        else if (els.some((x, e) => e > 0 && x !== '' && noPlace(e))) why = `PAS ${version} has no place for it`;
+        findings.push(unreadSegment(here, why));
         continue;
       }
-      findings.push(...unreadElements(here, els, mask, plan, compSep));
+      for (const f of unreadElements(here, els, mask, plan, compSep)) {
+        findings.push(f.element !== undefined && noPlace(f.element) && f.message.endsWith('no row reads it') ? { ...f, message: f.message.replace(/no row reads it$/, `PAS ${version} has no place for it`) } : f);
+      }
     }
     for (const child of node.children) visit(child, loopPath === '' ? child.id : `${loopPath}/${child.id}`, own);
     for (let r = 0; r < saved.length; r++) roles[r] = saved[r]!;

@@ -334,3 +334,15 @@ export function adaptResponseBundle<B extends object>(bundle: B, version: PasVer
   });
   return adaptRequestBundle(bundle, version);
 }
+
+/**
+ * What a response in this PAS version has no place for, so that the response tables leave it
+ * unread (and the reader reports it with its X12 place): extensions the version lacks, by
+ * canonical URL, and row roles. 2.0.1 lacks the 2.2.1-only extensions, does not allow the request
+ * type and certification type on ClaimResponse.addItem (their contexts are Claim.item), nor
+ * extension-requestedService there (so an addItem's HSD, role `Service`, has no place).
+ */
+export function responseGaps(version: PasVersion): { readonly extensions: ReadonlySet<string>; readonly roles: ReadonlySet<string> } {
+  if (version === '2.2.1') return { extensions: new Set(), roles: new Set() };
+  return { extensions: new Set([...PAS_VERSION_INFO['2.2.1'].onlyExtensions, ...ADD_ITEM_2_2_1_ONLY]), roles: new Set(['Service']) };
+}
