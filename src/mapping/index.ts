@@ -1,6 +1,7 @@
-/** Mapping layer: tables (mappings/request/) compiled to readers and writers; 278 request <-> PAS Request Bundle, both directions, and round trips. */
-export { compileTables, readTableFiles, requestTablesCompiled, MappingTableError, ROLES, type CompiledTables, type CompiledRow } from './table.js';
-export { requestToBundle, type MappingFinding, type RequestOptions, type RequestResult } from './request.js';
+/** Mapping layer: tables (mappings/) compiled to readers and writers; 278 request and X215 inquiry <-> PAS (Inquiry) Request Bundle both ways, round trips; 278 responses -> PAS (Inquiry) Response Bundles. */
+export { compileTables, readTableFiles, requestTablesCompiled, inquiryTablesCompiled, MappingTableError, ROLES, type CompiledTables, type CompiledRow } from './table.js';
+export { requestToBundle, INQUIRY_GRAMMAR, type MappingFinding, type RequestOptions, type RequestResult } from './request.js';
+export { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
 export { parsePath, setPath, type Path, type Step } from './path.js';
 export { bundleToRequest, type WriteFinding, type WrittenRequest, type WrittenSegment, type BundleWriteOptions } from './bundle-to-request.js';
 export { bundlesToRequestX12, type BundleOutcome, type RequestX12Options, type RequestX12Result } from './request-x12.js';
@@ -8,3 +9,4 @@ export { roundTripRequest, residueIn, type RoundTripOptions, type RoundTripResul
 export { RESIDUE_EXTENSION, type RoundTripDifference } from './residue.js';
 export { responseToBundle, type ResponseOptions, type ResponseResult } from './response.js';
 export { responseTablesCompiled, readResponseTableFiles } from './response-tables.js';
+export { inquiryResponseToBundle, inquiryResponseTablesCompiled, inquireOutput, INQUIRY_RESPONSE_GRAMMAR, type InquireOutput } from './inquiry-response.js';
