@@ -6,7 +6,8 @@
 //   description  one line for RESULTS.md
 //   kind         'baseline' | 'ours' | 'peer' (peers are the libraries we compare against)
 //   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice', 'convert',
-//                'bundles' (PAS NDJSON of 'convert'), 'peer'); reps > 1 reports the median run
+//                'bundles' (PAS NDJSON of 'convert'), 'inquiry' ('convert' as X215), 'peer'); reps > 1
+//                reports the median run
 //   frames       true when the case itself frames transaction sets (its transaction count is
 //                measured); false when transactions/s is derived from the input's known density
 //   run(ctx)     async; ctx = { file, truth, chunkSize, notes }; imports what it needs lazily
@@ -269,6 +270,39 @@ export const cases = [
       if (lines !== truth.transactions) throw new Error(`x12pas-pas-to-x12: ${lines} lines, expected ${truth.transactions} bundles`);
       if (converted !== lines) throw new Error(`x12pas-pas-to-x12: only ${converted} of ${lines} bundles written`);
       return { bytes, transactions: converted, check: `${converted} bundles (${(bytes / lines / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
+    },
+  },
+  {
+    name: 'x12pas-convert-inquiry',
+    description: 'x12pas end to end for X215 inquiries: read + frame + grammar + inquiry -> PAS Inquiry Request Bundle (the request rows against the X215 grammar) + JSON.stringify; start-up included',
+    kind: 'ours',
+    frames: true,
+    runs: [{ input: 'inquiry', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let transactions = 0;
+      let converted = 0;
+      let outBytes = 0;
+      const profile = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-request-bundle';
+      const reader = new X12Reader({
+        transaction(tx) {
+          transactions++;
+          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
+          if (r.bundle !== null && r.bundle.meta.profile[0] === profile) {
+            converted++;
+            outBytes += JSON.stringify(r.bundle).length;
+          }
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {},
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      const s = reader.stats;
+      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-inquiry: ${transactions} transactions framed, expected ${truth.transactions}`);
+      if (converted !== transactions) throw new Error(`x12pas-convert-inquiry: only ${converted} of ${transactions} inquiries became inquiry bundles`);
+      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} inquiry bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
     },
   },
   {
