@@ -6,8 +6,8 @@
 //   description  one line for RESULTS.md
 //   kind         'baseline' | 'ours' | 'peer' (peers are the libraries we compare against)
 //   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice', 'convert',
-//                'bundles' (PAS NDJSON of 'convert'), 'inquiry' ('convert' as X215), 'peer'); reps > 1
-//                reports the median run
+//                'bundles' (PAS NDJSON of 'convert'), 'inquiry' ('convert' as X215), 'responses'
+//                (X217 responses to 'convert'), 'peer'); reps > 1 reports the median run
 //   frames       true when the case itself frames transaction sets (its transaction count is
 //                measured); false when transactions/s is derived from the input's known density
 //   run(ctx)     async; ctx = { file, truth, chunkSize, notes }; imports what it needs lazily
@@ -303,6 +303,38 @@ export const cases = [
       if (transactions !== truth.transactions) throw new Error(`x12pas-convert-inquiry: ${transactions} transactions framed, expected ${truth.transactions}`);
       if (converted !== transactions) throw new Error(`x12pas-convert-inquiry: only ${converted} of ${transactions} inquiries became inquiry bundles`);
       return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} inquiry bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
+    },
+  },
+  {
+    name: 'x12pas-convert-response',
+    description: 'x12pas end to end for X217 responses: read + frame + grammar + response -> PAS Response Bundle (mappings/response rows, HCR decisions) + JSON.stringify; start-up included',
+    kind: 'ours',
+    frames: true,
+    runs: [{ input: 'responses', reps: 1 }],
+    async run({ file, truth }) {
+      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let transactions = 0;
+      let converted = 0;
+      let outBytes = 0;
+      const reader = new X12Reader({
+        transaction(tx) {
+          transactions++;
+          const r = mapping.responseToBundle(tx, { pasVersion: '2.2.1' });
+          if (r.bundle !== null) {
+            converted++;
+            outBytes += JSON.stringify(r.bundle).length;
+          }
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {},
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      const s = reader.stats;
+      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-response: ${transactions} transactions framed, expected ${truth.transactions}`);
+      if (converted !== transactions) throw new Error(`x12pas-convert-response: only ${converted} of ${transactions} responses converted`);
+      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} response bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
     },
   },
   {

@@ -278,6 +278,29 @@ function addInquiries(inputs, selected) {
   inputs.set('inquiry', { ...src, id: 'inquiry', label: `the ${src.label} as X215 inquiries (005010X217 -> 005010X215)`, file });
 }
 
+/**
+ * The 'responses' input: an X217 278 response for each request of the 'convert' input
+ * (bench/make-responses.js, run with the dist snapshot: its own response grammar decides which
+ * request segments a response leaves out). Made once per run, when a selected case needs it.
+ */
+function addResponses(inputs, selected) {
+  if (!selected.some((c) => c.runs.some((r) => r.input === 'responses'))) return;
+  const src = inputs.get('convert');
+  const file = src.file.replace(/\.x12$/, '.responses.x12');
+  log(`writing X217 responses to the requests of ${relative(ROOT, src.file)} to ${relative(ROOT, file)}...`);
+  const r = spawnSync(process.execPath, [join(BENCH_DIR, 'make-responses.js'), src.file, file], { cwd: ROOT, env: { ...process.env, BENCH_DIST_URL: dist.url }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`make-responses.js failed (exit ${r.status})`);
+  const made = JSON.parse(r.stdout.trim().split('\n').pop());
+  if (made.transactions !== src.truth.transactions) throw new Error(`make-responses.js: ${made.transactions} responses from ${src.truth.transactions} requests`);
+  inputs.set('responses', {
+    id: 'responses',
+    label: `X217 responses to the requests of the ${src.label}`,
+    file,
+    truth: { bytes: made.bytes, interchanges: Math.ceil(made.transactions / 500), transactions: made.transactions, segments: 0, segmentIds: {} },
+    meta: { bytes: made.bytes, transactions: made.transactions },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The code under test
 
@@ -496,8 +519,10 @@ function targets(rows) {
     ['x12pas-convert-request', 'X12 -> PAS bundles/s', 25000],
     ['x12pas-pas-to-x12', 'PAS -> X12 bundles/s', 15000],
     ['x12pas-convert-inquiry', 'X215 inquiry -> PAS bundles/s', 25000],
+    ['x12pas-convert-response', 'X217 response -> PAS bundles/s', 25000],
   ]) {
-    const r = findRow(rows, name, name === 'x12pas-pas-to-x12' ? 'bundles' : name === 'x12pas-convert-inquiry' ? 'inquiry' : 'convert');
+    const input = { 'x12pas-pas-to-x12': 'bundles', 'x12pas-convert-inquiry': 'inquiry', 'x12pas-convert-response': 'responses' }[name] ?? 'convert';
+    const r = findRow(rows, name, input);
     const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
     list.push({ what: `${label} (one core) ≥ ${target.toLocaleString('en-US')}`, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s = ${f2(tps / target)}× target` : 'not run', ok: tps !== null ? tps >= target : null, speed: true });
   }
@@ -626,6 +651,7 @@ async function main() {
   const selected = cfg.only ? cases.filter((c) => cfg.only.includes(c.name)) : cases;
   addBundles(inputs, selected);
   addInquiries(inputs, selected);
+  addResponses(inputs, selected);
   log(canPin ? `children pinned to core ${cfg.cpu}` : 'children not pinned');
   const rows = runAll(inputs);
 
