@@ -16,14 +16,15 @@
  * - MSG -> processNote (numbered in order; a line's note named by its item's noteNumber).
  * - AAA -> ClaimResponse.error (aaa.ts); outcome: `error` when there is one, else `partial` when a
  *   decision is pended (A4: not yet adjudicated), else `complete`.
- * - ClaimResponse.request: the request's Claim when its bundle is given; else the Claim named by the
- *   2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
+ * - ClaimResponse.request: the request's Claim when its bundle is given (`Claim/<id>` and its
+ *   identifier; identifier only in 2.0.1, see responseMayReferenceAbsentClaim); else the Claim named
+ *   by the 2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
  */
 import { hash } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { LoopNode } from '../grammar/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
-import { adaptResponseBundle, type PasVersion } from '../pas/versions.js';
+import { adaptResponseBundle, responseMayReferenceAbsentClaim, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { aaaError, errorElementOf, type AaaPlace } from './aaa.js';
 import { copy } from './path.js';
@@ -310,7 +311,8 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   let request: Obj;
   if (req !== null) {
     const claim = req.claim;
-    const reference = claim.id !== undefined ? `Claim/${claim.id}` : options.request?.entry?.[0]?.fullUrl;
+    // A literal reference where the version allows one to a Claim the bundle does not carry; always its identifier.
+    const reference = !responseMayReferenceAbsentClaim(options.pasVersion) ? undefined : claim.id !== undefined ? `Claim/${claim.id}` : options.request?.entry?.[0]?.fullUrl;
     const identifier = echo ?? (claim.identifier?.[0] as Obj | undefined);
     request = { ...(reference !== undefined ? { reference } : {}), ...(identifier !== undefined ? { identifier: copy(identifier) } : {}) };
   } else request = echo !== undefined ? { identifier: echo } : absent();

@@ -346,3 +346,12 @@ export function responseGaps(version: PasVersion): { readonly extensions: Readon
   if (version === '2.2.1') return { extensions: new Set(), roles: new Set() };
   return { extensions: new Set([...PAS_VERSION_INFO['2.2.1'].onlyExtensions, ...ADD_ITEM_2_2_1_ONLY]), roles: new Set(['Service']) };
 }
+
+/**
+ * Whether a response may reference the submitted Claim literally (`Claim/<id>`) without carrying
+ * it: the IG's own 2.2.1 response examples do (its `response-omits-request-claim` defect); 2.0.1
+ * gives no such allowance, so a 2.0.1 response names the Claim by identifier only.
+ */
+export function responseMayReferenceAbsentClaim(version: PasVersion): boolean {
+  return PAS_VERSION_INFO[version].igDefects.some((d) => d.id === 'response-omits-request-claim');
+}
