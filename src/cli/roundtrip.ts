@@ -13,7 +13,8 @@ export const ROUNDTRIP_HELP = `Usage: x12pas roundtrip [options] FILE...
 Converts each input there and back and prints every difference, one NDJSON line per
 transaction set or bundle: {"file","control"|"bundle","status","differences":[...]}.
 
-  X12 in:  278 request -> PAS bundle -> 278 request. A difference names the loop instance
+  X12 in:  278 request (or X215 inquiry) -> PAS bundle -> 278 again; responses are not
+           written back yet and are reported as not converted. A difference names the loop instance
            (2000A[0]/.../2000F[1]), the segment's position and both texts; envelope control
            numbers and dates are not compared. With --lossless the residue extension rides
            along, so there should be none.

@@ -87,6 +87,11 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   // An X215 inquiry is read by the same rows against its own grammar, and becomes an Inquiry Request Bundle.
   const kind: RequestKind = options.kind ?? (tree.grammar.id === INQUIRY_GRAMMAR ? 'inquiry' : 'request');
   const tables = options.tables ?? (kind === 'inquiry' ? inquiryTablesCompiled() : requestTablesCompiled());
+  // A response (or any set the tables' grammar did not build) is not read as a request.
+  if (tree.grammar !== tables.grammar) {
+    findings.push({ severity: 'error', code: 'NO_TREE', loop: '', segment: 'ST', position: 1, message: `the transaction set is a ${tree.grammar.label} (${tree.grammar.id}); these tables read ${tables.grammar.label}s (${tables.grammar.id})` });
+    return { bundle: null, findings };
+  }
   const plans = tables.plans;
   const compSep = String.fromCharCode(tx.interchange.delimiters.component);
 

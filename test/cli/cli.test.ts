@@ -194,4 +194,13 @@ describe('x12pas roundtrip', () => {
     expect(lossless.code).toBe(0);
     expect(lossless.lines.map((l) => (l as unknown as { status: string }).status)).toEqual(['same', 'same']);
   });
+
+  it('an X215 inquiry comes back as it was; a response is refused as not a request, not read as one', () => {
+    const r = run(['roundtrip', 'samples/referral-inquiry.x12', 'samples/referral-response.x12']);
+    expect(r.code).toBe(1);
+    const [inquiry, response] = r.lines as unknown as Array<{ status: string; findings?: string[] }>;
+    expect(inquiry!.status).toBe('same');
+    expect(response!.status).toBe('not converted');
+    expect(response!.findings).toEqual([expect.stringContaining('278 review response (278-x217-response)')]);
+  });
 });

@@ -129,3 +129,11 @@ describe('PAS Inquiry Request Bundle -> X215', () => {
     );
   });
 });
+
+describe('requestToBundle and other 278s', () => {
+  it('refuses a response instead of reading it with the request rows', () => {
+    const r = requestToBundle(sample('referral-response'), { pasVersion: '2.2.1' });
+    expect(r.bundle).toBeNull();
+    expect(r.findings.map((f) => [f.code, f.message])).toEqual([['NO_TREE', expect.stringContaining('278 review response (278-x217-response)')]]);
+  });
+});
