@@ -1,5 +1,7 @@
 import { analyzeTransaction } from '../grammar/validate.js';
-import { requestToBundle } from '../mapping/request.js';
+import { inquiryResponseToBundle, INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
+import { INQUIRY_GRAMMAR, requestToBundle, type MappingFinding } from '../mapping/request.js';
+import { responseToBundle } from '../mapping/response.js';
 import { roundTripRequest } from '../mapping/round-trip.js';
 import type { PasVersion } from '../pas/versions.js';
 import { hasErrors, type Finding, type TransactionSet } from '../x12/index.js';
@@ -13,7 +15,7 @@ export interface ConvertOptions {
 
 /** What became of one transaction set. */
 export interface TransactionOutcome {
-  /** The PAS Request Bundle as one NDJSON line (no newline); null when the set is rejected. */
+  /** The PAS bundle as one NDJSON line (no newline); null when the set is rejected. */
   readonly line: string | null;
   /** Every finding: the framer's, the grammar check's and the mapping's. */
   readonly findings: Finding[];
@@ -25,19 +27,28 @@ export interface TransactionOutcome {
 export type TransactionConverter = (tx: TransactionSet, options: ConvertOptions) => TransactionOutcome;
 
 /**
- * X12 278 request -> PAS Request Bundle line, for one framed transaction set: grammar check,
- * mapping rows, JSON. A set with errors (envelope, syntax, structure, mapping) or of a kind not
- * converted yet is rejected with its findings.
+ * One framed 278 -> one PAS bundle line: X217 request -> Request Bundle, X215 inquiry -> Inquiry
+ * Request Bundle, X217 response -> Response Bundle, X215 response -> Inquiry Response Bundle
+ * (grammar check, mapping rows, JSON). A set with errors (envelope, syntax, structure, mapping) or
+ * of a kind not converted yet is rejected with its findings.
  */
 export const convertTransaction: TransactionConverter = (tx, options) => {
   const v = analyzeTransaction(tx);
   const findings: Finding[] = [...tx.findings, ...v.findings];
   let line: string | null = null;
   if (!hasErrors(findings)) {
-    if (v.tree?.grammar.id !== '278-x217-request') {
-      findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
+    const id = v.tree?.grammar.id;
+    const pasVersion = options.pasVersion;
+    let r: { bundle: unknown; findings: readonly MappingFinding[] } | null = null;
+    if (id === '278-x217-request' || id === INQUIRY_GRAMMAR) {
+      r = options.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
+    } else if (id === '278-x217-response' || id === INQUIRY_RESPONSE_GRAMMAR) {
+      if (options.lossless) findings.push({ severity: 'warning', code: 'LOSSLESS_UNAVAILABLE', message: `${v.tree!.grammar.label}: --lossless carries request residue only; what this response holds that PAS has no place for is reported, not carried` });
+      r = id === INQUIRY_RESPONSE_GRAMMAR ? inquiryResponseToBundle(tx, { pasVersion, tree: v.tree }) : responseToBundle(tx, { pasVersion, tree: v.tree });
     } else {
-      const r = options.lossless ? roundTripRequest(tx, { pasVersion: options.pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion: options.pasVersion, tree: v.tree });
+      findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
+    }
+    if (r !== null) {
       let mappingError = false;
       for (const m of r.findings) {
         if (m.severity === 'error') mappingError = true;

@@ -138,7 +138,7 @@ describe('x12pas convert', () => {
     const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
     expect(lines.map((l) => l.status)).toEqual(['converted', 'converted', 'converted']);
     expect(lines[0]!.findings.map((f) => f.code)).toContain('UNMAPPED_ELEMENT');
-    const v = run(['validate', '--packages', PACKAGES, out]);
+    const v = run(['validate', '--packages', fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), out]);
     expect(v.code).toBe(0);
     expect(v.lines.map((l) => l.valid)).toEqual([true, true, true]);
   });
@@ -202,5 +202,22 @@ describe('x12pas roundtrip', () => {
     expect(inquiry!.status).toBe('same');
     expect(response!.status).toBe('not converted');
     expect(response!.findings).toEqual([expect.stringContaining('278 review response (278-x217-response)')]);
+  });
+});
+
+describe('x12pas convert: every kind of 278', () => {
+  it('requests, inquiries, responses and inquiry responses each become their PAS bundle, and each validates', () => {
+    const files = ['samples/referral-inquiry.x12', 'samples/referral-response.x12', 'samples/referral-inquiry-response.x12', 'samples/dependent-response.x12', 'samples/referral-request.x12'];
+    const r = run(['convert', '-q', ...files]);
+    expect(r.code).toBe(0);
+    const kinds = r.lines.map((b) => ((b.meta as { profile: string[] }).profile[0] ?? '').replace(/^.*StructureDefinition\/profile-/, ''));
+    // dependent-response holds two responses (the second rejects the subscriber with an AAA).
+    expect(kinds).toEqual(['pas-inquiry-request-bundle', 'pas-response-bundle', 'pas-inquiry-response-bundle', 'pas-response-bundle', 'pas-response-bundle', 'pas-request-bundle']);
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-kinds-'));
+    const out = join(dir, 'all.ndjson');
+    writeFileSync(out, r.stdout);
+    const v = run(['validate', '--packages', fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), out]);
+    expect(v.code).toBe(0);
+    expect(v.lines.map((l) => l.valid)).toEqual([true, true, true, true, true, true]);
   });
 });
