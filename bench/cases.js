@@ -134,6 +134,49 @@ function peerCheck(r, truth) {
 /** @typedef {{ bytes: number, transactions?: number, segments?: number, check?: string }} CaseResult */
 /** @typedef {{ name: string, description: string, kind: 'baseline'|'ours'|'peer', frames: boolean, runs: { input: string, reps: number }[], run: (ctx: CaseContext) => Promise<CaseResult> }} BenchCase */
 
+const INQUIRY_BUNDLE = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-request-bundle';
+
+/**
+ * An end-to-end X12 -> PAS case: stream the input, frame it, `convert` each transaction set to a
+ * bundle (null: not converted) and JSON.stringify it; every set framed must convert.
+ * @param {{ name: string, description: string, inputs: string[], what: string, convert: (mapping: any, tx: any) => unknown }} spec
+ * @returns {BenchCase}
+ */
+function convertCase({ name, description, inputs, what, convert }) {
+  return {
+    name,
+    description,
+    kind: 'ours',
+    frames: true,
+    runs: inputs.map((input) => ({ input, reps: 1 })),
+    async run({ file, truth }) {
+      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let transactions = 0;
+      let converted = 0;
+      let outBytes = 0;
+      const reader = new X12Reader({
+        transaction(tx) {
+          transactions++;
+          const bundle = convert(mapping, tx);
+          if (bundle !== null) {
+            converted++;
+            outBytes += JSON.stringify(bundle).length;
+          }
+        },
+        groupEnd() {},
+        interchangeEnd() {},
+        finding() {},
+      });
+      await streamFile(file, (c) => reader.push(c));
+      reader.end();
+      const s = reader.stats;
+      if (transactions !== truth.transactions) throw new Error(`${name}: ${transactions} transactions framed, expected ${truth.transactions}`);
+      if (converted !== transactions) throw new Error(`${name}: only ${converted} of ${transactions} transaction sets converted`);
+      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} ${what}, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
+    },
+  };
+}
+
 /** @type {BenchCase[]} */
 export const cases = [
   {
@@ -210,41 +253,30 @@ export const cases = [
       return { bytes: s.bytes, transactions, segments: s.segments, check: `transactions, segments exact; 0 rejected` };
     },
   },
-  {
+  convertCase({
     name: 'x12pas-convert-request',
     description: 'x12pas end to end: read + frame + grammar + X217 request -> PAS Request Bundle (mapping rows) + JSON.stringify, one bundle per transaction set; start-up and JIT warm-up included (the slice row shows how much they weigh in a short run)',
-    kind: 'ours',
-    frames: true,
-    runs: [
-      { input: 'slice', reps: 1 },
-      { input: 'convert', reps: 1 },
-    ],
-    async run({ file, truth }) {
-      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
-      let transactions = 0;
-      let converted = 0;
-      let outBytes = 0;
-      const reader = new X12Reader({
-        transaction(tx) {
-          transactions++;
-          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
-          if (r.bundle !== null) {
-            converted++;
-            outBytes += JSON.stringify(r.bundle).length;
-          }
-        },
-        groupEnd() {},
-        interchangeEnd() {},
-        finding() {},
-      });
-      await streamFile(file, (c) => reader.push(c));
-      reader.end();
-      const s = reader.stats;
-      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-request: ${transactions} transactions framed, generator wrote ${truth.transactions}`);
-      if (converted !== transactions) throw new Error(`x12pas-convert-request: only ${converted} of ${transactions} transaction sets converted`);
-      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
+    inputs: ['slice', 'convert'],
+    what: 'bundles',
+    convert: (mapping, tx) => mapping.requestToBundle(tx, { pasVersion: '2.2.1' }).bundle,
+  }),
+  convertCase({
+    name: 'x12pas-convert-inquiry',
+    description: 'x12pas end to end for X215 inquiries: read + frame + grammar + inquiry -> PAS Inquiry Request Bundle (the request rows against the X215 grammar) + JSON.stringify; start-up included',
+    inputs: ['inquiry'],
+    what: 'inquiry bundles',
+    convert: (mapping, tx) => {
+      const b = mapping.requestToBundle(tx, { pasVersion: '2.2.1' }).bundle;
+      return b !== null && b.meta.profile[0] === INQUIRY_BUNDLE ? b : null;
     },
-  },
+  }),
+  convertCase({
+    name: 'x12pas-convert-response',
+    description: 'x12pas end to end for X217 responses: read + frame + grammar + response -> PAS Response Bundle (mappings/response rows, HCR decisions) + JSON.stringify; start-up included',
+    inputs: ['responses'],
+    what: 'response bundles',
+    convert: (mapping, tx) => mapping.responseToBundle(tx, { pasVersion: '2.2.1' }).bundle,
+  }),
   {
     name: 'x12pas-pas-to-x12',
     description: 'x12pas PAS -> X12: NDJSON file of PAS Request Bundles streamed -> JSON.parse + bundle taken apart + mapping rows written + X217 grammar check of what was written + interchange text, 500 bundles per interchange; start-up included',
@@ -270,71 +302,6 @@ export const cases = [
       if (lines !== truth.transactions) throw new Error(`x12pas-pas-to-x12: ${lines} lines, expected ${truth.transactions} bundles`);
       if (converted !== lines) throw new Error(`x12pas-pas-to-x12: only ${converted} of ${lines} bundles written`);
       return { bytes, transactions: converted, check: `${converted} bundles (${(bytes / lines / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
-    },
-  },
-  {
-    name: 'x12pas-convert-inquiry',
-    description: 'x12pas end to end for X215 inquiries: read + frame + grammar + inquiry -> PAS Inquiry Request Bundle (the request rows against the X215 grammar) + JSON.stringify; start-up included',
-    kind: 'ours',
-    frames: true,
-    runs: [{ input: 'inquiry', reps: 1 }],
-    async run({ file, truth }) {
-      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
-      let transactions = 0;
-      let converted = 0;
-      let outBytes = 0;
-      const profile = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-request-bundle';
-      const reader = new X12Reader({
-        transaction(tx) {
-          transactions++;
-          const r = mapping.requestToBundle(tx, { pasVersion: '2.2.1' });
-          if (r.bundle !== null && r.bundle.meta.profile[0] === profile) {
-            converted++;
-            outBytes += JSON.stringify(r.bundle).length;
-          }
-        },
-        groupEnd() {},
-        interchangeEnd() {},
-        finding() {},
-      });
-      await streamFile(file, (c) => reader.push(c));
-      reader.end();
-      const s = reader.stats;
-      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-inquiry: ${transactions} transactions framed, expected ${truth.transactions}`);
-      if (converted !== transactions) throw new Error(`x12pas-convert-inquiry: only ${converted} of ${transactions} inquiries became inquiry bundles`);
-      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} inquiry bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
-    },
-  },
-  {
-    name: 'x12pas-convert-response',
-    description: 'x12pas end to end for X217 responses: read + frame + grammar + response -> PAS Response Bundle (mappings/response rows, HCR decisions) + JSON.stringify; start-up included',
-    kind: 'ours',
-    frames: true,
-    runs: [{ input: 'responses', reps: 1 }],
-    async run({ file, truth }) {
-      const { X12Reader, mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
-      let transactions = 0;
-      let converted = 0;
-      let outBytes = 0;
-      const reader = new X12Reader({
-        transaction(tx) {
-          transactions++;
-          const r = mapping.responseToBundle(tx, { pasVersion: '2.2.1' });
-          if (r.bundle !== null) {
-            converted++;
-            outBytes += JSON.stringify(r.bundle).length;
-          }
-        },
-        groupEnd() {},
-        interchangeEnd() {},
-        finding() {},
-      });
-      await streamFile(file, (c) => reader.push(c));
-      reader.end();
-      const s = reader.stats;
-      if (transactions !== truth.transactions) throw new Error(`x12pas-convert-response: ${transactions} transactions framed, expected ${truth.transactions}`);
-      if (converted !== transactions) throw new Error(`x12pas-convert-response: only ${converted} of ${transactions} responses converted`);
-      return { bytes: s.bytes, transactions, segments: s.segments, check: `${converted} response bundles, ${(outBytes / converted / 1000).toFixed(1)} kB each on average` };
     },
   },
   {
