@@ -10,3 +10,4 @@ export { RESIDUE_EXTENSION, type RoundTripDifference } from './residue.js';
 export { responseToBundle, type ResponseOptions, type ResponseResult } from './response.js';
 export { responseTablesCompiled, readResponseTableFiles } from './response-tables.js';
 export { inquiryResponseToBundle, inquiryResponseTablesCompiled, inquireOutput, INQUIRY_RESPONSE_GRAMMAR, type InquireOutput } from './inquiry-response.js';
+export { RequestFinder, type RequestMatch } from './request-finder.js';
