@@ -121,6 +121,9 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
         const place: AaaPlace = { elements: els, loop: id, loopSegments: ids, index: i };
         errors.push({ place, node, decision: own, position: s.position });
         findings.push(...unreadElements(here, els, AAA_READ_MASK, undefined, compSep));
+        // AAA01 (request valid?) is N wherever a UMO rejects; a Y beside a reject reason has no place in PAS.
+        const valid = els[1] ?? '';
+        if (valid !== '' && valid !== 'N') findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: loopPath, segment: 'AAA', position: s.position, element: 1, message: `${loopPath} AAA01 (segment ${s.position}): ${JSON.stringify(valid)} has no place in PAS (an error is written back as N)` });
         continue;
       }
       const plan = row === null ? undefined : plans.get(row);

@@ -93,6 +93,13 @@ describe('AAA -> ClaimResponse.error', () => {
     expect((evalFhirPath('Bundle.entry[0].resource.item[2].sequence', request) as number[])[0]).toBe(cr.item![2]!.itemSequence);
   });
 
+  it('AAA01 Y (request valid) beside a reject reason has no place in PAS: reported', () => {
+    const t = withAaa('referral-response', [['NM1*IL*1*NGUYEN*TOM****MI*W123456789~', 'AAA*Y**72*C']]);
+    const { bundle, findings } = convertResponse(t, { pasVersion: '2.2.1' });
+    expect(crOf(bundle).outcome).toBe('error');
+    expect(findings.filter((f) => f.segment === 'AAA').map((f) => [f.code, f.element])).toEqual([['UNMAPPED_ELEMENT', 1]]);
+  });
+
   it('an AAA without a reject reason still makes an error (code data-absent); AAA02 is reported', () => {
     const t = withAaa('referral-response', [['NM1*IL*1*NGUYEN*TOM****MI*W123456789~', 'AAA*N*X**C']]);
     const { bundle, findings } = convertResponse(t, { pasVersion: '2.2.1' });
