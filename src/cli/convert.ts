@@ -6,16 +6,20 @@ import { sniffKind } from '../pipeline/open-input.js';
 import { summaryText } from '../pipeline/summary.js';
 import { convertFhirFiles } from './convert-fhir.js';
 import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
+import { loadRequestFinder } from '../pipeline/request-file.js';
 
 export const CONVERT_HELP = `Usage: x12pas convert [options] INPUT...
 
 INPUT is a file, a directory (read recursively), a glob ('claims/**/*.x12'), or - for standard
 input; .gz files are gunzipped. Direction by content, per input:
-  X12 in  -> PAS Request Bundles from 278 requests (005010X217): one bundle per transaction
-             set, as NDJSON, in input order.
-  FHIR in -> X12 278 requests from PAS Request Bundles (a JSON Bundle, or NDJSON with one Bundle
-             per line; PAS 2.2.1 or 2.0.1), one interchange. Each 278 is checked against the
-             X217 rules before it is written; what X12 cannot hold is reported.
+  X12 in  -> one PAS bundle per transaction set, as NDJSON, in input order: 278 requests
+             (005010X217) -> Request Bundles, X215 inquiries -> Inquiry Request Bundles,
+             278 responses -> Response Bundles, X215 responses -> Inquiry Response Bundles.
+  FHIR in -> X12 278 requests from PAS Request Bundles, X215 inquiries from Inquiry Request
+             Bundles (one per diagnosis when the Claim names several), in one interchange (a
+             JSON Bundle, or NDJSON with one Bundle per line; PAS 2.2.1 or 2.0.1). Each 278 is
+             checked against its guide's rules before it is written; what X12 cannot hold is
+             reported.
 X12 and FHIR inputs mix in one run with --out-dir; on one output stream they cannot (NDJSON
 and X12 would interleave). An input that is neither is rejected and reported.
 
@@ -40,6 +44,10 @@ Options:
   --lossless         X12 in: carry what PAS has no place for in a Claim extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
                      the 278 segment for segment as it was; default output stays clean PAS
+  --request FILE     X12 responses in: the request bundles they answer (JSON or NDJSON; may be
+                     given again). A response that echoes a request's 2000E trace number (else
+                     its BHT03) references that Claim and takes its items' sequences; without
+                     it, ClaimResponse.request names the Claim by its identifier
   --sender ID        FHIR in: ISA06/GS02 (default: the bundle's TransmissionIdentifiers, else X12PAS)
   --receiver ID      FHIR in: ISA08/GS03 (default: TransmissionIdentifiers, else the payer id)
   --report FILE      write the report lines there instead of standard error
@@ -57,7 +65,7 @@ ETA) is drawn while standard error is a terminal.
 Environment: X12PAS_CONVERTER=URL runs the workers with that module's convertTransaction in
 place of ours (experiments and tests; --workers 0 ignores it).
 
-Not yet: 278 responses and X215 inquiries (issue 4).
+Not yet: PAS Response Bundles -> 278 responses.
 Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
 `;
 
@@ -72,6 +80,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       pas: { type: 'string', default: '2.2.1' },
       lossless: { type: 'boolean' },
+      request: { type: 'string', multiple: true },
       sender: { type: 'string' },
       receiver: { type: 'string' },
       report: { type: 'string' },
@@ -93,6 +102,15 @@ export async function convertCommand(argv: string[]): Promise<number> {
   if (values.resume && outDir === undefined) throw new UsageError('--resume needs --out-dir (outputs of finished inputs are found there)');
   const workers = countOption('--workers', values.workers, availableParallelism(), 0);
   const chunkSize = countOption('--chunk-size', values['chunk-size'], 1 << 20, 1);
+  const requests = values.request ?? [];
+  // Read once here, so a bad --request file is a usage error before any work (workers read it again).
+  if (requests.length > 0) {
+    try {
+      loadRequestFinder(requests);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const inputs = expandInputs(positionals);
   if (outDir === undefined) {
     const kinds = await Promise.all(inputs.map((i) => sniffKind(i.path)));
@@ -113,7 +131,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
   }
   const summary = await convertArchive({
     inputs,
-    convert: { pasVersion, lossless: values.lossless === true },
+    convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}) },
     workers,
     chunkSize,
     ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),

@@ -221,3 +221,23 @@ describe('x12pas convert: every kind of 278', () => {
     expect(v.lines.map((l) => l.valid)).toEqual([true, true, true, true, true, true]);
   });
 });
+
+describe('x12pas convert --request', () => {
+  it('a response that answers a given request references its Claim; one that answers none is reported; a bad file is a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-request-'));
+    const requests = join(dir, 'requests.ndjson');
+    const made = run(['convert', '-q', 'samples/referral-request.x12', 'samples/dependent-request.x12']);
+    writeFileSync(requests, made.stdout);
+    const claimIds = made.lines.map((b) => ((b.entry as Array<{ resource: { id: string } }>)[0]!.resource.id));
+    const r = run(['convert', '--request', requests, 'samples/referral-response.x12', 'samples/admission-response.x12']);
+    expect(r.code).toBe(0);
+    const refs = r.lines.map((b) => ((b.entry as Array<{ resource: { request?: { reference?: string } } }>)[0]!.resource.request?.reference ?? null));
+    expect(refs).toEqual([`Claim/${claimIds[0]}`, null]);
+    const report = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { file: string; findings: Array<{ code: string }> });
+    expect(report.find((l) => l.file === 'samples/admission-response.x12')!.findings.map((f) => f.code)).toContain('REQUEST_NOT_FOUND');
+    expect(report.find((l) => l.file === 'samples/referral-response.x12')!.findings.map((f) => f.code)).not.toContain('REQUEST_NOT_FOUND');
+    const bad = run(['convert', '--request', 'README.md', 'samples/referral-response.x12']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--request README.md:1: not JSON');
+  });
+});
