@@ -408,6 +408,35 @@ export const cases = [
       return { bytes: r.bytes, segments: r.segments, check: peerCheck(r, truth) };
     },
   },
+  {
+    name: 'x12pas-archive-1-worker',
+    description: 'x12pas convert archive pipeline (src/pipeline: main thread reads + frames, 1 worker thread maps + serializes, ordered NDJSON out, report lines to /dev/null), output lines counted; not pinned (the reader and the worker each get a core)',
+    kind: 'ours',
+    frames: true,
+    allCores: true,
+    runs: [{ input: 'main', reps: 1 }],
+    run: (ctx) => archiveCase(ctx, 1),
+  },
+  {
+    name: 'x12pas-archive-all-workers',
+    description: 'the same with the default worker count (os.availableParallelism(): every core); not pinned',
+    kind: 'ours',
+    frames: true,
+    allCores: true,
+    runs: [
+      { input: 'main', reps: 1 },
+      { input: 'large', reps: 1 },
+    ],
+    run: (ctx) => archiveCase(ctx, null),
+  },
+  {
+    name: 'node-x12-stream-large',
+    description: 'node-x12-stream (above) on the large file, beside x12pas-archive-all-workers on it (node-x12 only parses: it has no FHIR side)',
+    kind: 'peer',
+    frames: false,
+    runs: [{ input: 'large', reps: 1 }],
+    run: (ctx) => findCase('node-x12-stream').run(ctx),
+  },
 ];
 
 /** @param {string} name */
@@ -415,4 +444,35 @@ export function findCase(name) {
   const c = cases.find((x) => x.name === name);
   if (!c) throw new Error(`unknown bench case ${JSON.stringify(name)}; known: ${cases.map((x) => x.name).join(', ')}`);
   return c;
+}
+
+/**
+ * The archive pipeline on one file, as `x12pas convert --workers N FILE` runs it, with the NDJSON
+ * output counted (newlines) instead of written. Peak RSS is the whole process: main thread and
+ * worker threads.
+ * @param {CaseContext} ctx
+ * @param {number | null} workers null: the CLI default (every core)
+ * @returns {Promise<CaseResult>}
+ */
+async function archiveCase({ file, truth }, workers) {
+  const { Writable } = await import('node:stream');
+  const { availableParallelism } = await import('node:os');
+  const base = process.env.BENCH_DIST_URL ?? new URL('../dist/index.js', import.meta.url).href;
+  const { convertArchive } = await import(new URL('pipeline/archive.js', base).href);
+  const { expandInputs } = await import(new URL('pipeline/inputs.js', base).href);
+  let lines = 0;
+  const counter = new Writable({
+    write(chunk, _enc, done) {
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+      done();
+    },
+  });
+  const n = workers ?? availableParallelism();
+  const s = await convertArchive({ inputs: expandInputs([file]), convert: { pasVersion: '2.2.1', lossless: false }, workers: n, outputStream: counter, report: '/dev/null' });
+  const problems = [];
+  if (lines !== truth.transactions) problems.push(`${lines} output lines, generator wrote ${truth.transactions} transactions`);
+  if (s.converted !== truth.transactions || s.rejected !== 0) problems.push(`${s.converted} converted, ${s.rejected} rejected of ${s.transactions}`);
+  if (s.bytes !== truth.bytes) problems.push(`${s.bytes} bytes read, file has ${truth.bytes}`);
+  if (problems.length > 0) throw new Error(`archive case (${n} workers): ${problems.join('; ')}`);
+  return { bytes: s.bytes, transactions: s.converted, check: `${n} worker(s); ${versus(lines, truth.transactions)} output lines; ${s.interchanges} interchanges` };
 }

@@ -366,7 +366,9 @@ let codeInfo = '';
 /** Runs one case once in a child process. Returns the child's measurement or { error }. */
 function runChild(caseName, input, extraNodeArgs = []) {
   const nodeArgs = ['--expose-gc', ...extraNodeArgs, CHILD, caseName, JSON.stringify({ file: input.file, truth: input.truth })];
-  const [cmd, args] = canPin ? ['taskset', ['-c', cfg.cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  // A case with allCores (the archive pipeline's worker threads) is not pinned.
+  const pin = canPin && cases.find((c) => c.name === caseName)?.allCores !== true;
+  const [cmd, args] = pin ? ['taskset', ['-c', cfg.cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const env = { ...process.env, BENCH_DIST_URL: dist.url };
   const r = spawnSync(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20, encoding: 'utf8' });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_PREFIX));
@@ -535,6 +537,34 @@ function targets(rows) {
     const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
     list.push({ what: label, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s` : 'not run', ok: null });
   }
+  list.push(...archiveTargets(rows));
+  return list;
+}
+
+/** Issue 5: the archive pipeline on all cores vs one worker, its memory, its output count. */
+function archiveTargets(rows) {
+  const one = findRow(rows, 'x12pas-archive-1-worker', 'main');
+  const all = findRow(rows, 'x12pas-archive-all-workers', 'main');
+  const large = findRow(rows, 'x12pas-archive-all-workers', 'large');
+  const tps = (r) => r.rep.transactions / r.rep.wallS;
+  const n = os.availableParallelism();
+  const list = [];
+  list.push({
+    what: `archive pipeline, ${n} workers vs 1 worker (transactions/s on the ${cfg.sizeMb} MB file) ≥ 1.7×`,
+    value: one && all ? `${int(tps(all))} / ${int(tps(one))} = ${f2(tps(all) / tps(one))}×` : 'not run',
+    ok: one && all ? tps(all) / tps(one) >= 1.7 : null,
+    speed: true,
+  });
+  for (const [r, label] of [
+    [all, `${cfg.sizeMb} MB`],
+    [large, cfg.largeMb > 0 ? `${cfg.largeMb} MB` : 'large (skipped)'],
+  ]) {
+    list.push({
+      what: `archive pipeline peak RSS, default workers, ${label} file < 300 MB (output lines = transactions)`,
+      value: r ? `${mb(r.peakRssBytes)} MB; ${r.rep.check}` : 'not run',
+      ok: r ? r.peakRssBytes / MB < 300 && r.rep.check.includes('(exact)') : null,
+    });
+  }
   return list;
 }
 
@@ -558,7 +588,7 @@ function report(inputs, rows, profile, startedAt, load) {
   L.push(`# x12pas benchmark results${cfg.quick ? ' (QUICK smoke run: sizes too small for the targets to mean much)' : ''}`, '');
   L.push(`- Date: ${startedAt.toISOString()}`);
   L.push(`- Node: ${nodeV} (V8 ${process.versions.v8}), ${os.platform()} ${os.release()} ${os.arch()}`);
-  L.push(`- CPU: ${cpuModel()} (${os.cpus().length} logical cores); each case ran in its own child process${canPin ? `, pinned with \`taskset -c ${cfg.cpu}\`` : ' (not pinned: taskset unavailable or BENCH_PIN=0)'}`);
+  L.push(`- CPU: ${cpuModel()} (${os.cpus().length} logical cores); each case ran in its own child process${canPin ? `, pinned with \`taskset -c ${cfg.cpu}\` (except the x12pas-archive cases, which use every core)` : ' (not pinned: taskset unavailable or BENCH_PIN=0)'}`);
   L.push(`- Load average at start: ${load.map((x) => x.toFixed(2)).join(', ')} (other work on the machine is not controlled for)`);
   L.push(`- Code measured: ${codeInfo}; dist/ snapshot taken at start, ${dist.files} .js files, sha256 ${dist.hash}`);
   L.push(`- Command: \`${cfg.quick ? 'BENCH_QUICK=1 node --expose-gc bench/run.js' : 'npm run bench'}\`` + (cfg.quick ? '' : ` (BENCH_SIZE_MB=${cfg.sizeMb}, BENCH_LARGE_MB=${cfg.largeMb}, BENCH_SLICE_MB=${cfg.sliceMb}, BENCH_PEER_MB=${cfg.peerMb})`));

@@ -10,9 +10,10 @@ export const MAIN_HELP = `x12pas: X12 278 prior authorization <-> HL7 Da Vinci P
 Usage: x12pas <command> [options] FILE...
 
 Commands:
-  convert FILE...   X12 278 requests -> PAS Request Bundles (NDJSON), or PAS Request
-                    Bundles -> one X12 interchange (by content); what is rejected or not
-                    mapped is reported; --lossless, --ack FILE (TA1/999)
+  convert INPUT...  X12 278 requests -> PAS Request Bundles (NDJSON), or PAS Request
+                    Bundles -> X12 (by content); files, directories, globs, .gz, stdin;
+                    on all cores (--workers N), --out-dir DIR (one output per input,
+                    --resume), --report FILE, --ack-dir DIR (TA1/999), --lossless
   inspect FILE...   read X12 files; print one NDJSON line per transaction set with its
                     segments and findings; --ack FILE writes TA1/999 acknowledgments
   validate FILE...  check X12 (envelope, syntax, 278 structure) or PAS bundles (profiles)

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fhirItemsToX12 } from '../cli/convert-fhir.js';
 import { AckFile, envelopeEvent } from '../cli/envelope-events.js';
 import { parseFhirText } from '../cli/fhir-input.js';
@@ -26,6 +27,8 @@ export interface ArchiveOptions {
   readonly chunkSize?: number;
   /** One NDJSON output for every X12 input: a file, or standard output when absent. */
   readonly output?: string;
+  /** Or a stream of one's own for it (left open at the end). */
+  readonly outputStream?: Writable;
   /** One output per input instead: `<name>.ndjson` for X12, `<name>.x12` for FHIR. */
   readonly outDir?: string;
   /** Skip inputs whose output in outDir is complete. */
@@ -60,7 +63,7 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
     ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
   });
   const report = new LineWriter(o.report !== undefined ? createWriteStream(o.report) : process.stderr, o.report !== undefined ? OUTPUT_CHUNK : 0);
-  const shared = o.outDir === undefined ? new LineWriter(o.output !== undefined ? createWriteStream(o.output) : process.stdout, OUTPUT_CHUNK) : null;
+  const shared = o.outDir === undefined ? new LineWriter(o.outputStream ?? (o.output !== undefined ? createWriteStream(o.output) : process.stdout), OUTPUT_CHUNK) : null;
   const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;
   let current: OpenedInput | null = null;
   let doneBytes = 0;
@@ -109,7 +112,7 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
     await shared?.flush();
     await report.flush();
   }
-  await shared?.close();
+  if (o.outputStream === undefined) await shared?.close();
   await report.close();
   await ackFile?.close();
   sum.seconds = (performance.now() - started) / 1000;

@@ -54,6 +54,20 @@ export interface TransactionWire {
   readonly ordinal: number;
 }
 
+/** Whole segments in one buffer: [buf, from, to, base (file offset of buf[0]), ordinal of the first]. */
+type Range = [Uint8Array, number, number, number, number];
+
+/** What the framer's transaction objects keep of their bytes (private fields of FramedTransaction, read as they are). */
+interface KeptRanges {
+  readonly earlier: Range[] | null;
+  readonly buf: Uint8Array;
+  readonly from: number;
+  readonly to: number;
+  readonly base: number;
+  readonly ordinal: number;
+  readonly oversize: boolean;
+}
+
 /** Byte offset in the file of the trivia before a segment (where its bytes start). */
 function leadOffset(s: { offset: number; start: number; leadStart: number }): number {
   return s.offset - (s.start - s.leadStart);
@@ -84,11 +98,52 @@ export class BatchPacker {
   }
 
   add(tx: TransactionSet): void {
+    const from = this.total;
+    const place = this.addKeptRanges(tx) ?? this.addSegments(tx);
+    const ic = tx.interchange;
+    const icKey = this.interchangeKey(ic);
+    const groupKey = tx.group !== null ? this.groupKey(tx.group, icKey) : 0;
+    this.transactions.push({
+      index: tx.index,
+      interchange: icKey,
+      group: groupKey,
+      type: tx.type,
+      control: tx.control,
+      implementation: tx.implementation,
+      segmentCount: tx.segmentCount,
+      accepted: tx.accepted,
+      findings: tx.findings,
+      from,
+      to: this.total,
+      offset: place.offset,
+      ordinal: place.ordinal,
+    });
+  }
+
+  /**
+   * The fast way: the byte ranges the framer kept for the set (see FramedTransaction in
+   * src/x12/framer.ts), copied as they are, without splitting the set into segments here. Null
+   * (nothing added) when `tx` does not have them, is oversized, or its ranges are not
+   * back to back in the file.
+   */
+  private addKeptRanges(tx: TransactionSet): { offset: number; ordinal: number } | null {
+    const k = tx as unknown as Partial<KeptRanges>;
+    if (k.oversize !== false || !(k.buf instanceof Uint8Array) || typeof k.from !== 'number' || typeof k.to !== 'number' || typeof k.base !== 'number' || typeof k.ordinal !== 'number') return null;
+    const ranges: Range[] = [...(k.earlier ?? []), [k.buf, k.from, k.to, k.base, k.ordinal]];
+    const [, from0, , base0, ordinal] = ranges[0]!;
+    for (let i = 1; i < ranges.length; i++) {
+      const [, , to, base] = ranges[i - 1]!;
+      if (ranges[i]![3] + ranges[i]![1] !== base + to) return null;
+    }
+    for (const [buf, a, b] of ranges) this.span(buf, a, b);
+    return { offset: base0 + from0, ordinal };
+  }
+
+  /** The general way, for any TransactionSet: its segments, each with its lead and terminator. */
+  private addSegments(tx: TransactionSet): { offset: number; ordinal: number } {
     const segs = tx.segments;
     const term = tx.interchange.delimiters.segment;
-    const from = this.total;
     const first = segs[0];
-    const offset = first !== undefined ? leadOffset(first) : 0;
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i]!;
       const next = segs[i + 1];
@@ -105,24 +160,7 @@ export class BatchPacker {
         this.span(t, 0, t.length);
       }
     }
-    const ic = tx.interchange;
-    const icKey = this.interchangeKey(ic);
-    const groupKey = tx.group !== null ? this.groupKey(tx.group, icKey) : 0;
-    this.transactions.push({
-      index: tx.index,
-      interchange: icKey,
-      group: groupKey,
-      type: tx.type,
-      control: tx.control,
-      implementation: tx.implementation,
-      segmentCount: tx.segmentCount,
-      accepted: tx.accepted,
-      findings: tx.findings,
-      from,
-      to: this.total,
-      offset,
-      ordinal: first?.ordinal ?? 0,
-    });
+    return { offset: first !== undefined ? leadOffset(first) : 0, ordinal: first?.ordinal ?? 0 };
   }
 
   /** The batch gathered so far (and starts a new one). */
