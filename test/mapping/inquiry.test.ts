@@ -130,7 +130,13 @@ describe('PAS Inquiry Request Bundle -> X215', () => {
   });
 });
 
-describe('requestToBundle and other 278s', () => {
+describe('requests and inquiries, not responses', () => {
+  it('a PAS Response Bundle given to the request writer is refused, saying what it is', () => {
+    const r = bundlesToRequestX12([{ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'ClaimResponse' } }] }], FIXED());
+    expect(r.text).toBe('');
+    expect(r.outcomes[0]!.findings.map((f) => [f.code, f.message])).toEqual([['NOT_A_REQUEST_BUNDLE', 'a PAS Response Bundle (ClaimResponse): writing 278 responses is not available yet']]);
+  });
+
   it('refuses a response instead of reading it with the request rows', () => {
     const r = requestToBundle(sample('referral-response'), { pasVersion: '2.2.1' });
     expect(r.bundle).toBeNull();
