@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cli, jsonLines, PAS_EXAMPLE, SAMPLES, tempDir, tree } from './support.js';
 
-/** A directory of good, defective, gzipped, FHIR, response (not converted yet) and non-X12 inputs. */
+/** A directory of good, defective, gzipped, FHIR, 270 (not converted) and non-X12 inputs. */
 function mixedArchive(): string {
   const dir = tempDir();
   const inDir = join(dir, 'in');
@@ -15,7 +15,8 @@ function mixedArchive(): string {
   writeFileSync(join(inDir, 'sub', 'more.x12.gz'), gzipSync(readFileSync(join(SAMPLES, 'referral-request.x12'))));
   writeFileSync(join(inDir, 'notes.txt'), 'minutes of the meeting\n');
   copyFileSync(PAS_EXAMPLE, join(inDir, 'bundle.json'));
-  copyFileSync(join(SAMPLES, 'referral-response.x12'), join(inDir, 'response.x12'));
+  // A 270 in a HS group: framed and checked, but x12pas converts no 270.
+  writeFileSync(join(inDir, 'eligibility.x12'), readFileSync(join(SAMPLES, 'referral-request.x12'), 'latin1').replace('GS*HI*', 'GS*HS*').replace('ST*278*', 'ST*270*'), 'latin1');
   return dir;
 }
 
@@ -24,7 +25,7 @@ describe('x12pas convert over an archive', () => {
     const dir = mixedArchive();
     const r = cli(['convert', '--out-dir', join(dir, 'out'), '--report', join(dir, 'report.ndjson'), '--ack-dir', join(dir, 'acks'), join(dir, 'in')]);
     expect(r.code).toBe(1);
-    // 3 + 3 + 1 transaction sets, 1 bundle, 1 response, 1 file neither X12 nor FHIR: in = converted + rejected.
+    // 3 + 3 + 1 transaction sets, 1 bundle, 1 270, 1 file neither X12 nor FHIR: in = converted + rejected.
     expect(r.stderr).toMatch(/^x12pas convert: 10 transaction set\(s\) read: 7 converted, 3 rejected; 6 file\(s\), 4 interchange\(s\), [0-9,]+ bytes in [0-9.]+ s \([0-9,]+ transactions\/s\)\n$/);
     const rejected = jsonLines(readFileSync(join(dir, 'report.ndjson'), 'utf8')).filter((l) => l.status === 'rejected');
     const at = (l: Record<string, unknown>): unknown[] => [
@@ -36,21 +37,21 @@ describe('x12pas convert over an archive', () => {
       (l.findings as Array<{ code: string }>).map((f) => f.code),
     ];
     expect(rejected.map(at)).toEqual([
+      ['in/eligibility.x12', 169, '000000101', '1', '0001', ['NOT_CONVERTED_YET']],
       ['in/notes.txt', 0, undefined, undefined, undefined, ['NOT_X12_OR_FHIR']],
-      ['in/response.x12', 171, '000000201', '201', '0001', ['NOT_CONVERTED_YET']],
       ['in/sub/defective.x12', 168, '000000104', '41', '0001', ['SE01_COUNT']],
     ]);
     const out = tree(join(dir, 'out'));
-    expect(Object.keys(out)).toEqual(['bundle.x12', 'good.ndjson', 'response.ndjson', join('sub', 'defective.ndjson'), join('sub', 'more.ndjson')]);
+    expect(Object.keys(out)).toEqual(['bundle.x12', 'eligibility.ndjson', 'good.ndjson', join('sub', 'defective.ndjson'), join('sub', 'more.ndjson')]);
     const ids = (text: string): unknown[] => jsonLines(text).map((b) => (b.identifier as { value: string }).value);
     expect(ids(out['good.ndjson']!)).toEqual(['CLN20261123A1', 'CLN20261123C3', 'CLN20261123B7']);
     expect(ids(out[join('sub', 'defective.ndjson')]!)).toEqual(['CLN20261123C3', 'CLN20261123B7']);
     expect(ids(out[join('sub', 'more.ndjson')]!)).toHaveLength(1);
-    expect(out['response.ndjson']).toBe('');
+    expect(out['eligibility.ndjson']).toBe('');
     expect(out['bundle.x12']!.match(/^ST\*278\*/gm)).toHaveLength(1);
     // One acknowledgment per input interchange; the defective set is rejected in its 999.
     const acks = tree(join(dir, 'acks'));
-    expect(Object.keys(acks)).toEqual(['good.1.ack.x12', 'response.1.ack.x12', join('sub', 'defective.1.ack.x12'), join('sub', 'more.1.ack.x12')]);
+    expect(Object.keys(acks)).toEqual(['eligibility.1.ack.x12', 'good.1.ack.x12', join('sub', 'defective.1.ack.x12'), join('sub', 'more.1.ack.x12')]);
     expect(acks[join('sub', 'defective.1.ack.x12')]).toContain('IK5*R*4~');
     expect(acks[join('sub', 'defective.1.ack.x12')]).toContain('AK9*P*2*2*1~');
     expect(acks['good.1.ack.x12']).toContain('AK9*A*2*2*2~');
@@ -84,7 +85,7 @@ describe('x12pas convert over an archive', () => {
   it('reads globs (recursive **) and standard input (gzipped here)', () => {
     const dir = mixedArchive();
     const r = cli(['convert', '-o', join(dir, 'all.ndjson'), '--report', join(dir, 'r.ndjson'), `${dir}/in/**/*.x12*`]);
-    // good, response, sub/defective, sub/more.x12.gz: 8 sets, 6 converted.
+    // eligibility, good, sub/defective, sub/more.x12.gz: 8 sets, 6 converted.
     expect(r.stderr).toContain('8 transaction set(s) read: 6 converted, 2 rejected; 4 file(s)');
     expect(jsonLines(readFileSync(join(dir, 'all.ndjson'), 'utf8'))).toHaveLength(6);
     expect(existsSync(join(dir, 'out'))).toBe(false);
