@@ -9,5 +9,7 @@ export { roundTripRequest, residueIn, type RoundTripOptions, type RoundTripResul
 export { RESIDUE_EXTENSION, type RoundTripDifference } from './residue.js';
 export { responseToBundle, type ResponseOptions, type ResponseResult } from './response.js';
 export { responseTablesCompiled, readResponseTableFiles } from './response-tables.js';
+export { bundleToResponse, type WrittenResponse, type ResponseWriteFinding } from './response-write.js';
+export { responseBundleToX12, type ResponseX12Options, type ResponseX12Result } from './response-x12.js';
 export { inquiryResponseToBundle, inquiryResponseTablesCompiled, inquireOutput, INQUIRY_RESPONSE_GRAMMAR, type InquireOutput } from './inquiry-response.js';
 export { RequestFinder, type RequestMatch } from './request-finder.js';
