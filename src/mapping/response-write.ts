@@ -150,9 +150,12 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   // One item whose addItem carries another decision than the item (a modified event over a certified line): the event's.
   const only0 = items.length === 1 ? items[0]! : null;
   const eventDecision = only0 !== null && only0.addItem !== null && actionOf(only0.addItem) !== actionOf(only0.item) ? only0 : null;
-  const lines = items.length > 1 || traced || eventDecision !== null;
-  // Providers every item names are the event's (2010EA); the others their line's (2010FA).
-  const everywhere = (p: ProviderSource): boolean => items.every((d) => d.providers.some((q) => q.ref === p.ref));
+  // Providers every item names are the event's (2010EA), when their kind is one a 2010EA may name; the others their line's (2010FA).
+  const eventKinds = g.loops.get('2010EA')?.trigger.key?.values ?? [];
+  const kindOf = (p: ProviderSource): string => codeOf(((p.extension.extension as Obj[] | undefined) ?? []).find((e) => e.url === PAS_EXTENSION.authorizedProviderType));
+  const lineOnly = items.some((d) => d.providers.some((p) => !eventKinds.includes(kindOf(p))));
+  const lines = items.length > 1 || traced || eventDecision !== null || lineOnly;
+  const everywhere = (p: ProviderSource): boolean => eventKinds.includes(kindOf(p)) && items.every((d) => d.providers.some((q) => q.ref === p.ref));
   const eventProviders = lines ? (items[0]?.providers ?? []).filter(everywhere) : (items[0]?.providers ?? []);
   const lineProviders = (d: DecisionSource): readonly ProviderSource[] => (lines ? d.providers.filter((p) => !everywhere(p)) : []);
 

@@ -1,23 +1,12 @@
 /**
  * PAS Response Bundle -> X217 response -> PAS Response Bundle: for the samples and the corpus, the
  * bundle read back equals the one written (PAS 2.2.1 and 2.0.1), and what was written passes our
- * X217 response grammar. ClaimResponse.type is not compared: it is inferred from SV2 or a bill type,
- * which an echoed (not carried) service line may hold.
+ * X217 response grammar. Compared as `comparable` (response-support.ts) makes them.
  */
-import type { Bundle } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { bundleToResponse, responseBundleToX12 } from '../../src/mapping/index.js';
-import { convertResponse, corpusResponses, sampleTransactions, VERSIONS, type ResponseCase } from './response-support.js';
+import { comparable, convertResponse, corpusResponses, sampleTransactions, VERSIONS, type ResponseCase } from './response-support.js';
 import { transactions } from './support.js';
-
-/** The bundle with fullUrls and references as entry numbers, ids and ClaimResponse.type left out. */
-export function comparable(b: Bundle): unknown {
-  const urls = new Map<string, string>();
-  (b.entry ?? []).forEach((e, i) => urls.set(e.fullUrl!, `#${i}`));
-  const copy = JSON.parse(JSON.stringify(b, (k, v: unknown) => (k === 'id' ? undefined : typeof v === 'string' && urls.has(v) ? urls.get(v) : v))) as Bundle;
-  delete (copy.entry![0]!.resource as { type?: unknown }).type;
-  return copy;
-}
 
 /** Corpus files left out, and why. */
 const DEFECTS: Readonly<Record<string, string>> = {

@@ -48,3 +48,24 @@ export function convertResponse(tx: TransactionSet, options: ResponseOptions): {
   expect(r.bundle, 'a bundle').not.toBeNull();
   return { bundle: r.bundle!, findings: r.findings };
 }
+
+/**
+ * A bundle as a round trip should keep it: fullUrls and references as entry numbers, no ids,
+ * extensions in url order (their order carries no meaning; same-url repeats keep theirs), and
+ * without ClaimResponse.type, which is inferred from SV2 or a bill type an echoed (not carried)
+ * service line may hold.
+ */
+export function comparable(b: Bundle): unknown {
+  const urls = new Map<string, string>();
+  (b.entry ?? []).forEach((e, i) => urls.set(e.fullUrl!, `#${i}`));
+  const copy = JSON.parse(
+    JSON.stringify(b, (k, v: unknown) => {
+      if (k === 'id') return undefined;
+      if (typeof v === 'string' && urls.has(v)) return urls.get(v);
+      if (k === 'extension' && Array.isArray(v)) return [...(v as Array<{ url?: string }>)].sort((x, y) => (x.url ?? '').localeCompare(y.url ?? ''));
+      return v;
+    }),
+  ) as Bundle;
+  delete (copy.entry![0]!.resource as { type?: unknown }).type;
+  return copy;
+}
