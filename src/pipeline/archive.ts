@@ -67,7 +67,8 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
   const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;
   let current: OpenedInput | null = null;
   let doneBytes = 0;
-  const progress = new Progress(o.inputs.reduce((n, f) => n + f.size, 0), { bytes: () => doneBytes + (current?.fileBytes() ?? 0), transactions: () => sum.converted + sum.rejected }, o.progress === true);
+  let otherItems = 0;
+  const progress = new Progress(o.inputs.reduce((n, f) => n + f.size, 0), { bytes: () => doneBytes + (current?.fileBytes() ?? 0), transactions: () => engine.consumed + otherItems }, o.progress === true);
   try {
     for (const input of o.inputs) {
       const targets = o.outDir !== undefined ? { x12: join(o.outDir, input.name + '.ndjson'), fhir: join(o.outDir, input.name + '.x12') } : null;
@@ -83,8 +84,9 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
         await report.line(unreadableReportLine(input.path, 'neither X12 (no ISA segment at its start) nor FHIR JSON'));
         sum.transactions++;
         sum.rejected++;
+        otherItems++;
       } else if (opened.kind === 'fhir') {
-        await convertFhirInput(opened, input, targets?.fhir ?? null, shared, report, o, sum);
+        otherItems += await convertFhirInput(opened, input, targets?.fhir ?? null, shared, report, o, sum);
       } else {
         const file = targets !== null ? new AtomicFile(targets.x12) : null;
         const out = file !== null ? new LineWriter(file.stream, OUTPUT_CHUNK) : shared!;
@@ -142,8 +144,8 @@ function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile:
   };
 }
 
-/** A FHIR input: its bundles into one X12 interchange, to its own output or the shared one. */
-async function convertFhirInput(opened: OpenedInput, input: InputFile, target: string | null, shared: LineWriter | null, report: LineWriter, o: ArchiveOptions, sum: RunSummary): Promise<void> {
+/** A FHIR input: its bundles into one X12 interchange, to its own output or the shared one. Returns the items read. */
+async function convertFhirInput(opened: OpenedInput, input: InputFile, target: string | null, shared: LineWriter | null, report: LineWriter, o: ArchiveOptions, sum: RunSummary): Promise<number> {
   const parts: Buffer[] = [];
   for await (const c of opened.chunks) parts.push(Buffer.from(c));
   const items = parseFhirText(Buffer.concat(parts).toString('utf8'), input.path);
@@ -154,4 +156,5 @@ async function convertFhirInput(opened: OpenedInput, input: InputFile, target: s
   sum.transactions += items.length;
   sum.converted += r.converted;
   sum.rejected += r.rejected;
+  return items.length;
 }

@@ -55,6 +55,8 @@ export class ConversionEngine {
   private readonly maxPending: number;
   private readonly settings: BatchSettings;
   private nextId = 1;
+  /** Transaction sets handed to sinks so far, over every run (for a progress line). */
+  consumed = 0;
   /** One for the whole run: the keys it gives interchanges and groups are what workers know them by. */
   private readonly packer: BatchPacker | null;
 
@@ -88,6 +90,7 @@ export class ConversionEngine {
           continue;
         }
         const t = r!.results[k++]!;
+        this.consumed++;
         if (t.converted) counts.converted++;
         else counts.rejected++;
         await sink.transaction(e.tx, t.converted, t.report, t.validation);
