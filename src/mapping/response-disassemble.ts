@@ -70,7 +70,13 @@ export function disassembleResponse(input: Bundle | Obj): { source: ResponseSour
   if (cr?.resourceType !== 'ClaimResponse') return { source: null, problems: ['the first entry is not a ClaimResponse: not a PAS Response Bundle'] };
   as221(cr);
   const byRef = new Map<string, Obj>();
-  for (const e of entries) if (typeof e.fullUrl === 'string' && e.resource !== undefined) byRef.set(e.fullUrl, e.resource as Obj);
+  for (const e of entries) {
+    const r = e.resource as Obj | undefined;
+    if (r === undefined) continue;
+    if (typeof e.fullUrl === 'string') byRef.set(e.fullUrl, r);
+    // A relative reference (`Patient/SubscriberExample`, as the IG's examples write them) names the entry with that type and id.
+    if (typeof r.id === 'string') byRef.set(`${r.resourceType as string}/${r.id}`, r);
+  }
   const resolve = (ref: unknown, from: string): Obj | null => {
     const r = typeof ref === 'object' && ref !== null ? (ref as Obj).reference : undefined;
     if (typeof r !== 'string') return null;

@@ -70,11 +70,18 @@ function writeSegment(plan: SegmentWritePlan, seg: SegmentRow, writers: SegmentW
   // A row's default fills a required element the bundle has no value for (reported).
   for (const w of plan.defaulting) {
     const e = w.spec.positions[0]!;
-    if ((only !== undefined && !only(w)) || get(els, e, w.spec.component) !== '') continue;
+    if (!writers.includes(w) || (only !== undefined && !only(w)) || get(els, e, w.spec.component) !== '') continue;
     put(els, e, w.spec.component, w.spec.default!);
     ctx.problem({ code: 'DEFAULTED', rowId: w.id, message: `${seg.name} element ${e}: the bundle has no value; wrote the default ${JSON.stringify(w.spec.default)}` });
   }
-  for (const [e, comp, v] of plan.constants) if (get(els, e, comp) === '') put(els, e, comp, v);
+  const constant: number[] = [];
+  for (const [e, comp, v] of plan.constants) {
+    if (get(els, e, comp) !== '') continue;
+    put(els, e, comp, v);
+    if (comp === 0) constant.push(e);
+  }
+  // A constant the segment's pair rules do not allow alone (DMG01 without DMG02) is left out.
+  for (const pair of plan.pairs) if (pair.some((e) => get(els, e, 0) === '')) for (const e of pair) if (constant.includes(e)) els[e] = [];
   const def = getSegmentDef(seg.segment);
   const gap = def?.elements.find((d) => d.mandatory && get(els, d.position, 0) === '' && (els[d.position]?.every((c) => c === '') ?? true));
   if (gap !== undefined) {
