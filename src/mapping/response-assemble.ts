@@ -14,6 +14,7 @@
  *   becomes a ClaimResponse.addItem with the item's itemSequence and the A6 adjudication; its HSD a
  *   ServiceRequest named by extension-requestedService.
  * - MSG -> processNote (numbered in order; a line's note named by its item's noteNumber).
+ * - PWK -> a CommunicationRequest each (the documents asked for), named by communicationRequest.
  * - AAA -> ClaimResponse.error (aaa.ts); outcome: `error` when there is one, else `partial` when a
  *   decision is pended (A4: not yet adjudicated), else `complete`.
  * - ClaimResponse.request: the request's Claim when its bundle is given (`Claim/<id>` and its
@@ -62,11 +63,18 @@ export interface AaaRead {
   readonly position: number;
 }
 
+/** A PWK: the CommunicationRequest fields read, and the line it belongs to (null for the event's). */
+export interface CommunicationRead {
+  readonly resource: Obj;
+  readonly decision: DecisionRead | null;
+}
+
 export interface ResponseRead {
   readonly roles: Array<Obj | null>;
   readonly event: DecisionRead | null;
   readonly items: readonly DecisionRead[];
   readonly errors: readonly AaaRead[];
+  readonly requests: readonly CommunicationRead[];
   readonly sawDependent: boolean;
 }
 
@@ -281,6 +289,22 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
     addItems.push(a);
   });
 
+  // PWK: the documentation asked for, one PASCommunicationRequest each.
+  const communication: Obj[] = [];
+  for (const c of read.requests) {
+    if (!hasFields(c.resource)) continue;
+    const id = entryOf(next++);
+    const r: Obj = { resourceType: 'CommunicationRequest', id: id.id, meta: { profile: [PAS_PROFILE.communicationRequest] } };
+    const seq = c.decision !== null ? sequenceOf.get(c.decision) : undefined;
+    if (seq !== undefined) r.extension = [{ url: PAS_EXTENSION.serviceLineNumber, valuePositiveInt: seq }];
+    Object.assign(r, c.resource, { status: 'active', subject: { reference: patientId.ref }, requester: { reference: insurerId.ref }, recipient: [{ reference: requesterId.ref }] });
+    // PAS asks for an identifier (the attachment control number) unless the documents come by voice (VO): without PWK06 it is marked absent, not invented.
+    const medium = ((r.medium as Obj[] | undefined)?.[0]?.coding as Obj[] | undefined)?.[0]?.code;
+    if (r.identifier === undefined && medium !== 'VO') r.identifier = [absent()];
+    extra.push([id, r]);
+    communication.push({ reference: id.ref });
+  }
+
   // PAS has reviewAction on item and addItem adjudications only (its ClaimResponse.adjudication slice
   // cannot hold the reviewActionCode its definition restricts to those): an event decision no line takes is reported.
   if (template !== null && template.item.adjudication !== undefined && !eventDecisionUsed) {
@@ -338,6 +362,7 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   if (crRaw.preAuthPeriod !== undefined) cr.preAuthPeriod = crRaw.preAuthPeriod;
   if (items.length > 0) cr.item = items;
   if (addItems.length > 0) cr.addItem = addItems;
+  if (communication.length > 0) cr.communicationRequest = communication;
   if (notes.length > 0) cr.processNote = notes;
   if (error.length > 0) cr.error = error;
 

@@ -37,6 +37,8 @@ export interface ResponseSource {
   /** Notes no item names (the event's MSG). */
   readonly eventNotes: readonly Obj[];
   readonly errors: readonly Obj[];
+  /** The CommunicationRequests (PWK) ClaimResponse.communicationRequest names, with the itemSequence of their line (null: the event's). */
+  readonly requests: ReadonlyArray<{ readonly resource: Obj; readonly line: number | null }>;
   /** ISA/GS identifiers of extension-TransmissionIdentifiers (2.2.1). */
   readonly transmission: Readonly<Record<string, string>>;
 }
@@ -122,11 +124,17 @@ export function disassembleResponse(input: Bundle | Obj): { source: ResponseSour
     return { item, addItem, service, note, providers };
   });
   const eventNotes = [...notes.values()].filter((n) => !named.has(n.number as number));
+  const requests = ((cr.communicationRequest as Obj[] | undefined) ?? []).flatMap((ref) => {
+    const resource = resolve(ref, 'ClaimResponse.communicationRequest');
+    if (resource === null) return [];
+    const n = ((resource.extension as Obj[] | undefined) ?? []).find((e) => e.url === PAS_EXTENSION.serviceLineNumber)?.valuePositiveInt;
+    return [{ resource, line: typeof n === 'number' ? n : null }];
+  });
   const transmission: Record<string, string> = {};
   const tid = (cr.extension as Obj[] | undefined)?.find((e) => e.url === PAS_EXTENSION.transmissionIdentifiers);
   for (const x of (tid?.extension as Obj[] | undefined) ?? []) if (typeof x.url === 'string' && typeof x.valueString === 'string') transmission[x.url] = x.valueString;
   return {
-    source: { bundle, claimResponse: cr, insurer, requester, subscriber, dependent, items, eventNotes, errors: (cr.error as Obj[] | undefined) ?? [], transmission },
+    source: { bundle, claimResponse: cr, insurer, requester, subscriber, dependent, items, eventNotes, errors: (cr.error as Obj[] | undefined) ?? [], requests, transmission },
     problems,
   };
 }

@@ -222,6 +222,18 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
       }
       const plan = wp.bySegment.get(slot);
       if (plan === undefined) continue;
+      if (slot.segment === 'PWK') {
+        // One PWK per CommunicationRequest of this loop instance (a line's by its serviceLineNumber).
+        const line = def.id === '2000F' ? ((ctx.roles[ROLE.ResponseItem] as Obj | null)?.itemSequence as number | undefined) : undefined;
+        for (const r of source.requests) {
+          if (def.id === '2000E' ? lines && r.line !== null && items.some((d) => d.item.itemSequence === r.line) : r.line !== line) continue;
+          const c: WriteContext = { roles: ctx.roles.slice(), slices, problem };
+          (c.roles as Array<Obj | null>)[ROLE.CommunicationRequest] = r.resource;
+          const els = writeSegment(plan, slot, plan.writers, c, undefined, missing);
+          if (els !== null) out.push(els);
+        }
+        continue;
+      }
       const only = eventLevel ? eventOnly : undefined;
       // Of segment uses saying the same thing (SV1, SV2), the one that carries the most of the resource.
       const alts = wp.alternatives.get(slot);

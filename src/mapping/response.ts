@@ -11,7 +11,7 @@ import type { PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
 import type { MappingFinding } from './request.js';
-import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead } from './response-assemble.js';
+import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead, type CommunicationRead } from './response-assemble.js';
 import { gapOf, responseTablesCompiled } from './response-tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './response-unread.js';
 import { ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
@@ -69,6 +69,7 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
   for (const r of [ROLE.Bundle, ROLE.ClaimResponse, ROLE.Insurer, ROLE.Requester, ROLE.Subscriber, ROLE.Dependent]) roles[r] = {};
   const items: DecisionRead[] = [];
   const errors: AaaRead[] = [];
+  const requests: CommunicationRead[] = [];
   let event: DecisionRead | null = null;
   let sawDependent = false;
   let here: SegmentPlace = { loop: '', segment: '', id: '', position: 0 };
@@ -126,9 +127,15 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
         if (valid !== '' && valid !== 'N') findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: loopPath, segment: 'AAA', position: s.position, element: 1, message: `${loopPath} AAA01 (segment ${s.position}): ${JSON.stringify(valid)} has no place in PAS (an error is written back as N)` });
         continue;
       }
+      // A PWK is a CommunicationRequest of its own (a loop may hold several).
+      if (segId === 'PWK') {
+        const cr: Obj = {};
+        requests.push({ resource: cr, decision: id === '2000F' ? own : null });
+        roles[ROLE.CommunicationRequest] = cr;
+      } else roles[ROLE.CommunicationRequest] = null;
       const plan = row === null ? undefined : plans.get(row);
       // A repeat of one segment use (a second TRN of the same kind) would overwrite the first: reported, not read.
-      if (plan !== undefined && row!.max > 1) {
+      if (plan !== undefined && row!.max > 1 && segId !== 'PWK') {
         const key = `${row!.name}|${els[1] ?? ''}`;
         if (seen.has(key)) {
           findings.push(unreadSegment(here, 'a repeat of the same kind: PAS holds one per loop; not carried'));
@@ -156,6 +163,6 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
   };
   visit(tree.root, tree.root.path, null);
 
-  const read: ResponseRead = { roles, event, items, errors, sawDependent };
+  const read: ResponseRead = { roles, event, items, errors, requests, sawDependent };
   return { bundle: assembleResponse(tx, read, options, findings), findings };
 }

@@ -29,9 +29,10 @@ import { compileReader, compileSegmentReader, type ReaderSpec } from './row-read
  * first; then the response roles (mappings/response/): `ClaimResponse`, `ResponseItem` (the current
  * 2000F's ClaimResponse.item, or the 2000E template), `AddItem` (the authorized version of a
  * modified item), `Note` (a MSG, made a processNote) and `AuthorizedProvider` (a 2010EA/2010FA
- * extension-itemAuthorizedProvider; the resource it names is `Provider`).
+ * extension-itemAuthorizedProvider; the resource it names is `Provider`), `CommunicationRequest`
+ * (one per response PWK: the documentation the UMO asks for).
  */
-export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter', 'ClaimResponse', 'ResponseItem', 'AddItem', 'Note', 'AuthorizedProvider'] as const;
+export const ROLES = ['Bundle', 'Claim', 'Item', 'Insurer', 'Requester', 'Subscriber', 'Dependent', 'Coverage', 'Service', 'CareTeam', 'Provider', 'Encounter', 'ClaimResponse', 'ResponseItem', 'AddItem', 'Note', 'AuthorizedProvider', 'CommunicationRequest'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE: Readonly<Record<Role, number>> = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 

@@ -320,6 +320,16 @@ export function adaptResponseBundle<B extends object>(bundle: B, version: PasVer
       delete cr.adjudication;
     }
   }
+  // 2.0.1 has serviceLineNumber on CommunicationRequest.payload only (whose content a PWK does not give).
+  for (const e of (bundle as { entry?: Array<{ resource?: Json }> }).entry ?? []) {
+    const r = e.resource;
+    if (r?.resourceType !== 'CommunicationRequest' || !Array.isArray(r.extension)) continue;
+    const kept = (r.extension as Json[]).filter((x) => x.url !== PAS_EXTENSION.serviceLineNumber);
+    if (kept.length === r.extension.length) continue;
+    drop(`${PAS_EXTENSION.serviceLineNumber} on CommunicationRequest (the service line it asks about)`);
+    if (kept.length > 0) r.extension = kept;
+    else delete r.extension;
+  }
   walk(bundle, (o) => {
     const ext = o.extension;
     if (Array.isArray(ext) && ext.some((e: Json) => newer.has(e?.url as string))) {

@@ -2,7 +2,7 @@
  * A fast-check generator of random, valid 005010X217 278 responses, as segment lists in grammar
  * order: every HCR action, AAA at every level (2000A, 2010A, 2010B, 2010C, 2010D, 2000E, 2000F,
  * 2010EA), modified lines (A6) with SV1 and UM, certification dates, REF*BB/NT, MSG, authorized
- * providers; `renderResponse` writes one as an interchange with the project's X12Writer.
+ * providers, PWK document requests; `renderResponse` writes one as an interchange with the project's X12Writer.
  *
  * Kept within what the response rows carry both ways: reject reasons the errorElement table names
  * (so an AAA's errorElement does not depend on its neighbours), AAA of a line or provider only on
@@ -75,6 +75,15 @@ const providerSegs = (p: Provider): Seg[] => [
   ...(p.taxonomy !== undefined ? [['PRV', 'PE', 'PXC', p.taxonomy]] : []),
 ];
 
+/** A PWK asking for documents: report type (755), transmission (756), maybe a control number and a description. */
+const pwkArb: fc.Arbitrary<Seg> = fc
+  .tuple(fc.constantFrom('03', '04', '05', '06', '09', '10', '11', '15', 'AS', 'B2', 'B3', 'OZ'), fc.constantFrom('AA', 'BM', 'EL', 'EM', 'FX'), opt(chars(UPPER + DIGITS, 5, 12)), opt(fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join(' '))))
+  .map(([type, how, control, text]) => {
+    const s: Seg = ['PWK', type, how, '', '', control !== undefined ? 'AC' : '', control ?? '', text ?? ''];
+    while (s[s.length - 1] === '') s.pop();
+    return s;
+  });
+
 interface Line {
   trace: readonly [string, string];
   decision?: Decision;
@@ -85,6 +94,7 @@ interface Line {
   service: { code: string; charge: number; units: number; type: string };
   msg?: string;
   provider?: Provider;
+  pwk: Seg[];
 }
 
 const lineArb: fc.Arbitrary<Line> = fc.record(
@@ -98,8 +108,9 @@ const lineArb: fc.Arbitrary<Line> = fc.record(
     service: fc.record({ code: chars(DIGITS, 5, 5), charge: fc.integer({ min: 1, max: 5000 }), units: fc.integer({ min: 1, max: 60 }), type: fc.constantFrom(...SERVICE_TYPES) }),
     msg: opt(fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => w.join(' '))),
     provider: opt(providerOf(LINE_ROLES)),
+    pwk: fc.array(pwkArb, { maxLength: 2 }),
   },
-  { requiredKeys: ['trace', 'service'] },
+  { requiredKeys: ['trace', 'service', 'pwk'] },
 );
 
 export interface GenResponse {
@@ -130,6 +141,7 @@ export const x217ResponseArb: fc.Arbitrary<GenResponse> = fc
     eventDates: opt(periodArb),
     admission: opt(dateArb),
     eventMsg: opt(fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '))),
+    eventPwk: fc.array(pwkArb, { maxLength: 2 }),
     providers: fc.array(providerArb, { maxLength: 2 }),
     lines: fc.array(lineArb, { maxLength: 3 }),
     aaa: fc.record({ a: aaasArb('2000A'), a10: aaasArb('2010A'), b10: aaasArb('2010B'), c10: aaasArb('2010C'), d10: aaasArb('2010D'), e: aaasArb('2000E'), f: aaasArb('2000F'), ea: aaasArb('2010EA') }),
@@ -170,6 +182,7 @@ export const x217ResponseArb: fc.Arbitrary<GenResponse> = fc
     if (event !== undefined) s.push(hcr(event));
     if (m.eventDates !== undefined) s.push(['DTP', 'AAH', 'RD8', `${m.eventDates[0]}-${m.eventDates[1]}`]);
     if (m.admission !== undefined) s.push(['DTP', '435', 'D8', m.admission]);
+    s.push(...m.eventPwk);
     if (m.eventMsg !== undefined) s.push(['MSG', m.eventMsg]);
     m.providers.forEach((p, k) => {
       const [nm1, ...rest] = providerSegs(p);
@@ -186,7 +199,7 @@ export const x217ResponseArb: fc.Arbitrary<GenResponse> = fc
       if (l.issued !== undefined) s.push(['DTP', '102', 'D8', l.issued]);
       if (l.certified !== undefined) s.push(['DTP', '036', 'D8', l.certified[1]], ['DTP', '007', 'D8', l.certified[0]]);
       // The service: the authorized version of a modified line; an echo (reported, not carried) otherwise.
-      s.push(['SV1', `HC:${l.service.code}`, String(l.service.charge), 'UN', String(l.service.units)]);
+      s.push(['SV1', `HC:${l.service.code}`, String(l.service.charge), 'UN', String(l.service.units)], ...l.pwk);
       if (l.msg !== undefined) s.push(['MSG', l.msg]);
       if (l.provider !== undefined) s.push(...providerSegs(l.provider));
     });

@@ -32,6 +32,8 @@ describe('random X217 responses', () => {
         // A6 lines: one addItem each, with the line's itemSequence.
         const modified = cr.item?.filter((i) => JSON.stringify(i.adjudication).includes('"code":"A6"')).map((i) => i.itemSequence) ?? [];
         expect((cr.addItem ?? []).map((x) => x.itemSequence?.[0])).toEqual(modified);
+        // One CommunicationRequest per PWK.
+        expect(cr.communicationRequest?.length ?? 0).toBe(r.segments.filter((x) => x[0] === 'PWK').length);
         const written = responseBundleToX12(bundle);
         expect(written.findings.filter((f) => f.severity === 'error')).toEqual([]);
         const [again] = transactions(written.text!);

@@ -117,3 +117,40 @@ describe('a modified event (stupidedi admission: 2000E HCR*A6, its line HCR*A1)'
     expect(sr.quantityQuantity).toEqual({ system: `${X12}673`, code: 'DY', value: 5 });
   });
 });
+
+describe('PWK: the documents the UMO asks for', () => {
+  it('the corpus emergency admission (2000E PWK*AS*VO): a CommunicationRequest, valid under both versions', () => {
+    const tx = corpusResponses().find((c) => c.file === 'stupidedi/emergency-admission-response-to-request-for-review.x12')!.tx;
+    for (const v of VERSIONS) {
+      const { bundle, findings } = convertResponse(tx, { pasVersion: v });
+      expect(validationErrors(bundle, v), v).toEqual([]);
+      const cr = crOf(bundle);
+      expect(cr.communicationRequest).toHaveLength(1);
+      const req = get<Record<string, unknown>>(bundle, cr.communicationRequest![0]!.reference);
+      expect(req.category).toEqual([{ coding: [{ system: `${X12}755`, code: 'AS' }] }]);
+      expect(req.medium).toEqual([{ coding: [{ system: `${X12}756`, code: 'VO' }] }]);
+      // By voice: no attachment control number needed (PAS IdentifierUnlessVO).
+      expect(req.identifier).toBeUndefined();
+      expect(req.status).toBe('active');
+      expect(req.requester).toEqual(cr.insurer);
+      expect(findings.map(brief).join(' ')).not.toContain('PWK');
+    }
+  });
+
+  it('a line PWK with a control number and a description: identifier, note, and the line number (2.2.1)', () => {
+    const tx = variant('dependent-response', [
+      ['SV1*HC:97156:HO*150*UN*4~', 'SV1*HC:97156:HO*150*UN*4~PWK*09*FX***AC*ATT-778*TREATMENT PLAN~'],
+      ['SE*33*', 'SE*34*'],
+    ]);
+    const { bundle } = convertResponse(tx, { pasVersion: '2.2.1' });
+    expect(validationErrors(bundle, '2.2.1')).toEqual([]);
+    const cr = crOf(bundle);
+    const req = get<Record<string, unknown>>(bundle, cr.communicationRequest![0]!.reference);
+    expect(req.identifier).toEqual([{ value: 'ATT-778' }]);
+    expect(req.note).toEqual([{ text: 'TREATMENT PLAN' }]);
+    expect(req.extension).toEqual([{ url: `${PAS}extension-serviceLineNumber`, valuePositiveInt: 3 }]);
+    const { bundle: older, findings } = convertResponse(tx, { pasVersion: '2.0.1' });
+    expect(validationErrors(older, '2.0.1')).toEqual([]);
+    expect(findings.some((f) => f.message.includes('serviceLineNumber on CommunicationRequest'))).toBe(true);
+  });
+});
