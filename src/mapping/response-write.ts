@@ -14,6 +14,7 @@ import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { PAS_EXTENSION } from '../pas/constants.js';
 import { disassembleResponse, type DecisionSource, type ProviderSource, type ResponseSource } from './response-disassemble.js';
 import { responseTablesCompiled } from './response-tables.js';
+import { unwritten } from './response-unwritten.js';
 import { getSegmentDef } from '../x12/dictionary.js';
 import { ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
@@ -131,6 +132,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   if (source === null) return { segments: null, source, findings };
   const wp = plansOf(options.tables ?? responseTablesCompiled('2.2.1'));
   const g = wp.tables.grammar;
+  for (const m of unwritten(source, wp.tables)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: m });
   const slices = newSliceCache();
   const problem: WriteContext['problem'] = (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: `${p.rowId}: ${p.message}` });
   const base: Array<Obj | null> = ROLES.map(() => null);
@@ -157,6 +159,8 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   // One item whose addItem carries another decision than the item (a modified event over a certified line): the event's.
   const only0 = items.length === 1 ? items[0]! : null;
   const eventDecision = only0 !== null && only0.addItem !== null && actionOf(only0.addItem) !== actionOf(only0.item) ? only0 : null;
+  /** An item value no 2000F row writes (only the 2000E holds it). */
+  const eventOnlyKey = (w: SegmentWritePlan['writers'][number]): boolean => !(wp.placesByLoop.get('2000F')?.has(w.fhirKey) ?? false);
   // Providers every item names are the event's (2010EA), when their kind is one a 2010EA may name; the others their line's (2010FA).
   const eventKinds = g.loops.get('2010EA')?.trigger.key?.values ?? [];
   const kindOf = (p: ProviderSource): string => codeOf(((p.extension.extension as Obj[] | undefined) ?? []).find((e) => e.url === PAS_EXTENSION.authorizedProviderType));
@@ -165,6 +169,23 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   const everywhere = (p: ProviderSource): boolean => eventKinds.includes(kindOf(p)) && items.every((d) => d.providers.some((q) => q.ref === p.ref));
   const eventProviders = lines ? (items[0]?.providers ?? []).filter(everywhere) : (items[0]?.providers ?? []);
   const lineProviders = (d: DecisionSource): readonly ProviderSource[] => (lines ? d.providers.filter((p) => !everywhere(p)) : []);
+
+  if (lines) {
+    // What only the 2000E holds (DTP*AAH/435/096) is written from the first item: items that differ there are reported.
+    const quiet: WriteContext = { roles: base, slices, problem: () => undefined };
+    for (const plan of wp.bySegment.values()) {
+      if (plan.loop.id !== '2000E') continue;
+      for (const w of plan.writers) {
+        if (w.role !== ROLE.ResponseItem || !eventOnlyKey(w)) continue;
+        const values = items.map((d) => w.value.encode(d.item, quiet));
+        if (values.some((v) => v !== values[0])) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${plan.row.name} (${w.id}): the items differ (${values.map((v) => JSON.stringify(v)).join(', ')}); the 2000E holds one value: the first item's is written` });
+      }
+    }
+    // An addItem belongs with a modified decision: on another line the reader takes its UM and SV1 for an echo.
+    for (const d of items) {
+      if (d.addItem !== null && d !== eventDecision && actionOf(d.item) !== 'A6') findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `the addItem of item ${String(d.item.itemSequence)}: its item's decision is ${JSON.stringify(actionOf(d.item))}, not a modification (A6); an X12 reader takes the service written for an echo` });
+    }
+  }
 
   // Errors by loop instance: `loop` or `loop#n` (the n-th 2000F / 2010EA).
   const errorsAt = new Map<string, Obj[]>();
@@ -186,8 +207,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
     findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: what });
   };
   /** At a 2000E over lines: item values only the 2000E can hold; the event's decision (HCR) when it has its own. */
-  const eventOnly = (w: SegmentWritePlan['writers'][number]): boolean =>
-    w.role !== ROLE.ResponseItem || !(wp.placesByLoop.get('2000F')?.has(w.fhirKey) ?? false) || (eventDecision !== null && w.spec.path[0]?.prop === 'adjudication');
+  const eventOnly = (w: SegmentWritePlan['writers'][number]): boolean => w.role !== ROLE.ResponseItem || eventOnlyKey(w) || (eventDecision !== null && w.spec.path[0]?.prop === 'adjudication');
 
   /** Writes the segments of a loop instance (and its name loops); `instance` keys its errors. */
   const loop = (def: LoopDef, ctx: WriteContext, hl: Elements | null, instance: string, providers: readonly ProviderSource[], eventLevel: boolean): void => {

@@ -60,6 +60,22 @@ describe('X217 response -> PAS -> X217 -> PAS', () => {
     ]);
   });
 
+  it('what the 278 has no place for is reported (NOT_WRITTEN), not dropped silently', () => {
+    const [tx] = sampleTransactions('dependent-response');
+    const bundle = convertResponse(tx!, { pasVersion: '2.2.1' }).bundle;
+    const cr = bundle.entry![0]!.resource as Record<string, unknown> & { item: Array<Record<string, unknown>> };
+    cr.disposition = 'see the letter';
+    cr.item[0]!.extension = [...((cr.item[0]!.extension as unknown[]) ?? []), { url: 'http://example.org/other', valueString: 'x' }];
+    // An admission date (2000E only) that differs between lines: the 2000E holds one.
+    cr.item[0]!.extension = [...(cr.item[0]!.extension as unknown[]), { url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-admissionDates', valueDate: '2026-12-01' }];
+    cr.item[1]!.extension = [...((cr.item[1]!.extension as unknown[]) ?? []), { url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-admissionDates', valueDate: '2026-12-02' }];
+    const { findings } = bundleToResponse(bundle);
+    const msgs = findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
+    expect(msgs).toContain('ClaimResponse.disposition: the 278 response has no place for it');
+    expect(msgs).toContain('ClaimResponse.item[0].extension http://example.org/other: no response row writes it');
+    expect(msgs.filter((m) => m.startsWith('DTP*435'))).toEqual(['DTP*435 (r-e-dtp-435-d8): the items differ ("20261201", "20261202", null); the 2000E holds one value: the first item\'s is written']);
+  });
+
   it('a bundle whose first entry is not a ClaimResponse is refused', () => {
     const r = responseBundleToX12({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'Patient' } }] });
     expect(r.text).toBeNull();
