@@ -164,9 +164,9 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   // Providers every item names are the event's (2010EA), when their kind is one a 2010EA may name; the others their line's (2010FA).
   const eventKinds = g.loops.get('2010EA')?.trigger.key?.values ?? [];
   const kindOf = (p: ProviderSource): string => codeOf(((p.extension.extension as Obj[] | undefined) ?? []).find((e) => e.url === PAS_EXTENSION.authorizedProviderType));
-  const lineOnly = items.some((d) => d.providers.some((p) => !eventKinds.includes(kindOf(p))));
+  const lineOnly = items.some((d) => d.providers.some((p) => kindOf(p) !== '' && !eventKinds.includes(kindOf(p))));
   const lines = items.length > 1 || traced || eventDecision !== null || lineOnly;
-  const everywhere = (p: ProviderSource): boolean => eventKinds.includes(kindOf(p)) && items.every((d) => d.providers.some((q) => q.ref === p.ref));
+  const everywhere = (p: ProviderSource): boolean => (kindOf(p) === '' || eventKinds.includes(kindOf(p))) && items.every((d) => d.providers.some((q) => q.ref === p.ref));
   const eventProviders = lines ? (items[0]?.providers ?? []).filter(everywhere) : (items[0]?.providers ?? []);
   const lineProviders = (d: DecisionSource): readonly ProviderSource[] => (lines ? d.providers.filter((p) => !everywhere(p)) : []);
 

@@ -4,6 +4,8 @@
  * ClaimResponse.error entries (aaa.ts); response-assemble.ts makes the bundle. Every element is
  * read by a row, by structure (HL, envelope, AAA), or reported in `findings` with its place.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../grammar/index.js';
 import { analyzeTransaction } from '../grammar/validate.js';
@@ -14,7 +16,7 @@ import type { MappingFinding } from './request.js';
 import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead, type CommunicationRead } from './response-assemble.js';
 import { gapOf, responseTablesCompiled } from './response-tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './response-unread.js';
-import { ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
+import { MappingTableError, ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
 
 export interface ResponseOptions {
   pasVersion: PasVersion;
@@ -42,6 +44,21 @@ type Obj = Record<string, unknown>;
 function actionOf(node: LoopNode): string | null {
   for (const s of node.segments) if (s.segment.id === 'HCR') return s.segment.elements()[1] ?? '';
   return null;
+}
+
+const ECHO_TABLE = fileURLToPath(new URL('../../mappings/response/codes/echo.json', import.meta.url));
+let echoes: ReadonlySet<string> | undefined;
+
+/** `loop/segment use` of the request's data a response repeats (`mappings/response/codes/echo.json`), loaded once. */
+function echoSet(): ReadonlySet<string> {
+  if (echoes !== undefined) return echoes;
+  const raw = JSON.parse(readFileSync(ECHO_TABLE, 'utf8')) as { echo?: Array<{ loop?: unknown; segments?: unknown }> };
+  const set = new Set<string>();
+  (raw.echo ?? []).forEach((e, i) => {
+    if (typeof e.loop !== 'string' || !Array.isArray(e.segments)) throw new MappingTableError(`mappings/response/codes/echo.json: echo[${i}]: needs loop and segments`);
+    for (const seg of e.segments) set.add(`${e.loop}/${String(seg)}`);
+  });
+  return (echoes = set);
 }
 
 /** Segments that describe the service (written to addItem for a modified decision, otherwise an echo of the request). */
@@ -151,6 +168,7 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
         let why = 'no row reads it';
         if (echo) why = `the requested service echoed back (decision ${own?.action ?? 'none'}): PAS names it by itemSequence in the request's Claim; only a modified (A6) decision's service goes to addItem`;
         else if (els.some((x, e) => e > 0 && x !== '' && noPlace(e))) why = `PAS ${version} has no place for it`;
+        else if (echoSet().has(`${id}/${here.segment}`)) why = "the request's data echoed back: PAS keeps it in the request's Claim, which the response names";
         findings.push(unreadSegment(here, why));
         continue;
       }

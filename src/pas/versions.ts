@@ -354,7 +354,9 @@ export function adaptResponseBundle<B extends object>(bundle: B, version: PasVer
  */
 export function responseGaps(version: PasVersion): { readonly extensions: ReadonlySet<string>; readonly roles: ReadonlySet<string> } {
   if (version === '2.2.1') return { extensions: new Set(), roles: new Set() };
-  return { extensions: new Set([...PAS_VERSION_INFO['2.2.1'].onlyExtensions, ...ADD_ITEM_2_2_1_ONLY]), roles: new Set(['Service']) };
+  // authorizedProviderType stays: 2.0.1 holds the same code as itemAuthorizedProvider's `providerType` (adaptResponseBundle renames it).
+  const lacking = PAS_VERSION_INFO['2.2.1'].onlyExtensions.filter((u) => u !== PAS_EXTENSION.authorizedProviderType);
+  return { extensions: new Set([...lacking, ...ADD_ITEM_2_2_1_ONLY]), roles: new Set(['Service']) };
 }
 
 /**

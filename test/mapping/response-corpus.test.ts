@@ -7,8 +7,10 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { responseToBundle, type MappingFinding } from '../../src/mapping/index.js';
+import { readFileSync } from 'node:fs';
 import type { TransactionSet } from '../../src/x12/index.js';
 import { brief, convertResponse, corpusResponses, sampleTransactions, validationErrors, VERSIONS, type ResponseCase } from './response-support.js';
+import { transactions } from './support.js';
 
 const CORPUS = corpusResponses();
 const SAMPLES: ResponseCase[] = ['referral-response', 'admission-response', 'dependent-response'].flatMap((n) => sampleTransactions(n).map((tx) => ({ file: `samples/${n}.x12`, tx })));
@@ -96,13 +98,12 @@ describe('X217 responses -> PAS 2.2.1 and 2.0.1', () => {
     expect(r.findings[0]!.message).toContain('278-x217-request');
   });
 
-  it('a segment the grammar places but no row reads is reported with its loop and position', () => {
-    // A CR1 (ambulance) and a PWK in the referral response's 2000E: no response row reads them.
-    const [tx] = sampleTransactions('referral-response');
-    const text = tx!.segments.map((s) => s.elements().join('*')).join('~');
-    expect(text).toContain('HSD*VS*6');
+  it('a segment the grammar places but no row reads is reported with its loop, position and why', () => {
+    // A subscriber REF*EJ (no response row reads it) in the referral response; its HI is the request's, echoed.
+    const text = readFileSync(new URL('../../samples/referral-response.x12', import.meta.url), 'latin1').replace('MI*W123456789~', 'MI*W123456789~REF*EJ*ACCT55~').replace('SE*19*', 'SE*20*');
+    const [tx] = transactions(text);
     const { findings } = convertResponse(tx!, { pasVersion: '2.2.1' });
-    expect(findings.map(brief)).toContain('UNMAPPED_SEGMENT 2000A/2000B/2000C/2000E HI@16');
-    expect(findings.find((f) => f.position === 16)?.message).toBe('2000A/2000B/2000C/2000E HI (segment 16): no row reads it');
+    expect(findings.find((f) => f.position === 9)?.message).toBe('2000A/2000B/2000C/2010C REF (segment 9): no row reads it');
+    expect(findings.find((f) => f.position === 17)?.message).toBe("2000A/2000B/2000C/2000E HI (segment 17): the request's data echoed back: PAS keeps it in the request's Claim, which the response names");
   });
 });

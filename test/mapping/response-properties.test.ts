@@ -42,4 +42,19 @@ describe('random X217 responses', () => {
       { numRuns: 100 },
     );
   });
+
+  it('PAS 2.0.1: valid, and X12 -> PAS -> X12 -> PAS unchanged', () => {
+    fc.assert(
+      fc.property(x217ResponseArb, (r) => {
+        const [tx] = transactions(renderResponse(r));
+        const { bundle } = convertResponse(tx!, { pasVersion: '2.0.1' });
+        expect(validationErrors(bundle, '2.0.1')).toEqual([]);
+        const written = responseBundleToX12(bundle);
+        expect(written.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        const [again] = transactions(written.text!);
+        expect(comparable(convertResponse(again!, { pasVersion: '2.0.1' }).bundle)).toEqual(comparable(bundle));
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

@@ -63,7 +63,7 @@ describe('X217 response -> PAS -> X217 -> PAS', () => {
   it('what the 278 has no place for is reported (NOT_WRITTEN), not dropped silently', () => {
     const [tx] = sampleTransactions('dependent-response');
     const bundle = convertResponse(tx!, { pasVersion: '2.2.1' }).bundle;
-    const cr = bundle.entry![0]!.resource as Record<string, unknown> & { item: Array<Record<string, unknown>> };
+    const cr = bundle.entry![0]!.resource as unknown as Record<string, unknown> & { item: Array<Record<string, unknown>> };
     cr.disposition = 'see the letter';
     cr.item[0]!.extension = [...((cr.item[0]!.extension as unknown[]) ?? []), { url: 'http://example.org/other', valueString: 'x' }];
     // An admission date (2000E only) that differs between lines: the 2000E holds one.
