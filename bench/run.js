@@ -549,9 +549,11 @@ function archiveTargets(rows) {
   const tps = (r) => r.rep.transactions / r.rep.wallS;
   const n = os.availableParallelism();
   const list = [];
+  const par = rows.find((r) => r.caseName === 'cpu-parallel-reference' && r.rep);
+  const machine = par ? `; this machine in the same run: ${par.rep.check}` : '';
   list.push({
     what: `archive pipeline, ${n} workers vs 1 worker (transactions/s on the ${cfg.sizeMb} MB file) ≥ 1.7×`,
-    value: one && all ? `${int(tps(all))} / ${int(tps(one))} = ${f2(tps(all) / tps(one))}×` : 'not run',
+    value: one && all ? `${int(tps(all))} / ${int(tps(one))} = ${f2(tps(all) / tps(one))}×${machine}` : 'not run',
     ok: one && all ? tps(all) / tps(one) >= 1.7 : null,
     speed: true,
   });
