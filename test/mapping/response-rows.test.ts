@@ -154,3 +154,18 @@ describe('PWK: the documents the UMO asks for', () => {
     expect(findings.some((f) => f.message.includes('serviceLineNumber on CommunicationRequest'))).toBe(true);
   });
 });
+
+describe('an event decision every line overrides', () => {
+  it('has no place in PAS (reviewAction lives on item adjudications): reported at the 2000E HCR', () => {
+    const tx = variant('dependent-response', [
+      ['UM*HS*I*1*11:B~', 'UM*HS*I*1*11:B~HCR*A1*EVT-1~'],
+      ['SE*33*', 'SE*34*'],
+    ]);
+    const { bundle, findings } = convertResponse(tx, { pasVersion: '2.2.1' });
+    expect(validationErrors(bundle, '2.2.1')).toEqual([]);
+    const f = findings.filter((x) => x.segment === 'HCR');
+    expect(f.map(brief)).toEqual(['UNMAPPED_SEGMENT 2000A/2000B/2000C/2000D/2000E HCR@16']);
+    expect(f[0]!.message).toContain('has no place in PAS when every line has a decision of its own');
+    expect(JSON.stringify(bundle)).not.toContain('EVT-1');
+  });
+});
