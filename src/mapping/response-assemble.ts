@@ -31,6 +31,7 @@ import { aaaError, errorElementOf, type AaaPlace } from './aaa.js';
 import { copy } from './path.js';
 import type { MappingFinding } from './request.js';
 import { errorPathOf, indexRequest, type RequestIndex } from './response-request.js';
+import { responseParties } from './response-parties.js';
 import { ROLE } from './table.js';
 
 type Obj = Record<string, unknown>;
@@ -165,32 +166,7 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   const extra: Array<[{ ref: string }, Obj]> = [];
   let next = 7;
 
-  // Parties.
-  const insurer: Obj = { resourceType: 'Organization', id: insurerId.id, meta: { profile: [PAS_PROFILE.insurer] }, ...role(ROLE.Insurer), active: true };
-  const absentGender = (p: Obj): void => {
-    if (p.gender === undefined) p._gender = absent();
-  };
-  const subscriber: Obj = { resourceType: 'Patient', id: subscriberId.id, meta: { profile: [sawDependent ? PAS_PROFILE.subscriber : PAS_PROFILE.beneficiary] }, ...role(ROLE.Subscriber) };
-  absentGender(subscriber);
-  let dependent: Obj | null = null;
-  if (sawDependent) {
-    dependent = { resourceType: 'Patient', id: dependentId.id, meta: { profile: [PAS_PROFILE.beneficiary] }, ...role(ROLE.Dependent) };
-    absentGender(dependent);
-    // A dependent has no id of its own in 5010: identified by the subscriber's member id, as in the request.
-    if (dependent.identifier === undefined && Array.isArray(subscriber.identifier)) dependent.identifier = copy(subscriber.identifier);
-  }
-  const reqRaw = role(ROLE.Requester);
-  let requester: Obj;
-  let practitionerRole: Obj | null = null;
-  if (reqRaw.resourceType === 'Practitioner') {
-    const { telecom, specialty, ...rest } = reqRaw;
-    requester = { resourceType: 'Practitioner', id: requesterId.id, meta: { profile: [PAS_PROFILE.practitioner] }, ...rest };
-    practitionerRole = { resourceType: 'PractitionerRole', id: roleId.id, meta: { profile: [PAS_PROFILE.practitionerRole] }, practitioner: { reference: requesterId.ref } };
-    if (specialty !== undefined) practitionerRole.specialty = specialty;
-    practitionerRole.telecom = telecom ?? [{ _system: absent(), _value: absent() }];
-  } else {
-    requester = { resourceType: 'Organization', id: requesterId.id, meta: { profile: [PAS_PROFILE.requestor] }, ...reqRaw, active: true };
-  }
+  const { insurer, subscriber, dependent, requester, practitionerRole } = responseParties(roles, { insurer: insurerId, requester: requesterId, role: roleId, subscriber: subscriberId, dependent: dependentId }, sawDependent);
 
   // Authorized providers: one resource each; their extension names it.
   const providerRefs = new Map<Obj, { ref: string; ext: Obj }>();
