@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ClaimResponse } from '@medplum/fhirtypes';
+import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { responseBundleToX12 } from '../../src/mapping/index.js';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
@@ -36,6 +37,7 @@ describe('random X217 responses', () => {
         expect(cr.communicationRequest?.length ?? 0).toBe(r.segments.filter((x) => x[0] === 'PWK').length);
         const written = responseBundleToX12(bundle);
         expect(written.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        expect(() => new X12Parser(true).parse(written.text!)).not.toThrow();
         const [again] = transactions(written.text!);
         expect(comparable(convertResponse(again!, { pasVersion: '2.2.1' }).bundle)).toEqual(comparable(bundle));
       }),

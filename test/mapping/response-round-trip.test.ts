@@ -1,8 +1,9 @@
 /**
  * PAS Response Bundle -> X217 response -> PAS Response Bundle: for the samples and the corpus, the
  * bundle read back equals the one written (PAS 2.2.1 and 2.0.1), and what was written passes our
- * X217 response grammar. Compared as `comparable` (response-support.ts) makes them.
+ * X217 response grammar and node-x12's strict parser. Compared as `comparable` (response-support.ts) makes them.
  */
+import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { bundleToResponse, responseBundleToX12 } from '../../src/mapping/index.js';
 import { comparable, convertResponse, corpusResponses, sampleTransactions, VERSIONS, type ResponseCase } from './response-support.js';
@@ -27,6 +28,7 @@ describe('X217 response -> PAS -> X217 -> PAS', () => {
           continue;
         }
         expect(written.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        expect(() => new X12Parser(true).parse(written.text!)).not.toThrow();
         const [again] = transactions(written.text!);
         expect(again!.accepted, JSON.stringify(again!.findings)).toBe(true);
         const second = convertResponse(again!, { pasVersion: v }).bundle;
