@@ -113,7 +113,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const inputs = expandInputs(positionals);
+  const inputs = expandInputs(positionals, [outDir, values['ack-dir']].filter((d): d is string => d !== undefined));
   if (outDir === undefined) {
     const kinds = await Promise.all(inputs.map((i) => sniffKind(i.path)));
     const json = inputs.filter((_, k) => kinds[k] === 'fhir').map((i) => i.path);

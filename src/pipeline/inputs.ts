@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { globBase, globRegExp, isGlob } from './glob.js';
 
 /** One input of a run: a file (or standard input) and the name its output takes. */
@@ -14,11 +14,15 @@ export interface InputFile {
 
 /**
  * The input files of a run, in a stable order: files as given, directories walked recursively
- * (entries sorted by name), globs matched (`*`, `?`, `**`, `[...]`), `-` for standard input. A
+ * (entries sorted by name; directories in `exclude` left out), globs matched (`*`, `?`, `**`,
+ * `[...]`), `-` for standard input. A
  * path that does not exist, or a glob that matches nothing, is an error (ENOENT).
  */
-export function expandInputs(args: readonly string[]): InputFile[] {
+export function expandInputs(args: readonly string[], exclude: readonly string[] = []): InputFile[] {
   const out: InputFile[] = [];
+  // Output directories inside an input directory are not read (a rerun would take the outputs as inputs).
+  const skip = new Set(exclude.map((d) => resolve(d)));
+  const walk = (dir: string): string[] => walkDir(dir, skip);
   for (const arg of args) {
     if (arg === '-') {
       out.push({ path: '-', name: 'stdin', size: 0 });
@@ -43,14 +47,15 @@ function input(path: string, rel: string): InputFile {
   return { path, name: stripExtensions(rel.split('\\').join('/')), size: statSync(path).size };
 }
 
-/** Files under a directory, recursively, sorted by name at each level; hidden entries skipped. */
-function walk(dir: string): string[] {
+/** Files under a directory, recursively, sorted by name at each level; hidden entries and `skip` directories skipped. */
+function walkDir(dir: string, skip: ReadonlySet<string>): string[] {
   const out: string[] = [];
+  if (skip.has(resolve(dir))) return out;
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = dir === '.' ? e.name : join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
+    if (e.isDirectory()) out.push(...walkDir(p, skip));
     else if (e.isFile()) out.push(p);
   }
   return out;

@@ -26,6 +26,8 @@ describe('inputs', () => {
     expect(expandInputs([join(dir, 'z.x12'), '-']).map((i) => [i.name, i.size])).toEqual([['z', 1], ['stdin', 0]]);
     expect(expandInputs([`${dir}/**/*.x12*`]).map((i) => i.name)).toEqual(['b/c', 'z']);
     expect(() => expandInputs([join(dir, 'none.x12')])).toThrow(/ENOENT/);
+    // An output directory inside the input directory is not read again.
+    expect(expandInputs([dir], [join(dir, 'b')]).map((i) => i.name)).toEqual(['a', 'z']);
     expect([stripExtensions('claims.x12.gz'), stripExtensions('x.ndjson'), stripExtensions('README')]).toEqual(['claims', 'x', 'README']);
   });
 
