@@ -5,6 +5,7 @@
  */
 import type { Bundle, ClaimResponse, Extension, Practitioner, ServiceRequest } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { bundleToResponse } from '../../src/mapping/index.js';
 import { brief, convertResponse, corpusResponses, validationErrors, VERSIONS } from './response-support.js';
 import { transactions } from './support.js';
 import { readFileSync } from 'node:fs';
@@ -167,5 +168,27 @@ describe('an event decision every line overrides', () => {
     expect(f.map(brief)).toEqual(['UNMAPPED_SEGMENT 2000A/2000B/2000C/2000D/2000E HCR@16']);
     expect(f[0]!.message).toContain('has no place in PAS when every line has a decision of its own');
     expect(JSON.stringify(bundle)).not.toContain('EVT-1');
+  });
+});
+
+describe('secondary ids with a published system (REF*SY, REF*EI)', () => {
+  it('2010C REF*SY and 2010EA REF*EI become identifiers, valid under both versions, and come back', () => {
+    const tx = variant('referral-response', [
+      ['MI*W123456789~', 'MI*W123456789~REF*SY*123456789~'],
+      ['NM1*SJ*1*OKAFOR*LENA****XX*1093817462~', 'NM1*SJ*1*OKAFOR*LENA****XX*1093817462~REF*EI*987654321~'],
+      ['SE*19*', 'SE*21*'],
+    ]);
+    for (const v of VERSIONS) {
+      const { bundle, findings } = convertResponse(tx, { pasVersion: v });
+      expect(validationErrors(bundle, v), v).toEqual([]);
+      expect(findings.map(brief).join(' ')).not.toContain(' REF');
+      const ids = JSON.stringify(bundle);
+      expect(ids).toContain('{"system":"http://hl7.org/fhir/sid/us-ssn","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"SS"}]},"value":"123456789"}');
+      expect(ids).toContain('{"system":"urn:oid:2.16.840.1.113883.4.4","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"TAX"}]},"value":"987654321"}');
+      const { segments } = bundleToResponse(bundle);
+      const written = segments!.map((s) => s.map((e) => e.join(':')).join('*'));
+      expect(written).toContain('REF*SY*123456789');
+      expect(written).toContain('REF*EI*987654321');
+    }
   });
 });
