@@ -68,6 +68,7 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
   let current: OpenedInput | null = null;
   let doneBytes = 0;
   let otherItems = 0;
+  let sharedKind: 'x12' | 'fhir' | null = null;
   const progress = new Progress(o.inputs.reduce((n, f) => n + f.size, 0), { bytes: () => doneBytes + (current?.fileBytes() ?? 0), transactions: () => engine.consumed + otherItems }, o.progress === true);
   try {
     for (const input of o.inputs) {
@@ -79,9 +80,14 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
       }
       sum.files++;
       const opened = (current = await openInput(input.path, o.chunkSize));
-      if (opened.kind === 'unknown') {
+      // One shared output holds one kind: an input that would put X12 among NDJSON (or the other
+      // way round; standard input is only seen here) is rejected, not mixed in.
+      const mixed = shared !== null && opened.kind !== 'unknown' && sharedKind !== null && opened.kind !== sharedKind;
+      if (shared !== null && opened.kind !== 'unknown') sharedKind ??= opened.kind;
+      if (opened.kind === 'unknown' || mixed) {
         for await (const _ of opened.chunks) void _;
-        await report.line(unreadableReportLine(input.path, 'neither X12 (no ISA segment at its start) nor FHIR JSON'));
+        const why = mixed ? `${opened.kind === 'fhir' ? 'FHIR' : 'X12'} input in a run whose output is ${sharedKind === 'fhir' ? 'X12' : 'NDJSON'}: not converted (give --out-dir for one output per input)` : 'neither X12 (no ISA segment at its start) nor FHIR JSON';
+        await report.line(unreadableReportLine(input.path, mixed ? 'MIXED_OUTPUT' : 'NOT_X12_OR_FHIR', why));
         sum.transactions++;
         sum.rejected++;
         otherItems++;

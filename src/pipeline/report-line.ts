@@ -30,9 +30,9 @@ export function transactionReportLine(file: string, at: TransactionPlace, conver
   }, withoutAck);
 }
 
-/** The report line of an input that is neither X12 nor FHIR JSON (counted as one rejected input). */
-export function unreadableReportLine(file: string, message: string): string {
-  return JSON.stringify({ file, offset: 0, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_X12_OR_FHIR', message }] });
+/** The report line of an input not converted as a whole: neither X12 nor FHIR JSON, or of the wrong kind for the output (counted as one rejected input). */
+export function unreadableReportLine(file: string, code: 'NOT_X12_OR_FHIR' | 'MIXED_OUTPUT', message: string): string {
+  return JSON.stringify({ file, offset: 0, status: 'rejected', findings: [{ severity: 'error', code, message }] });
 }
 
 /** Findings are written without their acknowledgment routing (that goes into the TA1/999). */

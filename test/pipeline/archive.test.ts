@@ -93,5 +93,12 @@ describe('x12pas convert over an archive', () => {
     expect(stdin.code).toBe(0);
     expect(jsonLines(stdin.stdout)).toHaveLength(3);
     expect(stdin.stderr).toContain('3 transaction set(s) read: 3 converted, 0 rejected; 1 file(s), 1 interchange(s)');
+    // FHIR on standard input (not looked at before the run) after X12 on the same output: rejected, not mixed in.
+    const mixed = cli(['convert', '--report', join(dir, 'r3.ndjson'), join(dir, 'in', 'good.x12'), '-'], {}, readFileSync(join(dir, 'in', 'bundle.json')));
+    expect(mixed.code).toBe(1);
+    expect(jsonLines(mixed.stdout)).toHaveLength(3);
+    expect(jsonLines(readFileSync(join(dir, 'r3.ndjson'), 'utf8')).filter((l) => l.status === 'rejected')).toEqual([
+      { file: '-', offset: 0, status: 'rejected', findings: [expect.objectContaining({ code: 'MIXED_OUTPUT' })] },
+    ]);
   });
 });
