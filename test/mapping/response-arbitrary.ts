@@ -151,8 +151,7 @@ export const x217ResponseArb: fc.Arbitrary<GenResponse> = fc
     const hasLines = m.lines.length > 0;
     // An event decision only when no line has its own (an event decision every line overrides has no place in PAS).
     const eventDecision = hasLines && m.lines.some((l) => l.decision !== undefined) ? undefined : m.event;
-    // A modified event over lines: not generated (its addItem would belong to every line).
-    const event = hasLines && eventDecision?.action === 'A6' ? { ...eventDecision, action: 'A1' as const } : eventDecision;
+    const event = eventDecision;
     const rejected = m.rejectOnly && m.aaa.c10.length > 0;
     const s: Seg[] = [['BHT', '0007', '11', m.bht03, m.date, '1015']];
     let hl = 0;
@@ -178,7 +177,7 @@ export const x217ResponseArb: fc.Arbitrary<GenResponse> = fc
     if (m.echo !== undefined) s.push(['TRN', '2', m.echo[0], m.echo[1]]);
     if (m.umoTrace !== undefined) s.push(['TRN', '1', m.umoTrace[0], m.umoTrace[1]]);
     s.push(...m.aaa.e);
-    if (event?.action === 'A6' && !hasLines) s.push(['UM', 'HS', 'I', '3']);
+    if (event?.action === 'A6') s.push(['UM', 'HS', 'I', '3']);
     if (event !== undefined) s.push(hcr(event));
     if (m.eventDates !== undefined) s.push(['DTP', 'AAH', 'RD8', `${m.eventDates[0]}-${m.eventDates[1]}`]);
     if (m.admission !== undefined) s.push(['DTP', '435', 'D8', m.admission]);
