@@ -6,27 +6,19 @@
  */
 import type { Bundle, Parameters } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { grammarSet } from '../grammar/index.js';
 import { PAS_PROFILE } from '../pas/constants.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { responseToBundle, type ResponseOptions, type ResponseResult } from './response.js';
-import { readResponseTableFiles } from './response-tables.js';
-import { compileTables, MappingTableError, type CompiledTables } from './table.js';
+import { responseTablesCompiled } from './response-tables.js';
+import type { CompiledTables } from './table.js';
 
 /** The grammar of X215 inquiry responses (mappings/grammar/278-x215-response.json). */
 export const INQUIRY_RESPONSE_GRAMMAR = '278-x215-response';
 
-let tables: CompiledTables | undefined;
-
-/** The response rows compiled against the X215 response grammar, once. */
-export function inquiryResponseTablesCompiled(): CompiledTables {
-  if (tables === undefined) {
-    const g = grammarSet().byId(INQUIRY_RESPONSE_GRAMMAR);
-    if (g === undefined) throw new MappingTableError(`grammar ${INQUIRY_RESPONSE_GRAMMAR} not found`);
-    tables = compileTables(readResponseTableFiles(), g);
-  }
-  return tables;
+/** The response rows compiled against the X215 response grammar for a PAS version (rows the version has no place for left out, as for X217), once. */
+export function inquiryResponseTablesCompiled(version: PasVersion = '2.2.1'): CompiledTables {
+  return responseTablesCompiled(version, INQUIRY_RESPONSE_GRAMMAR);
 }
 
 type Obj = Record<string, unknown>;
@@ -37,7 +29,7 @@ type Obj = Record<string, unknown>;
  */
 export function inquiryResponseToBundle(tx: TransactionSet, options: ResponseOptions): ResponseResult {
   const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
-  const r = responseToBundle(tx, { ...options, tree, tables: options.tables ?? inquiryResponseTablesCompiled() });
+  const r = responseToBundle(tx, { ...options, tree, tables: options.tables ?? inquiryResponseTablesCompiled(options.pasVersion) });
   const b = r.bundle as unknown as Obj | null;
   if (b === null) return r;
   b.meta = { profile: [PAS_PROFILE.inquiryResponseBundle] };

@@ -4,28 +4,16 @@
  * a version has no place for (`responseGaps` in src/pas/versions.ts) are left out of that version's
  * tables, so the reader reports their X12 places; `gapOf` says which places those are.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grammarSet } from '../grammar/index.js';
 import { responseGaps, type PasVersion } from '../pas/versions.js';
-import { compileTables, MappingTableError, type CompiledTables } from './table.js';
+import { compileTables, MappingTableError, readTableFiles, type CompiledTables } from './table.js';
 
 const RESPONSE_DIR = fileURLToPath(new URL('../../mappings/response/', import.meta.url));
 
 /** Every `*.json` of `mappings/response/` (sorted by name), named relative to the repository. */
 export function readResponseTableFiles(dir: string = RESPONSE_DIR): Array<[string, unknown]> {
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
-    .sort()
-    .map((n) => {
-      const file = `mappings/response/${n}`;
-      try {
-        return [file, JSON.parse(readFileSync(join(dir, n), 'utf8'))] as [string, unknown];
-      } catch (e) {
-        throw new MappingTableError(`${file}: not valid JSON: ${(e as Error).message}`);
-      }
-    });
+  return readTableFiles(dir);
 }
 
 type Obj = Record<string, unknown>;
@@ -36,7 +24,10 @@ interface VersionTables {
   readonly gaps: ReadonlySet<string>;
 }
 
-const compiled = new Map<PasVersion, VersionTables>();
+/** The X217 response grammar; the X215 inquiry response (inquiry-response.ts) is read by the same rows. */
+export const RESPONSE_GRAMMAR = '278-x217-response';
+
+const compiled = new Map<string, VersionTables>();
 
 /** Whether a row writes what the version has no place for (a role it lacks, or a `set` url it lacks). */
 function lacks(row: Obj, gaps: ReturnType<typeof responseGaps>): boolean {
@@ -47,11 +38,12 @@ function lacks(row: Obj, gaps: ReturnType<typeof responseGaps>): boolean {
   return Object.values(set).some((v) => typeof v === 'string' && gaps.extensions.has(v));
 }
 
-function compileFor(version: PasVersion): VersionTables {
-  let v = compiled.get(version);
+function compileFor(version: PasVersion, grammarId: string = RESPONSE_GRAMMAR): VersionTables {
+  const key = `${grammarId}|${version}`;
+  let v = compiled.get(key);
   if (v !== undefined) return v;
-  const g = grammarSet().byId('278-x217-response');
-  if (g === undefined) throw new MappingTableError('grammar 278-x217-response not found');
+  const g = grammarSet().byId(grammarId);
+  if (g === undefined) throw new MappingTableError(`grammar ${grammarId} not found`);
   const gapsOf = responseGaps(version);
   const gaps = new Set<string>();
   const files = readResponseTableFiles().map(([file, raw]): [string, unknown] => {
@@ -67,13 +59,13 @@ function compileFor(version: PasVersion): VersionTables {
     return [file, { ...top, rows }];
   });
   v = { tables: compileTables(files, g), gaps };
-  compiled.set(version, v);
+  compiled.set(key, v);
   return v;
 }
 
-/** The X217 response tables for a PAS version (default 2.2.1), compiled once. */
-export function responseTablesCompiled(version: PasVersion = '2.2.1'): CompiledTables {
-  return compileFor(version).tables;
+/** The X217 response tables for a PAS version (default 2.2.1), compiled once; or the same rows against another response grammar (X215). */
+export function responseTablesCompiled(version: PasVersion = '2.2.1', grammarId: string = RESPONSE_GRAMMAR): CompiledTables {
+  return compileFor(version, grammarId).tables;
 }
 
 /** Whether the version's tables leave this place unread because the version has no place for it. */

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grammarSet, type Grammar, type LoopDef, type SegmentRow } from '../grammar/index.js';
 import { getSegmentDef } from '../x12/dictionary.js';
@@ -398,13 +398,14 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
 
 const REQUEST_DIR = fileURLToPath(new URL('../../mappings/request/', import.meta.url));
 
-/** Reads every `*.json` of a directory as tables (sorted by name), names relative to the repository. */
+/** Reads every `*.json` of a directory of mappings/ as tables (sorted by name), named relative to the repository (`mappings/<dir>/<file>`). */
 export function readTableFiles(dir: string): Array<[string, unknown]> {
+  const folder = basename(dir.replace(/[\\/]+$/, ''));
   return readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .sort()
     .map((n) => {
-      const file = `mappings/request/${n}`;
+      const file = `mappings/${folder}/${n}`;
       try {
         return [file, JSON.parse(readFileSync(join(dir, n), 'utf8'))] as [string, unknown];
       } catch (e) {
