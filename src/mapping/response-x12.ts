@@ -1,6 +1,6 @@
 /**
- * PAS Response Bundle -> one X12 interchange holding its X217 278 response, checked against our
- * X217 response grammar before it is returned. The envelope comes from the ClaimResponse's
+ * PAS Response Bundle -> one X12 interchange holding its X217 278 response (an Inquiry Response
+ * Bundle: its X215 inquiry response), checked against our response grammar before it is returned. The envelope comes from the ClaimResponse's
  * TransmissionIdentifiers (2.2.1) when it has them, else from the options.
  */
 import type { Bundle } from '@medplum/fhirtypes';
@@ -8,6 +8,9 @@ import { analyzeTransaction } from '../grammar/validate.js';
 import { readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../x12/index.js';
 import { bundleToResponse, type ResponseWriteFinding } from './response-write.js';
 import type { CompiledTables } from './table.js';
+import { PAS_PROFILE } from '../pas/constants.js';
+import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inquiry-response.js';
+import { RESPONSE_GRAMMAR } from './response-tables.js';
 
 type Obj = Record<string, unknown>;
 
@@ -29,11 +32,31 @@ export interface ResponseX12Result {
   readonly findings: ResponseWriteFinding[];
 }
 
-const IMPLEMENTATION = '005010X217';
+/** What a response bundle is written as: an X217 response, or an X215 inquiry response for a PAS Inquiry Response Bundle. */
+function guideOf(bundle: Bundle | Obj): { implementation: string; grammar: string; label: string; tables: CompiledTables | undefined } {
+  return isInquiryResponse(bundle)
+    ? { implementation: '005010X215', grammar: INQUIRY_RESPONSE_GRAMMAR, label: 'X215 inquiry response', tables: inquiryResponseTablesCompiled('2.2.1') }
+    : { implementation: '005010X217', grammar: RESPONSE_GRAMMAR, label: 'X217 response', tables: undefined };
+}
+
+/** Whether `meta.profile` of the bundle (or of its ClaimResponse) names the inquiry response profiles. */
+function isInquiryResponse(bundle: Bundle | Obj): boolean {
+  const named = (r: unknown, url: string): boolean => {
+    const p = (r as { meta?: { profile?: unknown } } | null)?.meta?.profile;
+    return Array.isArray(p) && p.some((x) => typeof x === 'string' && (x === url || x.startsWith(`${url}|`)));
+  };
+  if (named(bundle, PAS_PROFILE.inquiryResponseBundle)) return true;
+  const entries = (bundle as { entry?: unknown }).entry;
+  const first = Array.isArray(entries) ? (entries[0] as { resource?: unknown } | undefined)?.resource : undefined;
+  return named(first, PAS_PROFILE.claimInquiryResponse);
+}
 
 /** Writes one response bundle as one interchange (see the module comment). */
 export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Options = {}): ResponseX12Result {
-  const r = bundleToResponse(bundle, options.tables !== undefined ? { tables: options.tables } : {});
+  const guide = guideOf(bundle);
+  const IMPLEMENTATION = guide.implementation;
+  const tables = options.tables ?? guide.tables;
+  const r = bundleToResponse(bundle, tables !== undefined ? { tables } : {});
   const findings = r.findings;
   if (r.segments === null || r.source === null || findings.some((f) => f.severity === 'error')) return { text: null, findings };
   const t = r.source.transmission;
@@ -61,12 +84,12 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
     findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
     return { text: null, findings };
   }
-  // Our own X217 response grammar must accept what was written.
+  // Our own response grammar (X217, or X215 for an inquiry response) must accept what was written.
   for (const ev of readX12Buffer(Buffer.from(text, 'utf8'))) {
     if (ev.kind !== 'transaction') continue;
     const a = analyzeTransaction(ev.transaction);
-    if (a.tree?.grammar.id !== '278-x217-response') findings.push({ severity: 'error', code: 'NOT_X217', message: 'the 278 written is not read as an X217 response' });
-    for (const f of [...ev.transaction.findings, ...a.findings]) if (f.severity === 'error') findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written breaks the X217 response grammar: ${f.message}` });
+    if (a.tree?.grammar.id !== guide.grammar) findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written is not read as an ${guide.label}` });
+    for (const f of [...ev.transaction.findings, ...a.findings]) if (f.severity === 'error') findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written breaks the ${guide.label} grammar: ${f.message}` });
   }
   return { text: findings.some((f) => f.severity === 'error') ? null : text, findings };
 }

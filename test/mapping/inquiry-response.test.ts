@@ -2,7 +2,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Bundle, ClaimResponse, Parameters } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { X12Parser } from 'node-x12';
 import { inquireOutput, inquiryResponseToBundle, requestToBundle } from '../../src/mapping/index.js';
+import { responseBundleToX12 } from '../../src/mapping/response-x12.js';
+import { MemoryControlNumbers } from '../../src/x12/index.js';
+import fc from 'fast-check';
+import { renderResponse, x217ResponseArb } from './response-arbitrary.js';
+import { comparable, validationErrors } from './response-support.js';
+import { transactions } from './support.js';
 import { PAS_PROFILE } from '../../src/pas/constants.js';
 import { validateBundle } from '../../src/pas/index.js';
 import { sample } from './support.js';
@@ -54,5 +62,50 @@ describe('X215 inquiry response -> PAS Inquiry Response Bundle', () => {
     const r = inquiryResponseToBundle(sample('referral-response'), { pasVersion: '2.2.1' });
     expect(r.bundle).toBeNull();
     expect(r.findings.map((f) => f.code)).toEqual(['NO_TREE']);
+  });
+});
+
+describe('PAS Inquiry Response Bundle -> X215 inquiry response', () => {
+  const fixed = { now: () => new Date('2026-12-01T08:05:00Z'), controlNumbers: new MemoryControlNumbers() };
+
+  it('the sample comes back as an X215 response with every segment but the echoed UM the way in reported', () => {
+    const way = inquiryResponseToBundle(sample('referral-inquiry-response'), { pasVersion: '2.2.1' });
+    const echoed = way.findings.filter((f) => f.code === 'UNMAPPED_SEGMENT').map((f) => f.segment);
+    expect(echoed).toEqual(['UM']);
+    const r = responseBundleToX12(way.bundle!, fixed);
+    expect(r.findings).toEqual([]);
+    const body = (t: string): string[] => t.split('~').map((x) => x.trim()).filter((x) => x !== '' && !/^(ISA|GS|GE|IEA|SE)\*/.test(x));
+    const original = body(readFileSync(new URL('../../samples/referral-inquiry-response.x12', import.meta.url), 'latin1'));
+    expect(body(r.text!)).toEqual(original.filter((x) => !x.startsWith('UM*')));
+    expect(r.text).toContain('GS*HI*ACMEHEALTH*CLINICSUBMIT01*20261201*0805*1*X*005010X215~');
+    expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
+  });
+
+  it("the IG's inquiry response example is refused with the reason: its requester is not in the bundle and X12 requires 2010B", () => {
+    const ig = JSON.parse(readFileSync(`${PACKAGES.path}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-PASClaimInquiryResponseBundleExample.json`, 'utf8')) as Bundle;
+    const r = responseBundleToX12(ig, fixed);
+    expect(r.text).toBeNull();
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([expect.stringContaining('lacks its required loop 2010B')]);
+  });
+});
+
+describe('random X215 inquiry responses (the X217 response model sent as X215)', () => {
+  it('read cleanly, validate under PAS 2.2.1 as inquiry responses, and come back the same from the X215 written from the bundle', () => {
+    fc.assert(
+      fc.property(x217ResponseArb, (model) => {
+        const [tx] = transactions(renderResponse(model).replaceAll('005010X217', '005010X215'));
+        expect(tx!.implementation).toBe('005010X215');
+        const r = inquiryResponseToBundle(tx!, { pasVersion: '2.2.1' });
+        expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        expect(r.bundle!.meta?.profile).toEqual([PAS_PROFILE.inquiryResponseBundle]);
+        expect(validationErrors(r.bundle!, '2.2.1')).toEqual([]);
+        const written = responseBundleToX12(r.bundle!);
+        expect(written.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        const [again] = transactions(written.text!);
+        expect(again!.implementation).toBe('005010X215');
+        expect(comparable(inquiryResponseToBundle(again!, { pasVersion: '2.2.1' }).bundle!)).toEqual(comparable(r.bundle!));
+      }),
+      { numRuns: Number(process.env.RT_RUNS ?? 25) },
+    );
   });
 });
