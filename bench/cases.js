@@ -497,5 +497,6 @@ async function archiveCase({ file, truth }, workers) {
   if (s.converted !== truth.transactions || s.rejected !== 0) problems.push(`${s.converted} converted, ${s.rejected} rejected of ${s.transactions}`);
   if (s.bytes !== truth.bytes) problems.push(`${s.bytes} bytes read, file has ${truth.bytes}`);
   if (problems.length > 0) throw new Error(`archive case (${n} workers): ${problems.join('; ')}`);
-  return { bytes: s.bytes, transactions: s.converted, check: `${n} worker(s); ${versus(lines, truth.transactions)} output lines; ${s.interchanges} interchanges` };
+  const busy = s.workerBusy.map((b) => `${Math.round(b * 100)}%`).join(', ');
+  return { bytes: s.bytes, transactions: s.converted, check: `${n} worker(s), busy ${busy} of the time; ${versus(lines, truth.transactions)} output lines; ${s.interchanges} interchanges` };
 }

@@ -116,6 +116,7 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
     }
   } finally {
     progress.stop();
+    sum.workerBusy = engine.workerUtilization();
     await engine.close();
     await shared?.flush();
     await report.flush();

@@ -16,6 +16,8 @@ export interface BatchResult {
   readonly id: number;
   readonly out: Uint8Array | string;
   readonly results: TransactionResult[];
+  /** From a worker: the share of its life it has spent converting, so far. */
+  readonly busy?: number;
 }
 
 /** What every batch of a run is converted with. */

@@ -68,6 +68,11 @@ export class ConversionEngine {
     this.settings = { options: options.options, ack: options.ack };
   }
 
+  /** See WorkerPool.workerUtilization (empty with no workers). */
+  workerUtilization(): number[] {
+    return this.pool?.workerUtilization() ?? [];
+  }
+
   async close(): Promise<void> {
     await this.pool?.close();
   }

@@ -35,6 +35,7 @@ export class WorkerPool {
   /** Workers that finished starting (a worker dying before that is a broken setup, not a bad set). */
   private readonly ready = new Set<Worker>();
   private readonly queue: Job[] = [];
+  private readonly utilization = new Map<Worker, number>();
   private closing = false;
   private deathsInARow = 0;
   private broken: PoolBrokenError | null = null;
@@ -56,6 +57,15 @@ export class WorkerPool {
       const singles = batch.transactions.map((t) => ({ ...batch, transactions: [t] }));
       return mergeResults(batch.id, await Promise.all(singles.map((b) => this.run(b))));
     }
+  }
+
+  /**
+   * How busy each live worker has been (0-1: the share of its life spent converting, not
+   * waiting for a batch). Near 1 on every worker means the reader kept them fed: a run slower
+   * than its worker count suggests was short of CPU, not of work.
+   */
+  workerUtilization(): number[] {
+    return [...this.utilization.values()];
   }
 
   async close(): Promise<void> {
@@ -90,12 +100,14 @@ export class WorkerPool {
       }
       const job = this.busy.get(w);
       this.busy.delete(w);
+      if (r.busy !== undefined) this.utilization.set(w, r.busy);
       this.idle.push(w);
       job?.resolve(r);
       this.pump();
     });
     w.on('error', (err) => this.errors.set(w, err));
     w.on('exit', (code) => {
+      this.utilization.delete(w);
       const job = this.busy.get(w);
       this.busy.delete(w);
       const i = this.idle.indexOf(w);

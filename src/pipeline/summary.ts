@@ -12,10 +12,12 @@ export interface RunSummary {
   /** Bytes read from the inputs (as stored: compressed for .gz). */
   bytes: number;
   seconds: number;
+  /** How busy each worker was (0-1), at the end of the run. */
+  workerBusy: number[];
 }
 
 export function emptySummary(): RunSummary {
-  return { files: 0, skipped: 0, interchanges: 0, transactions: 0, converted: 0, rejected: 0, bytes: 0, seconds: 0 };
+  return { files: 0, skipped: 0, interchanges: 0, transactions: 0, converted: 0, rejected: 0, bytes: 0, seconds: 0, workerBusy: [] };
 }
 
 /** The summary line of `convert` on standard error. */

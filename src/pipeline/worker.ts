@@ -17,6 +17,8 @@ const port = parentPort!;
 port.on('message', (batch: BatchWire) => {
   const r = convertBatch(batch.id, batch.file, unpacker.unpack(batch), convert, config);
   const out = encoder.encode(r.lines.length > 0 ? r.lines.join('\n') + '\n' : '');
-  port.postMessage({ id: r.id, out, results: r.results }, [out.buffer]);
+  // With each result, the share of its life this worker has spent working (not waiting for a batch).
+  const busy = performance.eventLoopUtilization().utilization;
+  port.postMessage({ id: r.id, out, results: r.results, busy }, [out.buffer]);
 });
 port.postMessage(READY);
