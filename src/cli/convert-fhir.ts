@@ -1,5 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { bundlesToRequestX12 } from '../mapping/request-x12.js';
+import { responseBundleToX12 } from '../mapping/response-x12.js';
+import { MemoryControlNumbers } from '../x12/index.js';
 import { readFhirBundles, type FhirItem } from './fhir-input.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter } from './output.js';
 
@@ -19,13 +21,22 @@ export interface FhirConversion {
   readonly rejected: number;
 }
 
+/** Whether a bundle answers (its first entry a ClaimResponse): written as a 278 response, not a request. */
+function isResponse(bundle: Record<string, unknown>): boolean {
+  const entries = bundle.entry;
+  const first = Array.isArray(entries) ? (entries[0] as { resource?: { resourceType?: unknown } } | undefined) : undefined;
+  return first?.resource?.resourceType === 'ClaimResponse';
+}
+
 /**
- * PAS Request Bundles -> one X12 interchange of 278 requests. A bundle that cannot be written
- * (or an item that is not a bundle) is left out and reported; warnings (a time zone X12 cannot
- * hold, a default written) are reported for the bundles written too.
+ * PAS bundles -> X12: Request and Inquiry Request Bundles into one interchange of 278 requests
+ * and inquiries; each Response or Inquiry Response Bundle into an interchange of its own, after
+ * it. A bundle that cannot be written (or an item that is not a bundle) is left out and reported;
+ * warnings (a time zone X12 cannot hold, a default written) are reported for the bundles written too.
  */
 export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?: string; readonly receiver?: string }): FhirConversion {
-  const bundles = items.flatMap((i) => ('bundle' in i ? [i] : []));
+  const bundles = items.flatMap((i) => ('bundle' in i && !isResponse(i.bundle) ? [i] : []));
+  const responses = items.flatMap((i) => ('bundle' in i && isResponse(i.bundle) ? [i] : []));
   const reports: string[] = [];
   let rejected = 0;
   for (const i of items) {
@@ -34,10 +45,9 @@ export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?
       reports.push(JSON.stringify({ file: i.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: i.error }] }));
     }
   }
-  const r = bundlesToRequestX12(
-    bundles.map((b) => b.bundle),
-    { ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) },
-  );
+  // One allocator for every interchange written: no two share an ISA13 in one output.
+  const envelope = { controlNumbers: new MemoryControlNumbers(), ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
+  const r = bundles.length > 0 ? bundlesToRequestX12(bundles.map((b) => b.bundle), envelope) : { text: '', outcomes: [] };
   let converted = 0;
   for (const x of r.outcomes) {
     if (x.status === 'rejected') rejected++;
@@ -46,10 +56,24 @@ export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?
       reports.push(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
     }
   }
-  return { text: r.text, reports, converted, rejected };
+  let text = r.text;
+  for (const item of responses) {
+    const w = responseBundleToX12(item.bundle, envelope);
+    const status = w.text === null ? 'rejected' : 'converted';
+    if (w.text === null) rejected++;
+    else {
+      converted++;
+      text += w.text;
+    }
+    if (w.text === null || w.findings.length > 0) {
+      const reference = (item.bundle.identifier as { value?: unknown } | undefined)?.value ?? null;
+      reports.push(JSON.stringify({ file: item.where, bundle: reference, status, findings: w.findings }));
+    }
+  }
+  return { text, reports, converted, rejected };
 }
 
-/** PAS Request Bundles (JSON or NDJSON files) -> one X12 interchange of 278 requests on the output. */
+/** PAS bundles (JSON or NDJSON files) -> X12 on the output (see fhirItemsToX12). */
 export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
   const report = new LineWriter(o.report ? createWriteStream(o.report) : process.stderr);
   const items = files.flatMap((f) => readFhirBundles(f));
@@ -61,6 +85,6 @@ export async function convertFhirFiles(files: readonly string[], o: FhirConvertO
     await out.close();
   }
   await report.close();
-  if (!o.quiet) process.stderr.write(`x12pas convert: ${items.length} bundle(s) read: ${r.converted} converted into one interchange, ${r.rejected} rejected\n`);
+  if (!o.quiet) process.stderr.write(`x12pas convert: ${items.length} bundle(s) read: ${r.converted} converted to X12, ${r.rejected} rejected\n`);
   return r.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
 }

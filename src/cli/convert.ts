@@ -15,11 +15,12 @@ input; .gz files are gunzipped. Direction by content, per input:
   X12 in  -> one PAS bundle per transaction set, as NDJSON, in input order: 278 requests
              (005010X217) -> Request Bundles, X215 inquiries -> Inquiry Request Bundles,
              278 responses -> Response Bundles, X215 responses -> Inquiry Response Bundles.
-  FHIR in -> X12 278 requests from PAS Request Bundles, X215 inquiries from Inquiry Request
-             Bundles (one per diagnosis when the Claim names several), in one interchange (a
-             JSON Bundle, or NDJSON with one Bundle per line; PAS 2.2.1 or 2.0.1). Each 278 is
-             checked against its guide's rules before it is written; what X12 cannot hold is
-             reported.
+  FHIR in -> X12: PAS Request Bundles -> 278 requests and Inquiry Request Bundles -> X215
+             inquiries (one per diagnosis when the Claim names several) in one interchange;
+             each Response Bundle -> a 278 response, each Inquiry Response Bundle -> an X215
+             response, an interchange each, after it. Input: a JSON Bundle, NDJSON with one
+             Bundle per line, or a $inquire Parameters; PAS 2.2.1 or 2.0.1. Each 278 is checked
+             against its guide's rules before it is written; what X12 cannot hold is reported.
 X12 and FHIR inputs mix in one run with --out-dir; on one output stream they cannot (NDJSON
 and X12 would interleave). An input that is neither is rejected and reported.
 
@@ -67,7 +68,6 @@ ETA) is drawn while standard error is a terminal.
 Environment: X12PAS_CONVERTER=URL runs the workers with that module's convertTransaction in
 place of ours (experiments and tests; --workers 0 ignores it).
 
-Not yet: PAS Response Bundles -> 278 responses.
 Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
 `;
 

@@ -6,7 +6,8 @@ export type FhirItem = { readonly where: string; readonly bundle: Record<string,
 
 /**
  * Reads a FHIR input: a JSON Bundle, or NDJSON with one Bundle per line (`-` reads standard
- * input; gzip is read too). Each line that is not a Bundle is reported, never skipped silently.
+ * input; gzip is read too); a Parameters (`$inquire` output) gives the bundles it returns. Each
+ * line that is not a Bundle is reported, never skipped silently.
  */
 export function readFhirBundles(file: string): FhirItem[] {
   const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
@@ -28,15 +29,21 @@ export function parseFhirText(input: string, file: string): FhirItem[] {
     }
     return { where, bundle: v as Record<string, unknown> };
   };
+  /** A `$inquire` output (Parameters with `return` bundles, PAS 2.2.1): one item per bundle it returns. */
+  const items = (json: string, where: string): FhirItem[] => {
+    const p = parametersOf(json);
+    if (p === null) return [one(json, where)];
+    return p.map((r, k) => (typeof r === 'object' && r !== null && (r as Record<string, unknown>).resourceType === 'Bundle' ? { where: `${where} parameter[${k}]`, bundle: r as Record<string, unknown> } : { where: `${where} parameter[${k}]`, error: 'not a FHIR Bundle' }));
+  };
   const trimmed = text.trim();
   // One JSON document (pretty-printed or not), else NDJSON.
   try {
     JSON.parse(trimmed);
-    return [one(trimmed, file)];
+    return items(trimmed, file);
   } catch {
     const out: FhirItem[] = [];
     text.split('\n').forEach((line, i) => {
-      if (line.trim() !== '') out.push(one(line, `${file}:${i + 1}`));
+      if (line.trim() !== '') out.push(...items(line, `${file}:${i + 1}`));
     });
     return out;
   }
@@ -54,4 +61,17 @@ export function looksLikeJson(file: string): boolean {
     closeSync(fd);
   }
   return head.subarray(0, n).toString('utf8').replace(/^\ufeff/, '').trimStart().startsWith('{');
+}
+
+/** The resources of a Parameters' parameters (a `$inquire` output), or null when the JSON is not a Parameters. */
+function parametersOf(json: string): unknown[] | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const o = v as { resourceType?: unknown; parameter?: unknown } | null;
+  if (typeof o !== 'object' || o === null || o.resourceType !== 'Parameters') return null;
+  return Array.isArray(o.parameter) ? (o.parameter as Array<{ resource?: unknown }>).map((x) => x?.resource) : [];
 }

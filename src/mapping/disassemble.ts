@@ -104,7 +104,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   }
   if (claim === null) {
     const response = (b.entry as unknown[]).some((e) => isObj(e) && isObj(e.resource) && e.resource.resourceType === 'ClaimResponse');
-    problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: response ? 'a PAS Response Bundle (ClaimResponse): writing 278 responses is not available yet' : 'the bundle has no Claim' });
+    problems.push({ severity: 'error', code: 'NOT_A_REQUEST_BUNDLE', message: response ? 'a PAS Response Bundle (ClaimResponse): 278 responses are written by responseBundleToX12' : 'the bundle has no Claim' });
     return { source: null, problems };
   }
   const resolve = (ref: unknown, where: string, severity: 'error' | 'warning' = 'error'): Obj | null => {

@@ -165,7 +165,7 @@ describe('x12pas convert', () => {
     expect(run(['convert', '-q', '--lossless', '-o', bundles, '--report', join(dir, 'r.ndjson'), 'samples/batch-requests.x12']).code).toBe(0);
     const back = run(['convert', bundles, `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
     expect(back.code).toBe(0);
-    expect(back.stderr).toContain('4 bundle(s) read: 4 converted into one interchange, 0 rejected');
+    expect(back.stderr).toContain('4 bundle(s) read: 4 converted to X12, 0 rejected');
     // One interchange, one group, four 278s; the three from X12 come back with their segments as they were.
     const out = back.stdout;
     expect(out.match(/^ISA\*/gm)).toHaveLength(1);
@@ -240,5 +240,32 @@ describe('x12pas convert --request', () => {
     const bad = run(['convert', '--request', 'README.md', 'samples/referral-response.x12']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--request README.md:1: not JSON');
+  });
+});
+
+describe('x12pas convert: PAS bundles of every kind back to X12', () => {
+  it('request and response bundles (and a $inquire Parameters) become 278s in interchanges with their own control numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x12pas-back-'));
+    const made = run(['convert', '-q', 'samples/referral-request.x12', 'samples/referral-response.x12', 'samples/referral-inquiry-response.x12']);
+    expect(made.code).toBe(0);
+    const [request, response, inquiryResponse] = made.lines;
+    const ndjson = join(dir, 'bundles.ndjson');
+    writeFileSync(ndjson, `${JSON.stringify(request)}\n${JSON.stringify(response)}\n`);
+    const parameters = join(dir, 'inquire-output.json');
+    writeFileSync(parameters, JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'return', resource: inquiryResponse }] }));
+    const r = run(['convert', '-o', join(dir, 'out.x12'), ndjson, parameters]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('3 bundle(s) read: 3 converted to X12, 0 rejected');
+    const text = readFileSync(join(dir, 'out.x12'), 'latin1');
+    const isa13 = text.split('~').map((s) => s.trim()).filter((s) => s.startsWith('ISA*')).map((s) => s.split('*')[13]);
+    expect(isa13).toEqual(['000000001', '000000002', '000000003']);
+    // Read back by our own reader: a request, a response, an X215 inquiry response, every one accepted.
+    const inspect = run(['inspect', join(dir, 'out.x12')]);
+    expect(inspect.code).toBe(0);
+    expect(inspect.lines.map((l) => [l.implementation, l.accepted, (l.segments as string[][]).find((s) => s[0] === 'BHT')![2]])).toEqual([
+      ['005010X217', true, '13'],
+      ['005010X217', true, '11'],
+      ['005010X215', true, '11'],
+    ]);
   });
 });

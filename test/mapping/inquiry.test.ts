@@ -131,10 +131,10 @@ describe('PAS Inquiry Request Bundle -> X215', () => {
 });
 
 describe('requests and inquiries, not responses', () => {
-  it('a PAS Response Bundle given to the request writer is refused, saying what it is', () => {
+  it('a PAS Response Bundle given to the request writer is refused, saying which writer takes it', () => {
     const r = bundlesToRequestX12([{ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'ClaimResponse' } }] }], FIXED());
     expect(r.text).toBe('');
-    expect(r.outcomes[0]!.findings.map((f) => [f.code, f.message])).toEqual([['NOT_A_REQUEST_BUNDLE', 'a PAS Response Bundle (ClaimResponse): writing 278 responses is not available yet']]);
+    expect(r.outcomes[0]!.findings.map((f) => [f.code, f.message])).toEqual([['NOT_A_REQUEST_BUNDLE', 'a PAS Response Bundle (ClaimResponse): 278 responses are written by responseBundleToX12']]);
   });
 
   it('refuses a response instead of reading it with the request rows', () => {
