@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { bundlesToRequestX12 } from '../mapping/request-x12.js';
 import { responseBundleToX12 } from '../mapping/response-x12.js';
 import { MemoryControlNumbers } from '../x12/index.js';
+import type { Bundle } from '@medplum/fhirtypes';
+import { requestFinderFor } from '../pipeline/request-file.js';
 import { readFhirBundles, type FhirItem } from './fhir-input.js';
 import { EXIT_OK, EXIT_REJECTED, LineWriter } from './output.js';
 
@@ -11,6 +13,8 @@ export interface FhirConvertOptions {
   readonly quiet: boolean;
   readonly sender?: string;
   readonly receiver?: string;
+  /** --request files: the requests the response bundles answer. */
+  readonly requests?: readonly string[];
 }
 
 /** FHIR items -> one X12 interchange: its text ('' when nothing was written), report lines and counts. */
@@ -34,7 +38,7 @@ function isResponse(bundle: Record<string, unknown>): boolean {
  * it. A bundle that cannot be written (or an item that is not a bundle) is left out and reported;
  * warnings (a time zone X12 cannot hold, a default written) are reported for the bundles written too.
  */
-export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?: string; readonly receiver?: string }): FhirConversion {
+export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?: string; readonly receiver?: string; readonly requests?: readonly string[] }): FhirConversion {
   const bundles = items.flatMap((i) => ('bundle' in i && !isResponse(i.bundle) ? [i] : []));
   const responses = items.flatMap((i) => ('bundle' in i && isResponse(i.bundle) ? [i] : []));
   const reports: string[] = [];
@@ -57,8 +61,11 @@ export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?
     }
   }
   let text = r.text;
+  const finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
   for (const item of responses) {
-    const w = responseBundleToX12(item.bundle, envelope);
+    // The request it answers names the requester when the response does not carry it (--request).
+    const match = finder?.findForBundle(item.bundle as unknown as Bundle);
+    const w = responseBundleToX12(item.bundle, { ...envelope, ...(match?.bundle ? { request: match.bundle } : {}) });
     const status = w.text === null ? 'rejected' : 'converted';
     if (w.text === null) rejected++;
     else {

@@ -47,10 +47,12 @@ Options:
   --lossless         X12 in: carry what PAS has no place for in a Claim extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
                      the 278 segment for segment as it was; default output stays clean PAS
-  --request FILE     X12 responses in: the request bundles they answer (JSON or NDJSON; may be
-                     given again). A response that echoes a request's 2000E trace number (else
-                     its BHT03) references that Claim and takes its items' sequences; without
-                     it, ClaimResponse.request names the Claim by its identifier
+  --request FILE     responses in: the request bundles they answer (JSON or NDJSON; may be
+                     given again). X12 in: a response that echoes a request's 2000E trace
+                     number (else its BHT03) references that Claim and takes its items'
+                     sequences; without it, ClaimResponse.request names the Claim by its
+                     identifier. FHIR in: a Response Bundle whose requestor is absent or not
+                     in it takes the requester (2010B) from the request it answers
   --sender ID        FHIR in: ISA06/GS02 (default: the bundle's TransmissionIdentifiers, else X12PAS)
   --receiver ID      FHIR in: ISA08/GS03 (default: TransmissionIdentifiers, else the payer id)
   --report FILE      write the report lines there instead of standard error
@@ -128,6 +130,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
         ...(values.report !== undefined ? { report: values.report } : {}),
         ...(values.sender !== undefined ? { sender: values.sender } : {}),
         ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
+        ...(requests.length > 0 ? { requests } : {}),
       });
     }
   }

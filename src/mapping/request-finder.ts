@@ -11,6 +11,7 @@ type Obj = Record<string, unknown>;
 
 /** How a response was matched to a request, or why it was not. */
 export type RequestMatch =
+  /** `trace`: by the trace number (or, for a response bundle, the Claim it references); `reference`: by BHT03. */
   | { readonly bundle: Bundle; readonly by: 'trace' | 'reference' }
   | { readonly bundle: null; readonly why: 'none' | 'ambiguous' };
 
@@ -19,6 +20,8 @@ const TRN_ORG = 'urn:trnorg:';
 export class RequestFinder {
   private readonly byReference = new Map<string, Bundle[]>();
   private readonly byTrace = new Map<string, Bundle[]>();
+  /** By the Claim's `Claim/<id>` and its entry's fullUrl. */
+  private readonly byClaim = new Map<string, Bundle[]>();
   /** How many bundles were added. */
   size = 0;
 
@@ -27,7 +30,10 @@ export class RequestFinder {
     this.size++;
     const ref = bundle.identifier?.value;
     if (typeof ref === 'string') push(this.byReference, ref, bundle);
-    const claim = bundle.entry?.find((e) => e.resource?.resourceType === 'Claim')?.resource as Obj | undefined;
+    const entry = bundle.entry?.find((e) => e.resource?.resourceType === 'Claim');
+    const claim = entry?.resource as Obj | undefined;
+    if (typeof claim?.id === 'string') push(this.byClaim, `Claim/${claim.id}`, bundle);
+    if (typeof entry?.fullUrl === 'string') push(this.byClaim, entry.fullUrl, bundle);
     const ids = claim?.identifier;
     if (!Array.isArray(ids)) return;
     for (const id of ids as Obj[]) {
@@ -54,10 +60,37 @@ export class RequestFinder {
       }
     }
     if (traced !== null) return traced;
-    const list = bht03 !== undefined ? this.byReference.get(bht03) : undefined;
-    if (list === undefined) return { bundle: null, why: 'none' };
-    return list.length === 1 ? { bundle: list[0]!, by: 'reference' } : { bundle: null, why: 'ambiguous' };
+    return this.byBht03(bht03);
   }
+
+  /**
+   * The request a PAS Response Bundle answers: the Claim its ClaimResponse.request references
+   * (or the trace number it names), else the request with its Bundle.identifier (BHT03).
+   */
+  findForBundle(response: Bundle): RequestMatch {
+    const cr = response.entry?.[0]?.resource as Obj | undefined;
+    const req = cr?.request as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } } | undefined;
+    const byRef = typeof req?.reference === 'string' ? one(this.byClaim.get(req.reference)) : null;
+    const id = req?.identifier;
+    const byId = typeof id?.value === 'string' && typeof id.system === 'string' && id.system.startsWith(TRN_ORG) ? one(this.byTrace.get(traceKey(id.value, id.system.slice(TRN_ORG.length)))) : null;
+    for (const hit of [byRef, byId]) {
+      if (hit === 'ambiguous') return { bundle: null, why: 'ambiguous' };
+      if (hit !== null) return { bundle: hit, by: 'trace' };
+    }
+    return this.byBht03(response.identifier?.value);
+  }
+
+  private byBht03(bht03: string | undefined): RequestMatch {
+    const hit = bht03 !== undefined ? one(this.byReference.get(bht03)) : null;
+    if (hit === null) return { bundle: null, why: 'none' };
+    return hit === 'ambiguous' ? { bundle: null, why: 'ambiguous' } : { bundle: hit, by: 'reference' };
+  }
+}
+
+/** The bundle a key names: one, or none when no bundle or two have it. */
+function one(list: Bundle[] | undefined): Bundle | 'ambiguous' | null {
+  if (list === undefined) return null;
+  return list.length === 1 ? list[0]! : 'ambiguous';
 }
 
 function traceKey(value: string, org: string): string {

@@ -63,8 +63,47 @@ function as221(cr: Obj): void {
   }
 }
 
-/** Takes a response bundle apart; `problems` says what it cannot use (an error when there is no ClaimResponse first). */
-export function disassembleResponse(input: Bundle | Obj): { source: ResponseSource | null; problems: string[] } {
+/**
+ * The requester a request bundle names (its Claim.provider, a PractitionerRole read as its
+ * Practitioner with the role's specialty and telecom), or null.
+ */
+function requesterOf(request: Bundle | Obj): Obj | null {
+  const entries = ((request as Obj).entry as Obj[] | undefined) ?? [];
+  const byRef = new Map<string, Obj>();
+  let claim: Obj | undefined;
+  for (const e of entries) {
+    const r = e.resource as Obj | undefined;
+    if (r === undefined) continue;
+    if (typeof e.fullUrl === 'string') byRef.set(e.fullUrl, r);
+    if (typeof r.id === 'string') byRef.set(`${r.resourceType as string}/${r.id}`, r);
+    if (claim === undefined && r.resourceType === 'Claim') claim = r;
+  }
+  const at = (ref: unknown): Obj | null => {
+    const r = typeof ref === 'object' && ref !== null ? (ref as Obj).reference : undefined;
+    return typeof r === 'string' ? (byRef.get(r) ?? null) : null;
+  };
+  return practitionerOfRole(at(claim?.provider), at);
+}
+
+/** A PractitionerRole read as its Practitioner (with the role's specialty and telecom); any other resource as it is. */
+function practitionerOfRole(found: Obj | null, resolve: (ref: unknown) => Obj | null): Obj | null {
+  if (found?.resourceType !== 'PractitionerRole') return found;
+  const role = found;
+  const person = resolve(role.practitioner);
+  if (person === null) return null;
+  const requester = { ...person };
+  if (role.specialty !== undefined) requester.specialty = role.specialty;
+  const telecom = role.telecom as Obj[] | undefined;
+  if (telecom !== undefined && !telecom.some((t) => isAbsent(t._system))) requester.telecom = telecom;
+  return requester;
+}
+
+/**
+ * Takes a response bundle apart; `problems` says what it cannot use (an error when there is no
+ * ClaimResponse first). `request`, the request bundle the response answers, names the requester
+ * when the response's own requestor is absent or not in the bundle (X12 requires 2010B).
+ */
+export function disassembleResponse(input: Bundle | Obj, request?: Bundle | Obj): { source: ResponseSource | null; problems: string[] } {
   const problems: string[] = [];
   const bundle = structuredClone(input) as Obj;
   const entries = (bundle.entry as Obj[] | undefined) ?? [];
@@ -88,14 +127,10 @@ export function disassembleResponse(input: Bundle | Obj): { source: ResponseSour
   };
 
   const insurer = resolve(cr.insurer, 'ClaimResponse.insurer');
-  let requester = resolve(cr.requestor, 'ClaimResponse.requestor');
-  if (requester?.resourceType === 'PractitionerRole') {
-    const role = requester;
-    const person = resolve(role.practitioner, 'PractitionerRole.practitioner');
-    requester = person === null ? null : { ...person };
-    if (requester !== null && role.specialty !== undefined) requester.specialty = role.specialty;
-    const telecom = role.telecom as Obj[] | undefined;
-    if (requester !== null && telecom !== undefined && !telecom.some((t) => isAbsent(t._system))) requester.telecom = telecom;
+  let requester = practitionerOfRole(resolve(cr.requestor, 'ClaimResponse.requestor'), (ref) => resolve(ref, 'PractitionerRole.practitioner'));
+  if (requester === null && request !== undefined) {
+    requester = requesterOf(request);
+    if (requester !== null) problems.push(`ClaimResponse.requestor: ${cr.requestor === undefined ? 'absent' : 'not in the bundle'}; the requester is the Claim.provider of the request it answers`);
   }
   const patient = resolve(cr.patient, 'ClaimResponse.patient');
   const other = entries.map((e) => e.resource as Obj).find((r) => r?.resourceType === 'Patient' && r !== patient) ?? null;

@@ -125,9 +125,9 @@ function pathIndex(error: Obj, what: 'item' | 'careTeam'): number | null {
 }
 
 /** A PAS Response Bundle -> the segments of an X217 response (see the module comment). */
-export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: CompiledTables } = {}): WrittenResponse {
+export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: CompiledTables; request?: Bundle | Obj } = {}): WrittenResponse {
   const findings: ResponseWriteFinding[] = [];
-  const { source, problems } = disassembleResponse(bundle);
+  const { source, problems } = disassembleResponse(bundle, options.request);
   for (const p of problems) findings.push({ severity: source === null ? 'error' : 'warning', code: source === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p });
   if (source === null) return { segments: null, source, findings };
   const wp = plansOf(options.tables ?? responseTablesCompiled('2.2.1'));

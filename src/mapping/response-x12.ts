@@ -24,6 +24,8 @@ export interface ResponseX12Options {
   now?: () => Date;
   controlNumbers?: WriterOptions['controlNumbers'];
   tables?: CompiledTables;
+  /** The request bundle the response answers: names the requester (2010B) when the response's own requestor is absent or not in the bundle. */
+  request?: Bundle | Obj;
 }
 
 export interface ResponseX12Result {
@@ -56,7 +58,7 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const guide = guideOf(bundle);
   const IMPLEMENTATION = guide.implementation;
   const tables = options.tables ?? guide.tables;
-  const r = bundleToResponse(bundle, tables !== undefined ? { tables } : {});
+  const r = bundleToResponse(bundle, { ...(tables !== undefined ? { tables } : {}), ...(options.request !== undefined ? { request: options.request } : {}) });
   const findings = r.findings;
   if (r.segments === null || r.source === null || findings.some((f) => f.severity === 'error')) return { text: null, findings };
   const t = r.source.transmission;

@@ -156,7 +156,7 @@ async function convertFhirInput(opened: OpenedInput, input: InputFile, target: s
   const parts: Buffer[] = [];
   for await (const c of opened.chunks) parts.push(Buffer.from(c));
   const items = parseFhirText(Buffer.concat(parts).toString('utf8'), input.path);
-  const r = fhirItemsToX12(items, o);
+  const r = fhirItemsToX12(items, { ...o, ...(o.convert.requests !== undefined ? { requests: o.convert.requests } : {}) });
   for (const line of r.reports) await report.line(line);
   if (target !== null) writeFileAtomic(target, r.text);
   else if (r.text !== '') await shared!.raw(r.text.endsWith('\n') ? r.text : r.text + '\n');

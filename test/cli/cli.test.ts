@@ -269,3 +269,17 @@ describe('x12pas convert: PAS bundles of every kind back to X12', () => {
     ]);
   });
 });
+
+describe('x12pas convert --request with FHIR responses', () => {
+  it("the IG's pended response names a requester it does not include: refused alone, written with the request it answers", () => {
+    const examples = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)) + 'hl7.fhir.us.davinci-pas#2.2.1/package/example/';
+    const pended = `${examples}Bundle-ReferralPendingAuthorizationResponseBundleExample.json`;
+    const alone = run(['convert', pended]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('lacks its required loop 2010B');
+    const withRequest = run(['convert', '--request', `${examples}Bundle-ReferralAuthorizationBundleExample.json`, pended]);
+    expect(withRequest.code).toBe(0);
+    expect(withRequest.stdout).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
+    expect(withRequest.stdout).toContain('HCR*A4~');
+  });
+});

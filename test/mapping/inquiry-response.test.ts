@@ -81,11 +81,21 @@ describe('PAS Inquiry Response Bundle -> X215 inquiry response', () => {
     expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
   });
 
-  it("the IG's inquiry response example is refused with the reason: its requester is not in the bundle and X12 requires 2010B", () => {
-    const ig = JSON.parse(readFileSync(`${PACKAGES.path}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-PASClaimInquiryResponseBundleExample.json`, 'utf8')) as Bundle;
-    const r = responseBundleToX12(ig, fixed);
-    expect(r.text).toBeNull();
-    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([expect.stringContaining('lacks its required loop 2010B')]);
+  it("the IG's inquiry response example: refused alone (no requester, and X12 requires 2010B); with the inquiry it answers, an X215 response that reads back with its decision", () => {
+    const example = (name: string): Bundle => JSON.parse(readFileSync(`${PACKAGES.path}hl7.fhir.us.davinci-pas#2.2.1/package/example/${name}`, 'utf8')) as Bundle;
+    const ig = example('Bundle-PASClaimInquiryResponseBundleExample.json');
+    const alone = responseBundleToX12(ig, fixed);
+    expect(alone.text).toBeNull();
+    expect(alone.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([expect.stringContaining('lacks its required loop 2010B')]);
+    const r = responseBundleToX12(ig, { ...fixed, controlNumbers: new MemoryControlNumbers(), request: example('Bundle-PASClaimInquiryBundleExample.json') });
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(r.text).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
+    expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
+    const [tx] = transactions(r.text!);
+    expect([tx!.implementation, tx!.accepted]).toEqual(['005010X215', true]);
+    const back = inquiryResponseToBundle(tx!, { pasVersion: '2.2.1' }).bundle!;
+    const decision = (b: Bundle): unknown => JSON.stringify(claimResponseOf(b).item?.map((i) => i.adjudication)).match(/"code":"A\d"/g);
+    expect(decision(back)).toEqual(decision(ig));
   });
 });
 

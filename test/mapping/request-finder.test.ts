@@ -30,3 +30,18 @@ describe('RequestFinder', () => {
     expect(new RequestFinder().find(sample('referral-response'))).toEqual({ bundle: null, why: 'none' });
   });
 });
+
+describe('RequestFinder.findForBundle', () => {
+  it('finds the request a PAS Response Bundle answers by the Claim it references, else by BHT03', () => {
+    const f = new RequestFinder();
+    const referral = bundleOf('referral-request');
+    f.add(referral);
+    f.add(bundleOf('admission-request'));
+    const claimId = referral.entry![0]!.resource!.id!;
+    const response = (request: unknown, identifier?: string): Bundle => ({ resourceType: 'Bundle', type: 'collection', ...(identifier ? { identifier: { value: identifier } } : {}), entry: [{ resource: { resourceType: 'ClaimResponse', request } as never }] });
+    expect(f.findForBundle(response({ reference: `Claim/${claimId}` }))).toEqual({ bundle: referral, by: 'trace' });
+    expect(f.findForBundle(response({ identifier: { system: 'urn:trnorg:1578902342', value: 'REF2026112301' } }))).toEqual({ bundle: referral, by: 'trace' });
+    expect(f.findForBundle(response({ reference: 'Claim/unknown' }, 'CLN20261123A1'))).toEqual({ bundle: referral, by: 'reference' });
+    expect(f.findForBundle(response({ reference: 'Claim/unknown' }, 'NOPE'))).toEqual({ bundle: null, why: 'none' });
+  });
+});

@@ -15,9 +15,9 @@ const PAS = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/';
 type Json = Record<string, unknown>;
 
 /** Writes an IG example and reads the X12 back (PAS 2.2.1). */
-function throughX12(name: string): { source: ClaimResponse; back: ClaimResponse; bundle: Json; text: string; codes: string[] } {
+function throughX12(name: string, request?: string): { source: ClaimResponse; back: ClaimResponse; bundle: Json; text: string; codes: string[] } {
   const bundle = exampleBundle('2.2.1', name);
-  const w = responseBundleToX12(bundle);
+  const w = responseBundleToX12(bundle, request !== undefined ? { request: exampleBundle('2.2.1', request) } : {});
   expect(w.findings.filter((f) => f.severity === 'error')).toEqual([]);
   const text = w.text!;
   expect(() => new X12Parser(true).parse(text)).not.toThrow();
@@ -55,7 +55,20 @@ describe('IG response examples -> X217 -> PAS', () => {
     expect(text).toContain('TRN*1*111099*9999999999~');
   });
 
-  it('examples naming a requester they do not include are refused (X12 requires the 2010B requester)', () => {
+  it('examples naming a requester they do not include are written with the request they answer: its Claim.provider is the 2010B requester', () => {
+    for (const [name, decision] of [
+      ['ReferralAuthorizationResponseBundleExample', 'A1'],
+      ['ReferralPendingAuthorizationResponseBundleExample', 'A4'],
+    ] as const) {
+      const { source, back, text, codes } = throughX12(name, 'ReferralAuthorizationBundleExample');
+      expect(actions(back), name).toEqual(actions(source));
+      expect(actions(back), name).toEqual([decision]);
+      expect(text, name).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
+      expect(codes, name).toContain('UNRESOLVED_REFERENCE');
+    }
+  });
+
+  it('without the request, examples naming a requester they do not include are refused (X12 requires the 2010B requester)', () => {
     for (const name of ['ReferralAuthorizationResponseBundleExample', 'ReferralPendingAuthorizationResponseBundleExample']) {
       const w = responseBundleToX12(exampleBundle('2.2.1', name));
       expect(w.text, name).toBeNull();
