@@ -76,4 +76,13 @@ describe('IG response examples -> X217 -> PAS', () => {
       expect(w.findings.map((f) => f.message).join('\n')).toContain('2010B');
     }
   });
+
+  it('the PAS 2.0.1 response examples are refused with the reason: their insurer NPI 789312 has six digits', () => {
+    for (const name of ['ErrorResponseBundleExample', 'ReferralAuthorizationResponseBundleExample', 'PASClaimInquiryResponseBundleExample']) {
+      const request = exampleBundle('2.0.1', name.startsWith('PASClaimInquiry') ? 'PASClaimInquiryBundleExample' : 'ReferralAuthorizationBundleExample');
+      const w = responseBundleToX12(exampleBundle('2.0.1', name), { request });
+      expect(w.text, name).toBeNull();
+      expect(w.findings.filter((f) => f.severity === 'error').map((f) => f.message), name).toEqual([expect.stringContaining('"789312" cannot be written as NM1 element 9 (codec npi)')]);
+    }
+  });
 });
