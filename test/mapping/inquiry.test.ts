@@ -83,6 +83,17 @@ describe('PAS Inquiry Request Bundle -> X215', () => {
     }
   });
 
+  it('PAS -> X215 -> PAS -> X215 writes the same inquiry twice for the IG examples: every value a row carries survives', () => {
+    for (const version of ['2.2.1', '2.0.1']) {
+      const first = bundlesToRequestX12([EXAMPLE(version)], FIXED());
+      const [tx] = transactions(Buffer.from(first.text, 'latin1'));
+      const again = requestToBundle(tx!, { pasVersion: version as '2.2.1' | '2.0.1' });
+      expect(again.bundle?.meta?.profile, version).toEqual([PAS_PROFILE.inquiryRequestBundle]);
+      const second = bundlesToRequestX12([again.bundle!], FIXED());
+      expect(second.text.split('\n'), version).toEqual(first.text.split('\n'));
+    }
+  });
+
   it('an inquiry about several diagnoses is one 278 per diagnosis, each with that diagnosis alone', () => {
     const b = requestToBundle(sample('referral-inquiry'), { pasVersion: '2.2.1' }).bundle!;
     // No diagnosis is typed principal: each goes as HI01 with qualifier ABF.
