@@ -381,7 +381,39 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     });
   }
   unwrittenExtensions(wp.tables, source, findings);
+  unwrittenIdentifiers(source, out, findings);
   return { segments: out, source, findings };
+}
+
+/**
+ * Identifiers of the parties whose value the 278 does not hold anywhere (an insurer named only by
+ * NPI, a patient's own record number): reported, as nothing is left out silently. A value written
+ * by another resource's row (the member id from Coverage) counts as carried.
+ */
+function unwrittenIdentifiers(source: RequestSource, out: readonly WrittenSegment[], findings: WriteFinding[]): void {
+  const written = new Set<string>();
+  for (const s of out) for (const el of s.els) for (const c of el) if (c !== '') written.add(c);
+  const parties: Array<[string, Obj | null]> = [
+    ['Insurer', source.insurer],
+    ['Requester', source.requester],
+    ['Subscriber', source.subscriber],
+    ['Dependent', source.dependent],
+    ['Coverage', source.coverage],
+    ...source.providers.map((p, i): [string, Obj] => [`Claim.careTeam[${i}] provider`, p.resource]),
+  ];
+  const subscriberId = source.coverage?.subscriberId;
+  if (typeof subscriberId === 'string' && !written.has(subscriberId)) {
+    findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `Coverage.subscriberId ${JSON.stringify(subscriberId)}: the 278 takes the member id from Coverage.identifier (type MB) and does not carry this one` });
+  }
+  for (const [what, res] of parties) {
+    const ids = res?.identifier;
+    if (!Array.isArray(ids)) continue;
+    ids.forEach((id: unknown, i) => {
+      const x = id as { system?: unknown; value?: unknown } | null;
+      if (typeof x?.value !== 'string' || written.has(x.value)) return;
+      findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${what} identifier[${i}] (${typeof x.system === 'string' ? x.system : 'no system'} ${JSON.stringify(x.value)}): no mapping row writes it; the 278 does not carry it` });
+    });
+  }
 }
 
 /** Extensions the writer handles in code rather than through a row (disassemble.ts, residue). */

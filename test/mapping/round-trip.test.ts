@@ -178,6 +178,26 @@ describe('PAS -> X12', () => {
     expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*3', 'UM*HS*I']);
   });
 
+  it('reports what it leaves out: identifiers and a member id the 278 does not carry, extensions no row writes', () => {
+    const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationBundleExample.json')], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+    expect(r.outcomes[0]!.status).toBe('converted');
+    const notWritten = r.outcomes[0]!.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
+    // The insurer is named by NPI (no 2010A NPI row), the patient by its own record number; the member id is only in Coverage.subscriberId.
+    expect(notWritten).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Insurer identifier[0] (http://hl7.org/fhir/sid/us-npi "1234567893")'),
+        expect.stringContaining('Subscriber identifier[0] (http://example.org/MIN "12345678901")'),
+        expect.stringContaining('Coverage.subscriberId "1122334455"'),
+      ]),
+    );
+    // None of them is in the 278 indeed (the envelope's receiver defaults to the insurer's identifier; the 278 starts at ST).
+    const set = r.text.slice(r.text.indexOf('ST*'));
+    for (const v of ['1234567893', '12345678901', '1122334455']) expect(set).not.toContain(v);
+    // And a value that is written is not reported: the requester's NPI.
+    expect(r.text).toContain('*XX*');
+    expect(notWritten.some((m) => m.startsWith('Requester identifier'))).toBe(false);
+  });
+
   it('reports what X12 cannot hold instead of cutting it: diagnoses over twelve', () => {
     const b = requestToBundle(sample('admission-request'), { pasVersion: '2.2.1' }).bundle!;
     const claim = b.entry![0]!.resource as { diagnosis: unknown[] };
