@@ -391,8 +391,6 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
  * by another resource's row (the member id from Coverage) counts as carried.
  */
 function unwrittenIdentifiers(source: RequestSource, out: readonly WrittenSegment[], findings: WriteFinding[]): void {
-  const written = new Set<string>();
-  for (const s of out) for (const el of s.els) for (const c of el) if (c !== '') written.add(c);
   const parties: Array<[string, Obj | null]> = [
     ['Insurer', source.insurer],
     ['Requester', source.requester],
@@ -401,19 +399,35 @@ function unwrittenIdentifiers(source: RequestSource, out: readonly WrittenSegmen
     ['Coverage', source.coverage],
     ...source.providers.map((p, i): [string, Obj] => [`Claim.careTeam[${i}] provider`, p.resource]),
   ];
+  // The values to look for (a handful), each with what to say when the 278 does not hold it.
+  const wanted: Array<[value: string, message: string]> = [];
   const subscriberId = source.coverage?.subscriberId;
-  if (typeof subscriberId === 'string' && !written.has(subscriberId)) {
-    findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `Coverage.subscriberId ${JSON.stringify(subscriberId)}: the 278 takes the member id from Coverage.identifier (type MB) and does not carry this one` });
-  }
+  if (typeof subscriberId === 'string') wanted.push([subscriberId, `Coverage.subscriberId ${JSON.stringify(subscriberId)}: the 278 takes the member id from Coverage.identifier (type MB) and does not carry this one`]);
   for (const [what, res] of parties) {
     const ids = res?.identifier;
     if (!Array.isArray(ids)) continue;
     ids.forEach((id: unknown, i) => {
       const x = id as { system?: unknown; value?: unknown } | null;
-      if (typeof x?.value !== 'string' || written.has(x.value)) return;
-      findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${what} identifier[${i}] (${typeof x.system === 'string' ? x.system : 'no system'} ${JSON.stringify(x.value)}): no mapping row writes it; the 278 does not carry it` });
+      if (typeof x?.value === 'string') wanted.push([x.value, `${what} identifier[${i}] (${typeof x.system === 'string' ? x.system : 'no system'} ${JSON.stringify(x.value)}): no mapping row writes it; the 278 does not carry it`]);
     });
   }
+  if (wanted.length === 0) return;
+  const found = new Array<boolean>(wanted.length).fill(false);
+  let left = wanted.length;
+  for (let k = 0; k < out.length && left > 0; k++) {
+    for (const el of out[k]!.els) {
+      for (const c of el) {
+        if (c === '') continue;
+        for (let w = 0; w < wanted.length; w++) {
+          if (!found[w] && wanted[w]![0] === c) {
+            found[w] = true;
+            left--;
+          }
+        }
+      }
+    }
+  }
+  for (let w = 0; w < wanted.length; w++) if (!found[w]) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: wanted[w]![1] });
 }
 
 /** Extensions the writer handles in code rather than through a row (disassemble.ts, residue). */
