@@ -1,11 +1,10 @@
-import { createWriteStream } from 'node:fs';
 import { bundlesToRequestX12 } from '../mapping/request-x12.js';
 import { responseBundleToX12 } from '../mapping/response-x12.js';
 import { MemoryControlNumbers } from '../x12/index.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { requestFinderFor } from '../pipeline/request-file.js';
 import { readFhirBundles, type FhirItem } from './fhir-input.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter } from './output.js';
+import { EXIT_OK, EXIT_REJECTED, LineWriter, openOutput } from './output.js';
 
 export interface FhirConvertOptions {
   readonly output?: string;
@@ -82,12 +81,12 @@ export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?
 
 /** PAS bundles (JSON or NDJSON files) -> X12 on the output (see fhirItemsToX12). */
 export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
-  const report = new LineWriter(o.report ? createWriteStream(o.report) : process.stderr);
+  const report = new LineWriter(o.report ? openOutput(o.report) : process.stderr);
   const items = files.flatMap((f) => readFhirBundles(f));
   const r = fhirItemsToX12(items, o);
   for (const line of r.reports) await report.line(line);
   if (r.text !== '') {
-    const out = new LineWriter(o.output ? createWriteStream(o.output) : process.stdout);
+    const out = new LineWriter(o.output ? openOutput(o.output) : process.stdout);
     await out.line(r.text.replace(/\n$/, ''));
     await out.close();
   }

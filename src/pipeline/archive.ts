@@ -1,10 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fhirItemsToX12 } from '../cli/convert-fhir.js';
 import { AckFile, envelopeEvent } from '../cli/envelope-events.js';
 import { parseFhirText } from '../cli/fhir-input.js';
-import { LineWriter } from '../cli/output.js';
+import { LineWriter, openOutput } from '../cli/output.js';
 import { AckBuilder } from '../x12/index.js';
 import { AtomicFile, anyComplete, writeFileAtomic } from './atomic-file.js';
 import type { ConvertOptions } from './convert-transaction.js';
@@ -55,6 +54,10 @@ const OUTPUT_CHUNK = 1 << 18;
 export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
   const started = performance.now();
   const sum = emptySummary();
+  const report = new LineWriter(o.report !== undefined ? openOutput(o.report) : process.stderr, o.report !== undefined ? OUTPUT_CHUNK : 0);
+  const shared = o.outDir === undefined ? new LineWriter(o.outputStream ?? (o.output !== undefined ? openOutput(o.output) : process.stdout), OUTPUT_CHUNK) : null;
+  const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;
+  // Outputs are opened first: one that cannot be is an error before any worker starts.
   const engine = new ConversionEngine({
     workers: o.workers,
     options: o.convert,
@@ -62,9 +65,6 @@ export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
     ...(o.converter !== undefined ? { converter: o.converter } : {}),
     ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
   });
-  const report = new LineWriter(o.report !== undefined ? createWriteStream(o.report) : process.stderr, o.report !== undefined ? OUTPUT_CHUNK : 0);
-  const shared = o.outDir === undefined ? new LineWriter(o.outputStream ?? (o.output !== undefined ? createWriteStream(o.output) : process.stdout), OUTPUT_CHUNK) : null;
-  const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;
   let current: OpenedInput | null = null;
   let doneBytes = 0;
   let otherItems = 0;

@@ -1,5 +1,6 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { openOutput } from '../cli/output.js';
 
 /** The temporary name of an output being written (one per output, so a rerun overwrites it). */
 function partialPath(path: string): string {
@@ -17,7 +18,7 @@ export class AtomicFile {
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.partial = partialPath(path);
-    this.stream = createWriteStream(this.partial);
+    this.stream = openOutput(this.partial);
   }
 
   /** Ends the stream and gives the file its final name. */

@@ -17,39 +17,54 @@ export interface OpenedInput {
 
 /**
  * Opens an input (`-` is standard input); a gzip stream (by its magic bytes, whatever the
- * name) is gunzipped. The kind is read from the first chunk: `{` after a BOM and blanks is FHIR
- * JSON, an `ISA` followed by a separator in the first 64 KiB is X12, anything else is unknown.
+ * name) is gunzipped. The kind is read from the first 64 KiB (however it is chunked): `{` after
+ * a BOM and blanks is FHIR JSON, an `ISA` followed by a separator is X12, anything else unknown.
  */
 export async function openInput(path: string, chunkSize = 1 << 20): Promise<OpenedInput> {
   const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: chunkSize });
   let fileBytes = 0;
   raw.on('data', (c: Buffer) => (fileBytes += c.length));
-  const rawIt = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await rawIt.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
-  const rest = (async function* (): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    for (let r = await rawIt.next(); !r.done; r = await rawIt.next()) yield r.value;
-  })();
-  let chunks: AsyncIterable<Uint8Array> = rest;
-  let sniffed = head;
-  if (head[0] === 0x1f && head[1] === 0x8b) {
+  const rawHead = await peek(raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>, 2);
+  let opened = rawHead;
+  if (rawHead.head[0] === 0x1f && rawHead.head[1] === 0x8b) {
     const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 1 << 20) });
     const fed = (async () => {
-      for await (const c of rest) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+      for await (const c of rawHead.chunks) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
       gunzip.end();
     })();
     fed.catch((e: unknown) => gunzip.destroy(e as Error));
-    const it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const g = await it.next();
-    sniffed = g.done ? Buffer.alloc(0) : g.value;
-    const start = sniffed;
-    chunks = (async function* (): AsyncGenerator<Buffer> {
-      if (start.length > 0) yield start;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-    })();
+    opened = await peek(gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, SNIFF_BYTES);
+  } else if (rawHead.head.length < SNIFF_BYTES) {
+    opened = await peek(rawHead.chunks[Symbol.asyncIterator](), SNIFF_BYTES);
   }
-  return { kind: kindOf(sniffed), chunks, fileBytes: () => fileBytes, close: () => (path === '-' ? undefined : raw.destroy()) };
+  return { kind: kindOf(opened.head), chunks: opened.chunks, fileBytes: () => fileBytes, close: () => (path === '-' ? undefined : raw.destroy()) };
+}
+
+/** How much of an input is looked at to tell its kind (whatever the read chunk size). */
+const SNIFF_BYTES = 1 << 16;
+
+/**
+ * Reads chunks until at least `bytes` (or the end) have come: their concatenation, and all the
+ * chunks from the first on, as they came.
+ */
+async function peek(it: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const first: Buffer[] = [];
+  let n = 0;
+  let done = false;
+  while (n < bytes) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    first.push(r.value);
+    n += r.value.length;
+  }
+  const chunks = (async function* (): AsyncGenerator<Buffer> {
+    yield* first;
+    if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  })();
+  return { head: first.length === 1 ? first[0]! : Buffer.concat(first), chunks };
 }
 
 /** The kind of a file, from its first bytes (standard input cannot be looked at ahead: null). */

@@ -71,7 +71,7 @@ describe('x12pas convert over an archive', () => {
     expect(outs[2]).toEqual(outs[0]);
   });
 
-  it('refuses to mix NDJSON and X12 on one output, and --resume without --out-dir (exit 2)', () => {
+  it('refuses to mix NDJSON and X12 on one output, --resume without --out-dir, and outputs it cannot write (exit 2)', () => {
     const dir = mixedArchive();
     const mixed = cli(['convert', join(dir, 'in', 'good.x12'), join(dir, 'in', 'bundle.json')]);
     expect(mixed.code).toBe(2);
@@ -80,6 +80,11 @@ describe('x12pas convert over an archive', () => {
     expect(cli(['convert', '--resume', join(dir, 'in')]).code).toBe(2);
     expect(cli(['convert', '--workers', 'many', join(dir, 'in')]).code).toBe(2);
     expect(cli(['convert', join(dir, 'in', 'nothing-*.x12')]).code).toBe(2);
+    // Outputs that cannot be written: status 2 with the reason, before any work.
+    const noDir = cli(['convert', '-o', join(dir, 'missing', 'out.ndjson'), join(dir, 'in', 'good.x12')]);
+    expect([noDir.code, noDir.stderr]).toEqual([2, expect.stringContaining('ENOENT')]);
+    const notDir = cli(['convert', '--out-dir', join(dir, 'in', 'good.x12', 'out'), join(dir, 'in', 'good.x12')]);
+    expect([notDir.code, notDir.stderr]).toEqual([2, expect.stringContaining('ENOTDIR')]);
   });
 
   it('reads globs (recursive **) and standard input (gzipped here)', () => {
