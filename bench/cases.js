@@ -8,6 +8,7 @@
 //   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice', 'convert',
 //                'bundles' (PAS NDJSON of 'convert'), 'inquiry' ('convert' as X215), 'responses'
 //                (X217 responses to 'convert'), 'peer'); reps > 1 reports the median run
+//   nodeFlags    optional V8/node flags the case's child runs under
 //   frames       true when the case itself frames transaction sets (its transaction count is
 //                measured); false when transactions/s is derived from the input's known density
 //   run(ctx)     async; ctx = { file, truth, chunkSize, notes }; imports what it needs lazily
@@ -441,11 +442,22 @@ export const cases = [
     run: (ctx) => archiveCase(ctx, 1),
   },
   {
-    name: 'x12pas-archive-all-workers',
-    description: 'the same with the default worker count (os.availableParallelism(): every core); not pinned',
+    name: 'x12pas-archive-1-worker-single-gc',
+    description: 'the same, 1 worker, under node --single-threaded-gc (V8 collects garbage on the worker\'s own thread, no helper threads): the baseline of the all-workers row, which runs so too',
     kind: 'ours',
     frames: true,
     allCores: true,
+    nodeFlags: ['--single-threaded-gc'],
+    runs: [{ input: 'main', reps: 1 }],
+    run: (ctx) => archiveCase(ctx, 1),
+  },
+  {
+    name: 'x12pas-archive-all-workers',
+    description: 'the same with the default worker count (os.availableParallelism(): every core), under node --single-threaded-gc as bin/x12pas.js runs convert with 2+ workers (the GC helper threads would take the cores the workers need); not pinned',
+    kind: 'ours',
+    frames: true,
+    allCores: true,
+    nodeFlags: ['--single-threaded-gc'],
     runs: [
       { input: 'main', reps: 1 },
       { input: 'large', reps: 1 },
