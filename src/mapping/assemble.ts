@@ -19,7 +19,7 @@ const absentOf = (): Obj => ({ extension: [{ url: OTHER_EXTENSION.dataAbsentReas
  * ST02): the same transaction gives the same ids. Entry `n` differs from the base in its last byte
  * pair, so one hash serves every entry of the bundle.
  */
-function stableUuids(seed: string): (n: number) => string {
+export function stableUuids(seed: string): (n: number) => string {
   // One-shot hash, worked on as hex: byte 6's high nibble is the version (5), byte 8's top bits the variant (10).
   const x = hash('sha1', seed, 'hex');
   const variant = ((parseInt(x[16]!, 16) & 0x3) | 0x8).toString(16);
@@ -40,6 +40,20 @@ function put(to: Obj, from: Obj, skip1?: string, skip2?: string): Obj {
 function hasFields(o: Obj): boolean {
   for (const _ in o) return true;
   return false;
+}
+
+/** extension-TransmissionIdentifiers of a transaction set: GS02/GS03 and ISA06/ISA08 (those it has). */
+export function transmissionIdentifiers(tx: TransactionSet): Obj {
+  const ic = tx.interchange;
+  const sub: Obj[] = [];
+  const add = (url: string, v: string): void => {
+    if (v !== '') sub.push({ url, valueString: v });
+  };
+  add('applicationSenderCode', tx.group?.sender ?? '');
+  add('applicationReceiverCode', tx.group?.receiver ?? '');
+  add('interchangeSenderID', ic.sender);
+  add('interchangeReceiverID', ic.receiver);
+  return { url: PAS_EXTENSION.transmissionIdentifiers, extension: sub };
 }
 
 /** What a 278 asks: a review (X217 request -> PAS Request Bundle) or the status of existing ones (X215 inquiry -> PAS Inquiry Request Bundle). */
@@ -232,18 +246,8 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     extra.push([encId, encounter]);
   }
   const ext = (claimRaw.extension as Obj[] | undefined) ?? [];
-  {
-    // Built for 2.2.1; adaptRequestBundle (src/pas/versions.ts) drops it for 2.0.1, which has no place for it.
-    const sub: Obj[] = [];
-    const add = (url: string, v: string): void => {
-      if (v !== '') sub.push({ url, valueString: v });
-    };
-    add('applicationSenderCode', tx.group?.sender ?? '');
-    add('applicationReceiverCode', tx.group?.receiver ?? '');
-    add('interchangeSenderID', ic.sender);
-    add('interchangeReceiverID', ic.receiver);
-    ext.push({ url: PAS_EXTENSION.transmissionIdentifiers, extension: sub });
-  }
+  // Built for 2.2.1; adaptRequestBundle (src/pas/versions.ts) drops it for 2.0.1, which has no place for it.
+  ext.push(transmissionIdentifiers(tx));
   if (encounterRef !== null) ext.push({ url: OTHER_EXTENSION.claimEncounter, valueReference: { reference: encounterRef } });
   const seq = (a: unknown): void => {
     if (Array.isArray(a)) a.forEach((x: Obj, i) => (x.sequence = i + 1));

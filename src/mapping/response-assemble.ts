@@ -21,7 +21,7 @@
  *   identifier; identifier only in 2.0.1, see responseMayReferenceAbsentClaim); else the Claim named
  *   by the 2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
  */
-import { hash } from 'node:crypto';
+import { stableUuids, transmissionIdentifiers } from './assemble.js';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { LoopNode } from '../grammar/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
@@ -86,15 +86,6 @@ function hasFields(o: Obj): boolean {
   return false;
 }
 
-/** Stable UUIDs (version 5 layout) from one SHA-1 of the transaction's identity; entry n differs in its last bytes. */
-function uuids(seed: string): (n: number) => string {
-  const x = hash('sha1', `response|${seed}`, 'hex');
-  const variant = ((parseInt(x[16]!, 16) & 0x3) | 0x8).toString(16);
-  const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-5${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 28)}`;
-  const tail = parseInt(x.slice(28, 32), 16);
-  return (n) => head + ((tail ^ n) & 0xffff).toString(16).padStart(4, '0');
-}
-
 /** Fields of `from` that `to` lacks, copied (extensions merged by url); `skip` left out. */
 function inherit(to: Obj, from: Obj, skip?: string): void {
   for (const k in from) {
@@ -145,7 +136,8 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   const { roles, event, errors, sawDependent } = read;
   const ic = tx.interchange;
   const compSep = String.fromCharCode(ic.delimiters.component);
-  const uuid = uuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
+  // Ids of their own (not the request's): the seed says response.
+  const uuid = stableUuids(`response|${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
   const entryOf = (n: number): { id: string; ref: string } => {
     const id = uuid(n);
     return { id, ref: `urn:uuid:${id}` };
@@ -316,15 +308,7 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
     const identifier = echo ?? (claim.identifier?.[0] as Obj | undefined);
     request = { ...(reference !== undefined ? { reference } : {}), ...(identifier !== undefined ? { identifier: copy(identifier) } : {}) };
   } else request = echo !== undefined ? { identifier: echo } : absent();
-  const sub: Obj[] = [];
-  const add = (url: string, v: string): void => {
-    if (v !== '') sub.push({ url, valueString: v });
-  };
-  add('applicationSenderCode', tx.group?.sender ?? '');
-  add('applicationReceiverCode', tx.group?.receiver ?? '');
-  add('interchangeSenderID', ic.sender);
-  add('interchangeReceiverID', ic.receiver);
-  const cr: Obj = { resourceType: 'ClaimResponse', id: responseId.id, meta: { profile: [PAS_PROFILE.claimResponse] }, extension: [{ url: PAS_EXTENSION.transmissionIdentifiers, extension: sub }] };
+  const cr: Obj = { resourceType: 'ClaimResponse', id: responseId.id, meta: { profile: [PAS_PROFILE.claimResponse] }, extension: [transmissionIdentifiers(tx)] };
   if (crRaw.identifier !== undefined) cr.identifier = crRaw.identifier;
   cr.status = 'active';
   cr.type = req?.claim.type !== undefined ? copy(req.claim.type) : { coding: [{ system: SYSTEM.claimType, code: isInstitutional(tx, compSep) ? 'institutional' : 'professional' }] };
