@@ -200,9 +200,9 @@ export function isInquiryRequest(bundle: Bundle | Obj): boolean {
   return false;
 }
 
-/** Whether `meta.profile` names `url` (with or without a `|version`). */
-function hasProfile(r: Obj, url: string): boolean {
-  if (!isObj(r.meta) || !Array.isArray(r.meta.profile)) return false;
+/** Whether `meta.profile` of a resource names `url` (with or without a `|version`). */
+export function hasProfile(r: unknown, url: string): boolean {
+  if (!isObj(r) || !isObj(r.meta) || !Array.isArray(r.meta.profile)) return false;
   return (r.meta.profile as unknown[]).some((p) => typeof p === 'string' && (p === url || p.startsWith(`${url}|`)));
 }
 

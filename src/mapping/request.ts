@@ -53,6 +53,9 @@ export interface RequestResult {
 
 type Obj = Record<string, unknown>;
 
+/** The grammar of X217 requests (mappings/grammar/278-x217-request.json). */
+export const REQUEST_GRAMMAR = '278-x217-request';
+
 /** The grammar of X215 inquiries (mappings/grammar/278-x215-request.json). */
 export const INQUIRY_GRAMMAR = '278-x215-request';
 

@@ -11,6 +11,7 @@ import type { CompiledTables } from './table.js';
 import { PAS_PROFILE } from '../pas/constants.js';
 import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inquiry-response.js';
 import { RESPONSE_GRAMMAR } from './response-tables.js';
+import { hasProfile } from './disassemble.js';
 
 type Obj = Record<string, unknown>;
 
@@ -41,16 +42,11 @@ function guideOf(bundle: Bundle | Obj): { implementation: string; grammar: strin
     : { implementation: '005010X217', grammar: RESPONSE_GRAMMAR, label: 'X217 response', tables: undefined };
 }
 
-/** Whether `meta.profile` of the bundle (or of its ClaimResponse) names the inquiry response profiles. */
+/** Whether the bundle (or its ClaimResponse) names the inquiry response profiles. */
 function isInquiryResponse(bundle: Bundle | Obj): boolean {
-  const named = (r: unknown, url: string): boolean => {
-    const p = (r as { meta?: { profile?: unknown } } | null)?.meta?.profile;
-    return Array.isArray(p) && p.some((x) => typeof x === 'string' && (x === url || x.startsWith(`${url}|`)));
-  };
-  if (named(bundle, PAS_PROFILE.inquiryResponseBundle)) return true;
+  if (hasProfile(bundle, PAS_PROFILE.inquiryResponseBundle)) return true;
   const entries = (bundle as { entry?: unknown }).entry;
-  const first = Array.isArray(entries) ? (entries[0] as { resource?: unknown } | undefined)?.resource : undefined;
-  return named(first, PAS_PROFILE.claimInquiryResponse);
+  return Array.isArray(entries) && hasProfile((entries[0] as { resource?: unknown } | undefined)?.resource, PAS_PROFILE.claimInquiryResponse);
 }
 
 /** Writes one response bundle as one interchange (see the module comment). */

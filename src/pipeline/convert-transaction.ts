@@ -1,7 +1,8 @@
 import { analyzeTransaction } from '../grammar/validate.js';
 import { inquiryResponseToBundle, INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
-import { INQUIRY_GRAMMAR, requestToBundle, type MappingFinding } from '../mapping/request.js';
+import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, requestToBundle, type MappingFinding } from '../mapping/request.js';
 import { responseToBundle } from '../mapping/response.js';
+import { RESPONSE_GRAMMAR } from '../mapping/response-tables.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { requestFinderFor } from './request-file.js';
 import { roundTripRequest } from '../mapping/round-trip.js';
@@ -44,9 +45,9 @@ export const convertTransaction: TransactionConverter = (tx, options) => {
     const id = v.tree?.grammar.id;
     const pasVersion = options.pasVersion;
     let r: { bundle: unknown; findings: readonly MappingFinding[] } | null = null;
-    if (id === '278-x217-request' || id === INQUIRY_GRAMMAR) {
+    if (id === REQUEST_GRAMMAR || id === INQUIRY_GRAMMAR) {
       r = options.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
-    } else if (id === '278-x217-response' || id === INQUIRY_RESPONSE_GRAMMAR) {
+    } else if (id === RESPONSE_GRAMMAR || id === INQUIRY_RESPONSE_GRAMMAR) {
       if (options.lossless) findings.push({ severity: 'warning', code: 'LOSSLESS_UNAVAILABLE', message: `${v.tree!.grammar.label}: --lossless carries request residue only; what this response holds that PAS has no place for is reported, not carried` });
       let request: Bundle | undefined;
       if (options.requests !== undefined && options.requests.length > 0) {

@@ -1,31 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readFhirBundles } from '../cli/fhir-input.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { RequestFinder } from '../mapping/request-finder.js';
 
 /**
- * The request bundles of `convert --request FILE...` (a JSON Bundle, or NDJSON with one Bundle per
- * line), indexed for the responses of a run. Throws an Error naming the file and line when a file
+ * The request bundles of `convert --request FILE...` (read as every FHIR input is: a JSON Bundle,
+ * NDJSON, gzip), indexed for the responses of a run. Throws an Error naming the file and line when a file
  * cannot be read or holds something that is not a request bundle.
  */
 export function loadRequestFinder(files: readonly string[]): RequestFinder {
   const finder = new RequestFinder();
   for (const file of files) {
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    const trimmed = text.trimStart();
-    // A whole JSON document, or one bundle per line.
-    const docs: Array<[string, string]> = trimmed.startsWith('{') && !trimmed.includes('\n{')
-      ? [[file, text]]
-      : text.split('\n').flatMap((l, i): Array<[string, string]> => (l.trim() === '' ? [] : [[`${file}:${i + 1}`, l]]));
-    for (const [where, doc] of docs) {
-      let b: unknown;
-      try {
-        b = JSON.parse(doc);
-      } catch (e) {
-        throw new Error(`--request ${where}: not JSON (${(e as Error).message})`);
-      }
-      const first = (b as { entry?: Array<{ resource?: { resourceType?: unknown } }> } | null)?.entry?.[0]?.resource?.resourceType;
-      if ((b as { resourceType?: unknown } | null)?.resourceType !== 'Bundle' || first !== 'Claim') throw new Error(`--request ${where}: not a PAS request bundle (a Bundle whose first entry is a Claim)`);
-      finder.add(b as Bundle);
+    for (const item of readFhirBundles(file)) {
+      if ('error' in item) throw new Error(`--request ${item.where}: ${item.error}`);
+      const first = (item.bundle.entry as Array<{ resource?: { resourceType?: unknown } }> | undefined)?.[0]?.resource?.resourceType;
+      if (first !== 'Claim') throw new Error(`--request ${item.where}: not a PAS request bundle (its first entry is not a Claim)`);
+      finder.add(item.bundle as unknown as Bundle);
     }
   }
   return finder;
