@@ -133,10 +133,10 @@ function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile:
   const perInterchange = ackDir !== null ? new AckBuilder() : null;
   return {
     bundles: (bytes) => out.raw(bytes),
-    async transaction(tx, _converted, line, validation) {
+    reports: (bytes) => report.raw(bytes),
+    transaction(tx, _converted, validation) {
       ackFile?.builder.transaction(tx, validation ?? []);
       perInterchange?.transaction(tx, validation ?? []);
-      if (line !== null) await report.line(line);
     },
     async envelope(ev) {
       await envelopeEvent(ev, input.path, report, ackFile);

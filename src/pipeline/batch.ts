@@ -5,16 +5,20 @@ import { transactionReportLine } from './report-line.js';
 /** One transaction set's verdict as it comes back from a worker. */
 export interface TransactionResult {
   readonly converted: boolean;
-  /** Its report line, when it was rejected or something in it is reported. */
-  readonly report: string | null;
+  /** Bytes of its report line in the batch's `reports` (newline included); 0 when it has none. */
+  readonly reportBytes: number;
   /** The grammar check's findings, for its 999 (only when acknowledgments are written). */
   readonly validation: Finding[] | null;
 }
 
-/** A converted batch: the bundles' NDJSON lines (newline after each) and one result per set, in order. */
+/**
+ * A converted batch: the bundles' NDJSON lines, the report lines of the sets that have one (each
+ * line with its newline, in order) and one result per set, in order.
+ */
 export interface BatchResult {
   readonly id: number;
-  readonly out: Uint8Array | string;
+  readonly out: Uint8Array;
+  readonly reports: Uint8Array;
   readonly results: TransactionResult[];
   /** From a worker: the share of its life it has spent converting, so far. */
   readonly busy?: number;
@@ -27,12 +31,20 @@ export interface BatchSettings {
   readonly ack: boolean;
 }
 
+/** A transaction set that can drop what it built of itself once converted (a worker's: its split segments). */
+export type BatchTransaction = TransactionSet & { release?(): void };
+
+/** Where a batch's lines go as they are made: `add` returns the bytes it took (newline included). */
+export interface LineSink {
+  add(line: string): number;
+}
+
 /**
- * Converts a batch of transaction sets, one at a time; a set whose conversion throws is
+ * Converts a batch of transaction sets, one at a time, adding each bundle's NDJSON line to `out`
+ * and each report line to `reports` as soon as it is made; a set whose conversion throws is
  * rejected with an INTERNAL_ERROR finding (the rest of the batch goes on).
  */
-export function convertBatch(id: number, file: string, txs: readonly TransactionSet[], convert: TransactionConverter, s: BatchSettings): { id: number; lines: string[]; results: TransactionResult[] } {
-  const lines: string[] = [];
+export function convertBatch(file: string, txs: readonly BatchTransaction[], convert: TransactionConverter, s: BatchSettings, out: LineSink, reports: LineSink): TransactionResult[] {
   const results: TransactionResult[] = [];
   for (const tx of txs) {
     let r: TransactionOutcome;
@@ -43,11 +55,12 @@ export function convertBatch(id: number, file: string, txs: readonly Transaction
       r = { line: null, findings: [...tx.findings, { severity: 'error', code: 'INTERNAL_ERROR', message: `conversion failed: ${e?.stack?.split('\n', 2).join(' ') ?? String(err)}` }], validation: [] };
     }
     const converted = r.line !== null;
-    if (converted) lines.push(r.line!);
-    const report = !converted || r.findings.length > 0 ? transactionReportLine(file, placeOf(tx), converted, r.findings) : null;
-    results.push({ converted, report, validation: s.ack ? r.validation : null });
+    if (converted) out.add(r.line!);
+    const reportBytes = !converted || r.findings.length > 0 ? reports.add(transactionReportLine(file, placeOf(tx), converted, r.findings)) : 0;
+    tx.release?.();
+    results.push({ converted, reportBytes, validation: s.ack ? r.validation : null });
   }
-  return { id, lines, results };
+  return results;
 }
 
 function placeOf(tx: TransactionSet): { offset: number; interchange: string; group: string | null; control: string; implementation: string } {

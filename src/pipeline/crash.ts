@@ -1,11 +1,13 @@
 import type { Finding } from '../x12/index.js';
 import type { BatchResult, TransactionResult } from './batch.js';
+import { NdjsonBytes } from './ndjson-bytes.js';
 import { transactionReportLine } from './report-line.js';
 import type { BatchWire } from './wire.js';
 
 /** The result of a one-set batch whose worker died on it: the set is rejected, with the reason. */
 export function crashedResult(batch: BatchWire, err: Error): BatchResult {
   const bytes = new Uint8Array(batch.bytes);
+  const reports = new NdjsonBytes(1 << 12);
   const results: TransactionResult[] = batch.transactions.map((t) => {
     // The report gives the ST's offset: past the line break or indentation before it.
     let k = t.from;
@@ -18,13 +20,12 @@ export function crashedResult(batch: BatchWire, err: Error): BatchResult {
       control: t.control,
       implementation: t.implementation,
     };
-    return { converted: false, report: transactionReportLine(batch.file, place, false, [...t.findings, crash]), validation: [] };
+    return { converted: false, reportBytes: reports.add(transactionReportLine(batch.file, place, false, [...t.findings, crash])), validation: [] };
   });
-  return { id: batch.id, out: '', results };
+  return { id: batch.id, out: new Uint8Array(0), reports: reports.take(), results };
 }
 
 /** The results of a batch's parts, as one batch result. */
 export function mergeResults(id: number, parts: readonly BatchResult[]): BatchResult {
-  const outs = parts.map((p) => (typeof p.out === 'string' ? Buffer.from(p.out) : p.out));
-  return { id, out: Buffer.concat(outs), results: parts.flatMap((p) => p.results) };
+  return { id, out: Buffer.concat(parts.map((p) => p.out)), reports: Buffer.concat(parts.map((p) => p.reports)), results: parts.flatMap((p) => p.results) };
 }

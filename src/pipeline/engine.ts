@@ -2,14 +2,17 @@ import { readX12, type Finding, type TransactionSet, type X12Event } from '../x1
 import { convertBatch, type BatchResult, type BatchSettings } from './batch.js';
 import { convertTransaction, type TransactionConverter } from './convert-transaction.js';
 import { WorkerPool, type WorkerConfig } from './pool.js';
+import { NdjsonBytes } from './ndjson-bytes.js';
 import { BatchPacker } from './wire.js';
 
 /** Where the results of one input go, in input order. */
 export interface ConversionSink {
   /** NDJSON lines of converted bundles (each ends with a newline). */
-  bundles(out: Uint8Array | string): Promise<void> | void;
-  /** A transaction set's verdict; `report` is its report line when it has one. */
-  transaction(tx: TransactionSet, converted: boolean, report: string | null, validation: Finding[] | null): Promise<void> | void;
+  bundles(out: Uint8Array): Promise<void> | void;
+  /** Report lines of transaction sets (each ends with a newline), in order among the envelope events. */
+  reports(lines: Uint8Array): Promise<void> | void;
+  /** A transaction set's verdict (its report line comes through `reports`). */
+  transaction(tx: TransactionSet, converted: boolean, validation: Finding[] | null): Promise<void> | void;
   /** Group and interchange ends, and findings tied to no transaction set. */
   envelope(ev: Exclude<X12Event, { kind: 'transaction' }>): Promise<void> | void;
 }
@@ -54,6 +57,9 @@ export class ConversionEngine {
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly settings: BatchSettings;
+  /** The bundles' and report lines of `workers: 0`. */
+  private readonly lines = new NdjsonBytes();
+  private readonly reportLines = new NdjsonBytes(1 << 17);
   private nextId = 1;
   /** Transaction sets handed to sinks so far, over every run (for a progress line). */
   consumed = 0;
@@ -88,18 +94,24 @@ export class ConversionEngine {
     const consume = async (p: Pending): Promise<void> => {
       const r = p.result ?? null;
       if (r !== null && r.out.length > 0) await sink.bundles(r.out);
+      // Report lines go out in runs: the sets' between two envelope events in one write.
       let k = 0;
+      let from = 0;
+      let to = 0;
       for (const e of p.entries) {
         if (e.kind === 'event') {
+          if (to > from) await sink.reports(r!.reports.subarray(from, (from = to)));
           await sink.envelope(e.ev);
           continue;
         }
         const t = r!.results[k++]!;
+        to += t.reportBytes;
         this.consumed++;
         if (t.converted) counts.converted++;
         else counts.rejected++;
-        await sink.transaction(e.tx, t.converted, t.report, t.validation);
+        await sink.transaction(e.tx, t.converted, t.validation);
       }
+      if (to > from) await sink.reports(r!.reports.subarray(from, to));
     };
     const settle = async (all: boolean): Promise<void> => {
       while (queue.length > 0 && (all || queue[0]!.result !== undefined || queue.length > this.maxPending)) {
@@ -120,8 +132,8 @@ export class ConversionEngine {
       } else {
         let result: BatchResult | null = null;
         if (txs.length > 0) {
-          const r = convertBatch(this.nextId++, file, txs, this.convert, this.settings);
-          result = { id: r.id, out: r.lines.length > 0 ? r.lines.join('\n') + '\n' : '', results: r.results };
+          const results = convertBatch(file, txs, this.convert, this.settings, this.lines, this.reportLines);
+          result = { id: this.nextId++, out: this.lines.take(), reports: this.reportLines.take(), results };
         }
         p = { entries, promise: Promise.resolve(result), result };
       }

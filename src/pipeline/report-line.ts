@@ -26,8 +26,8 @@ export function transactionReportLine(file: string, at: TransactionPlace, conver
     control: at.control,
     implementation: at.implementation,
     status: converted ? 'converted' : 'rejected',
-    findings,
-  }, withoutAck);
+    findings: withoutAck(findings),
+  });
 }
 
 /** The report line of an input not converted as a whole: neither X12 nor FHIR JSON, or of the wrong kind for the output (counted as one rejected input). */
@@ -35,7 +35,16 @@ export function unreadableReportLine(file: string, code: 'NOT_X12_OR_FHIR' | 'MI
   return JSON.stringify({ file, offset: 0, status: 'rejected', findings: [{ severity: 'error', code, message }] });
 }
 
-/** Findings are written without their acknowledgment routing (that goes into the TA1/999). */
-function withoutAck(key: string, value: unknown): unknown {
-  return key === 'ack' ? undefined : value;
+/**
+ * Findings are written without their acknowledgment routing (that goes into the TA1/999). Copies
+ * are made only when one has it: most report lines are a converted set's warnings, which have none,
+ * and a replacer function would run for every key of every line.
+ */
+function withoutAck(findings: readonly Finding[]): readonly Finding[] {
+  if (!findings.some((f) => f.ack !== undefined)) return findings;
+  return findings.map((f) => {
+    if (f.ack === undefined) return f;
+    const { ack: _ack, ...rest } = f;
+    return rest;
+  });
 }

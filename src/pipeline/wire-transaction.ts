@@ -44,6 +44,11 @@ export class WireTransaction implements TransactionSet {
     }
     return this.views;
   }
+
+  /** Drops the split segments (they are split again if asked for). */
+  release(): void {
+    this.views = undefined;
+  }
 }
 
 /**

@@ -6,19 +6,22 @@ import { convertTransaction, type TransactionConverter } from './convert-transac
 import { READY, type WorkerConfig } from './pool.js';
 import type { BatchWire } from './wire.js';
 import { BatchUnpacker } from './wire-transaction.js';
+import { NdjsonBytes } from './ndjson-bytes.js';
 
 const config = workerData as WorkerConfig;
 const convert: TransactionConverter =
   config.converter !== undefined ? ((await import(config.converter)) as { convertTransaction: TransactionConverter }).convertTransaction : convertTransaction;
 const unpacker = new BatchUnpacker();
-const encoder = new TextEncoder();
+const lines = new NdjsonBytes();
+const reports = new NdjsonBytes(1 << 17);
 const port = parentPort!;
 
 port.on('message', (batch: BatchWire) => {
-  const r = convertBatch(batch.id, batch.file, unpacker.unpack(batch), convert, config);
-  const out = encoder.encode(r.lines.length > 0 ? r.lines.join('\n') + '\n' : '');
+  const results = convertBatch(batch.file, unpacker.unpack(batch), convert, config, lines, reports);
+  const out = lines.take();
+  const rep = reports.take();
   // With each result, the share of its life this worker has spent working (not waiting for a batch).
   const busy = performance.eventLoopUtilization().utilization;
-  port.postMessage({ id: r.id, out, results: r.results, busy }, [out.buffer]);
+  port.postMessage({ id: batch.id, out, reports: rep, results, busy }, [out.buffer as ArrayBuffer, rep.buffer as ArrayBuffer]);
 });
 port.postMessage(READY);
