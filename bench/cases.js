@@ -434,16 +434,7 @@ export const cases = [
   },
   {
     name: 'x12pas-archive-1-worker',
-    description: 'x12pas convert archive pipeline (src/pipeline: main thread reads + frames, 1 worker thread maps + serializes, ordered NDJSON out, report lines to /dev/null), output lines counted; not pinned (the reader and the worker each get a core)',
-    kind: 'ours',
-    frames: true,
-    allCores: true,
-    runs: [{ input: 'main', reps: 1 }],
-    run: (ctx) => archiveCase(ctx, 1),
-  },
-  {
-    name: 'x12pas-archive-1-worker-single-gc',
-    description: 'the same, 1 worker, under node --single-threaded-gc (V8 collects garbage on the worker\'s own thread, no helper threads): the baseline of the all-workers row, which runs so too',
+    description: 'x12pas convert archive pipeline (src/pipeline: main thread reads + frames, 1 worker thread maps + serializes, ordered NDJSON out, report lines to /dev/null), output lines counted; not pinned (the reader and the worker each get a core); under node --single-threaded-gc as bin/x12pas.js runs convert with workers',
     kind: 'ours',
     frames: true,
     allCores: true,
@@ -452,8 +443,37 @@ export const cases = [
     run: (ctx) => archiveCase(ctx, 1),
   },
   {
+    name: 'x12pas-archive-1-worker-default-gc',
+    description: 'the same, 1 worker, with V8\'s default garbage collector (its helper threads use the other core): what --single-threaded-gc changes',
+    kind: 'ours',
+    frames: true,
+    allCores: true,
+    runs: [{ input: 'main', reps: 1 }],
+    run: (ctx) => archiveCase(ctx, 1),
+  },
+  {
+    name: 'conversion-parallel-reference',
+    description: 'how much parallel work this machine gives our conversion alone right now (no pipeline): each thread frames the slice itself, converts it once to warm up, then 4 times timed (X12 -> PAS NDJSON bytes); 1 thread, then one per core at once, in alternating pairs; the median ratio of work per second',
+    kind: 'baseline',
+    frames: false,
+    allCores: true,
+    nodeFlags: ['--single-threaded-gc'],
+    runs: [{ input: 'slice', reps: 1 }],
+    run: (ctx) => conversionParallelCase(ctx),
+  },
+  {
+    name: 'x12pas-archive-scaling',
+    description: 'the archive pipeline (as x12pas-archive-1-worker) with 1 worker and with every core, alternately in one process, 3 pairs (BENCH_SCALING_PAIRS), the order flipped each pair; under node --single-threaded-gc on both sides, as bin/x12pas.js runs convert with workers; transactions/s of the median all-cores run',
+    kind: 'ours',
+    frames: true,
+    allCores: true,
+    nodeFlags: ['--single-threaded-gc'],
+    runs: [{ input: 'main', reps: 1 }],
+    run: (ctx) => archiveScalingCase(ctx),
+  },
+  {
     name: 'x12pas-archive-all-workers',
-    description: 'the same with the default worker count (os.availableParallelism(): every core), under node --single-threaded-gc as bin/x12pas.js runs convert with 2+ workers (the GC helper threads would take the cores the workers need); not pinned',
+    description: 'the same with the default worker count (os.availableParallelism(): every core), under node --single-threaded-gc as bin/x12pas.js runs convert with workers (the GC helper threads would take the cores the workers need); not pinned',
     kind: 'ours',
     frames: true,
     allCores: true,
@@ -479,6 +499,101 @@ export function findCase(name) {
   const c = cases.find((x) => x.name === name);
   if (!c) throw new Error(`unknown bench case ${JSON.stringify(name)}; known: ${cases.map((x) => x.name).join(', ')}`);
   return c;
+}
+
+/** The median of numbers (the lower middle one of an even count). */
+function medianOf(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+/**
+ * 1 worker vs every core, in alternating pairs in one process (the second of a pair runs with
+ * the main thread warm; flipping the order each pair spreads that, and machine drift, over both).
+ * @param {CaseContext} ctx
+ * @returns {Promise<CaseResult>}
+ */
+async function archiveScalingCase(ctx) {
+  const { availableParallelism } = await import('node:os');
+  const n = availableParallelism();
+  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 3);
+  const one = [];
+  const all = [];
+  let seconds = 0;
+  let bytes = 0;
+  let transactions = 0;
+  for (let i = 0; i < pairs; i++) {
+    for (const w of i % 2 === 0 ? [1, n] : [n, 1]) {
+      const t0 = performance.now();
+      const r = await archiveCase(ctx, w);
+      const s = (performance.now() - t0) / 1000;
+      seconds += s;
+      bytes += r.bytes;
+      transactions += r.transactions;
+      (w === 1 ? one : all).push(r.transactions / s);
+    }
+  }
+  const ratios = one.map((o, i) => all[i] / o);
+  const int = (x) => Math.round(x).toLocaleString('en-US');
+  const check = `${pairs} pairs: 1 worker ${one.map(int).join(', ')} tx/s; ${n} workers ${all.map(int).join(', ')} tx/s; ratio per pair ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ratio ${medianOf(ratios).toFixed(2)}×`;
+  // The row's transactions/s is the median all-cores run's (timedS makes bytes / timedS its MB/s).
+  const mid = medianOf(all);
+  return { bytes: bytes / (pairs * 2), transactions: ctx.truth.transactions, timedS: ctx.truth.transactions / mid, check, extra: { workers: n, one, all, ratios, seconds, totalTransactions: transactions } };
+}
+
+/**
+ * Conversion alone in 1 thread, then in one thread per core at once, in alternating pairs: the
+ * ceiling of the pipeline's speed-up on this machine for this work, measured in the same run.
+ * @param {CaseContext} ctx
+ * @returns {Promise<CaseResult>}
+ */
+async function conversionParallelCase({ file }) {
+  const { Worker } = await import('node:worker_threads');
+  const { availableParallelism } = await import('node:os');
+  const base = process.env.BENCH_DIST_URL ?? new URL('../dist/index.js', import.meta.url).href;
+  const n = availableParallelism();
+  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 3);
+  const body = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      const { readX12Buffer } = await import(workerData.x12);
+      const { convertTransaction } = await import(workerData.convert);
+      const txs = readX12Buffer(require('node:fs').readFileSync(workerData.file)).filter((e) => e.kind === 'transaction').map((e) => e.transaction);
+      const options = { pasVersion: '2.2.1', lossless: false };
+      const out = new Uint8Array(1 << 20);
+      const encoder = new TextEncoder();
+      const pass = () => { let n = 0; for (const tx of txs) { const r = convertTransaction(tx, options); if (r.line !== null) { encoder.encodeInto(r.line, out); n++; } } return n; };
+      pass();
+      parentPort.postMessage('warm');
+      await new Promise((go) => parentPort.once('message', go));
+      const t0 = performance.now();
+      const done = pass() + pass() + pass() + pass();
+      parentPort.postMessage({ seconds: (performance.now() - t0) / 1000, done });
+    })();`;
+  const data = { file, x12: new URL('x12/index.js', base).href, convert: new URL('pipeline/convert-transaction.js', base).href };
+  // Every thread warms up first; then all start their timed part together.
+  const timed = async (k) => {
+    const ws = Array.from({ length: k }, () => new Worker(body, { eval: true, workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 } }));
+    const next = (w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject));
+    await Promise.all(ws.map(next));
+    const results = ws.map(next);
+    for (const w of ws) w.postMessage('go');
+    const r = await Promise.all(results);
+    await Promise.all(ws.map((w) => w.terminate()));
+    return r.reduce((sum, x) => sum + x.done, 0) / Math.max(...r.map((x) => x.seconds));
+  };
+  const one = [];
+  const all = [];
+  for (let i = 0; i < pairs; i++) {
+    for (const k of i % 2 === 0 ? [1, n] : [n, 1]) (k === 1 ? one : all).push(await timed(k));
+  }
+  const ratios = one.map((o, i) => all[i] / o);
+  const int = (x) => Math.round(x).toLocaleString('en-US');
+  return {
+    bytes: 0,
+    check: `${pairs} pairs: 1 thread ${one.map(int).join(', ')} sets/s; ${n} threads at once ${all.map(int).join(', ')} sets/s; ratio per pair ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ratio ${medianOf(ratios).toFixed(2)}×`,
+    extra: { workers: n, one, all, ratios },
+  };
 }
 
 /**

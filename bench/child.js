@@ -59,6 +59,8 @@ async function main() {
     peakExternalBytes: peak.external,
     peakArrayBuffersBytes: peak.arrayBuffers,
     check: r.check ?? '',
+    // Figures of a case that measures more than one thing (the archive scaling pairs).
+    extra: r.extra ?? null,
     notes,
   };
   process.stdout.write(RESULT_PREFIX + JSON.stringify(out) + '\n');

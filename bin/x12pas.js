@@ -22,11 +22,13 @@ function workersOf(argv) {
   return availableParallelism();
 }
 
-// With two or more worker threads, V8's own garbage-collector helper threads take the cores the
-// workers need (measured: 2 workers 1.23x one with them, 1.77x without, and 10% faster than with).
-// Those are process-wide V8 flags, set only at start: `convert` then runs in a child node with
-// --single-threaded-gc, which ends when this process does (its IPC channel closes).
-if (args[0] === 'convert' && workersOf(args) >= 2 && !process.execArgv.includes('--single-threaded-gc') && !args.includes('-h') && !args.includes('--help')) {
+// With worker threads, V8's own garbage-collector helper threads take the cores the workers and
+// the reading thread need: on the 200 MB bench file, 2 workers ran 1.23x one with them and 1.77x
+// without; one worker alone is 12-17% faster without them. Those are process-wide V8 flags, set
+// only at start: `convert` then runs in a child node with --single-threaded-gc, which ends when
+// this process does (its IPC channel closes). `--workers 0` (conversion on the reading thread) is
+// left as it is.
+if (args[0] === 'convert' && workersOf(args) >= 1 && !process.execArgv.includes('--single-threaded-gc') && !args.includes('-h') && !args.includes('--help')) {
   const child = spawn(process.execPath, ['--single-threaded-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));
   child.on('error', (e) => {
