@@ -463,7 +463,7 @@ export const cases = [
   },
   {
     name: 'x12pas-archive-scaling',
-    description: 'the archive pipeline (as x12pas-archive-1-worker) with 1 worker and with every core, alternately in one process, 3 pairs (BENCH_SCALING_PAIRS), the order flipped each pair; under node --single-threaded-gc on both sides, as bin/x12pas.js runs convert with workers; transactions/s of the median all-cores run',
+    description: 'the archive pipeline (as x12pas-archive-1-worker) with 1 worker and with every core, alternately in one process, 5 pairs (BENCH_SCALING_PAIRS), the order flipped each pair; under node --single-threaded-gc on both sides, as bin/x12pas.js runs convert with workers; transactions/s of the median all-cores run',
     kind: 'ours',
     frames: true,
     allCores: true,
@@ -516,7 +516,7 @@ function medianOf(values) {
 async function archiveScalingCase(ctx) {
   const { availableParallelism } = await import('node:os');
   const n = availableParallelism();
-  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 3);
+  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 5);
   const one = [];
   const all = [];
   let seconds = 0;
@@ -552,7 +552,7 @@ async function conversionParallelCase({ file }) {
   const { availableParallelism } = await import('node:os');
   const base = process.env.BENCH_DIST_URL ?? new URL('../dist/index.js', import.meta.url).href;
   const n = availableParallelism();
-  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 3);
+  const pairs = Number(process.env.BENCH_SCALING_PAIRS ?? 5);
   const body = `
     const { parentPort, workerData } = require('node:worker_threads');
     (async () => {
