@@ -100,7 +100,10 @@ export class ConversionEngine {
       let to = 0;
       for (const e of p.entries) {
         if (e.kind === 'event') {
-          if (to > from) await sink.reports(r!.reports.subarray(from, (from = to)));
+          if (to > from) {
+            await sink.reports(r!.reports.subarray(from, to));
+            from = to;
+          }
           await sink.envelope(e.ev);
           continue;
         }
