@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { envelopeEvent, AckFile } from './envelope-events.js';
-import { transactionLine } from './ndjson.js';
+import { envelopeEvent, AckFile } from '../pipeline/envelope-events.js';
+import { transactionLine } from '../pipeline/ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
 import { hasErrors, readX12, type Finding } from '../x12/index.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
+import { EXIT_OK, EXIT_REJECTED, UsageError } from './output.js';
+import { LineWriter } from '../pipeline/line-writer.js';
 
 export const INSPECT_HELP = `Usage: x12pas inspect [options] FILE...
 

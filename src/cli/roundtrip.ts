@@ -5,8 +5,9 @@ import { bundlesToRequestX12 } from '../mapping/request-x12.js';
 import { requestToBundle } from '../mapping/request.js';
 import { roundTripRequest } from '../mapping/round-trip.js';
 import { MemoryControlNumbers, readX12Buffer, hasErrors, readX12 } from '../x12/index.js';
-import { readFhirBundles, looksLikeJson } from './fhir-input.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter, UsageError } from './output.js';
+import { readFhirBundles, looksLikeJson } from '../pipeline/fhir-input.js';
+import { EXIT_OK, EXIT_REJECTED, UsageError } from './output.js';
+import { LineWriter } from '../pipeline/line-writer.js';
 
 export const ROUNDTRIP_HELP = `Usage: x12pas roundtrip [options] FILE...
 

@@ -1,11 +1,12 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { envelopeEvent } from './envelope-events.js';
-import { findingJson, findingsLine } from './ndjson.js';
+import { envelopeEvent } from '../pipeline/envelope-events.js';
+import { findingJson, findingsLine } from '../pipeline/ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
 import { hasErrors, readX12 } from '../x12/index.js';
-import { looksLikeJson } from './fhir-input.js';
-import { EXIT_OK, EXIT_REJECTED, LineWriter, pasVersionOption, UsageError } from './output.js';
+import { looksLikeJson } from '../pipeline/fhir-input.js';
+import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
+import { LineWriter } from '../pipeline/line-writer.js';
 
 export const VALIDATE_HELP = `Usage: x12pas validate [options] FILE...
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { fhirItemsToX12 } from '../cli/convert-fhir.js';
-import { AckFile, envelopeEvent } from '../cli/envelope-events.js';
-import { parseFhirText } from '../cli/fhir-input.js';
-import { LineWriter, openOutput } from '../cli/output.js';
+import { fhirItemsToX12 } from './fhir-to-x12.js';
+import { AckFile, envelopeEvent } from './envelope-events.js';
+import { parseFhirText } from './fhir-input.js';
+import { LineWriter, openOutput } from './line-writer.js';
 import { AckBuilder } from '../x12/index.js';
 import { AtomicFile, anyComplete, writeFileAtomic } from './atomic-file.js';
 import type { ConvertOptions } from './convert-transaction.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { openOutput } from '../cli/output.js';
+import { openOutput } from './line-writer.js';
 
 /** The temporary name of an output being written (one per output, so a rerun overwrites it). */
 function partialPath(path: string): string {

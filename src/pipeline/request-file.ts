@@ -1,4 +1,4 @@
-import { readFhirBundles } from '../cli/fhir-input.js';
+import { readFhirBundles } from './fhir-input.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { RequestFinder } from '../mapping/request-finder.js';
 

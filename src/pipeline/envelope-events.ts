@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { AckBuilder, type X12Event } from '../x12/index.js';
 import { findingsLine } from './ndjson.js';
-import type { LineWriter } from './output.js';
+import type { LineWriter } from './line-writer.js';
 
 /** Acknowledgments written to a file as each input interchange ends (`--ack FILE`). */
 export class AckFile {
