@@ -38,11 +38,11 @@ Options:
                      temporary name and renamed when complete)
   --resume           with --out-dir: skip inputs whose output is already complete
   --workers N        worker threads converting X12 (default: all cores, ${availableParallelism()} here).
-                     The main thread reads and frames; workers map and serialize. 1 runs one
-                     worker thread beside the reader: its heap is capped, so memory stays
-                     flat (24 MB bench file, loaded 2-core machine: 8.7-10.0 s, peak RSS
-                     175 MB); 0 converts on the main thread, no worker (7.7-8.0 s, but 306 MB:
-                     the main thread's heap is not capped)
+                     The main thread reads and frames; workers map and serialize, each with
+                     a capped heap, so memory stays flat whatever the input size. 0 converts
+                     on the main thread, no worker: slower than 1 (nothing runs beside the
+                     reader) and its heap is not capped; for debugging and profiling
+                     (README, "Archive conversion": figures per worker count)
   --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
   --lossless         X12 in: carry what PAS has no place for in a Claim extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes

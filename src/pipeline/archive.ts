@@ -44,7 +44,7 @@ export interface ArchiveOptions {
 }
 
 /** Output chunk size of the NDJSON writers (characters). */
-const OUTPUT_CHUNK = 1 << 18;
+const OUTPUT_CHUNK = 1 << 20;
 
 /**
  * Converts every input, in order: X12 through the conversion engine (workers, ordered output),
