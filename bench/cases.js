@@ -463,7 +463,7 @@ export const cases = [
   },
   {
     name: 'x12pas-archive-scaling',
-    description: 'the archive pipeline (as x12pas-archive-1-worker) with 1 worker and with every core, alternately in one process, 5 pairs (BENCH_SCALING_PAIRS), the order flipped each pair; under node --single-threaded-gc on both sides, as bin/x12pas.js runs convert with workers; transactions/s of the median all-cores run',
+    description: 'the archive pipeline (as x12pas-archive-1-worker) with 1 worker and with every core, alternately in one process, 5 pairs (BENCH_SCALING_PAIRS), the order flipped each pair; under node --single-threaded-gc on both sides, as bin/x12pas.js runs convert with workers; transactions/s of the median all-cores run; CPU seconds per kind of thread from /proc/self/task (main thread, which here also counts the output\'s newlines; workers; V8 compiler and GC helper threads with libuv\'s pool), median per side',
     kind: 'ours',
     frames: true,
     allCores: true,
@@ -522,23 +522,33 @@ async function archiveScalingCase(ctx) {
   let seconds = 0;
   let bytes = 0;
   let transactions = 0;
+  const cpuOne = [];
+  const cpuAll = [];
   for (let i = 0; i < pairs; i++) {
     for (const w of i % 2 === 0 ? [1, n] : [n, 1]) {
       const t0 = performance.now();
-      const r = await archiveCase(ctx, w);
+      const { result: r, cpu } = await withThreadCpu(w, () => archiveCase(ctx, w));
       const s = (performance.now() - t0) / 1000;
       seconds += s;
       bytes += r.bytes;
       transactions += r.transactions;
       (w === 1 ? one : all).push(r.transactions / s);
+      if (cpu !== null) (w === 1 ? cpuOne : cpuAll).push(cpu);
     }
   }
   const ratios = one.map((o, i) => all[i] / o);
   const int = (x) => Math.round(x).toLocaleString('en-US');
-  const check = `${pairs} pairs: 1 worker ${one.map(int).join(', ')} tx/s; ${n} workers ${all.map(int).join(', ')} tx/s; ratio per pair ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ratio ${medianOf(ratios).toFixed(2)}×`;
+  // Where the CPU went, median per kind over each side's runs: what the workers share the cores with.
+  const cpuText = (runs, label) => {
+    if (runs.length === 0) return null;
+    const m = (k) => medianOf(runs.map((c) => c[k])).toFixed(1);
+    return `${label}: main thread ${m('main')} s, workers ${m('workers')} s, V8/libuv helper threads ${m('helpers')} s`;
+  };
+  const cpuParts = [cpuText(cpuOne, '1 worker'), cpuText(cpuAll, `${n} workers`)].filter((x) => x !== null);
+  const check = `${pairs} pairs: 1 worker ${one.map(int).join(', ')} tx/s; ${n} workers ${all.map(int).join(', ')} tx/s; ratio per pair ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ratio ${medianOf(ratios).toFixed(2)}×${cpuParts.length > 0 ? `; CPU per run (median): ${cpuParts.join('; ')}` : ''}`;
   // The row's transactions/s is the median all-cores run's (timedS makes bytes / timedS its MB/s).
   const mid = medianOf(all);
-  return { bytes: bytes / (pairs * 2), transactions: ctx.truth.transactions, timedS: ctx.truth.transactions / mid, check, extra: { workers: n, one, all, ratios, seconds, totalTransactions: transactions } };
+  return { bytes: bytes / (pairs * 2), transactions: ctx.truth.transactions, timedS: ctx.truth.transactions / mid, check, extra: { workers: n, one, all, ratios, seconds, totalTransactions: transactions, cpuOne, cpuAll } };
 }
 
 /**
@@ -594,6 +604,56 @@ async function conversionParallelCase({ file }) {
     check: `${pairs} pairs: 1 thread ${one.map(int).join(', ')} sets/s; ${n} threads at once ${all.map(int).join(', ')} sets/s; ratio per pair ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ratio ${medianOf(ratios).toFixed(2)}×`,
     extra: { workers: n, one, all, ratios },
   };
+}
+
+/**
+ * CPU seconds per thread of this process while `work` runs (Linux: /proc/self/task; sampled every
+ * 100 ms, since worker threads are gone from /proc once they exit). Threads that were there
+ * before are the main thread and the helpers (V8's compiler and GC threads, libuv's pool);
+ * the `workers` busiest threads that appeared meanwhile are the workers. Null where /proc is not.
+ * @template T
+ * @param {number} workers
+ * @param {() => Promise<T>} work
+ * @returns {Promise<{ result: T, cpu: { main: number, workers: number, helpers: number } | null }>}
+ */
+async function withThreadCpu(workers, work) {
+  const { readdirSync, readFileSync: read } = await import('node:fs');
+  const tick = 100; // USER_HZ, as the kernel reports utime and stime
+  const seen = new Map();
+  const sample = () => {
+    let tids;
+    try {
+      tids = readdirSync('/proc/self/task');
+    } catch {
+      return false;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = read(`/proc/self/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seen.set(tid, (Number(f[11]) + Number(f[12])) / tick);
+      } catch {
+        // the thread ended between the listing and the read: its last sample stands
+      }
+    }
+    return true;
+  };
+  if (!sample()) return { result: await work(), cpu: null };
+  const before = new Map(seen);
+  const timer = setInterval(sample, 100);
+  try {
+    const result = await work();
+    sample();
+    const main = String(process.pid);
+    const grown = (tid) => seen.get(tid) - (before.get(tid) ?? 0);
+    const fresh = [...seen.keys()].filter((t) => !before.has(t)).sort((a, b) => grown(b) - grown(a));
+    const ws = fresh.slice(0, workers);
+    const sum = (tids) => tids.reduce((a, t) => a + grown(t), 0);
+    const helpers = [...seen.keys()].filter((t) => t !== main && !ws.includes(t));
+    return { result, cpu: { main: grown(main), workers: sum(ws), helpers: sum(helpers) } };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
