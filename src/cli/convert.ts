@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { convertArchive } from '../pipeline/archive.js';
-import { expandInputs } from '../pipeline/inputs.js';
+import { expandInputs, type InputFile } from '../pipeline/inputs.js';
+import { defaultWorkers, SMALL_INPUT_BYTES } from '../pipeline/worker-plan.js';
 import { sniffKind } from '../pipeline/open-input.js';
 import { summaryText } from '../pipeline/summary.js';
 import { convertFhirFiles } from './convert-fhir.js';
@@ -37,12 +38,12 @@ Options:
                      (names relative to a directory or glob given; each written under a
                      temporary name and renamed when complete)
   --resume           with --out-dir: skip inputs whose output is already complete
-  --workers N        worker threads converting X12 (default: all cores, ${availableParallelism()} here).
-                     The main thread reads and frames; workers map and serialize, each with
-                     a capped heap, so memory stays flat whatever the input size. 0 converts
-                     on the main thread, no worker: slower than 1 (nothing runs beside the
-                     reader) and its heap is not capped; for debugging and profiling
-                     (README, "Archive conversion": figures per worker count)
+  --workers N        worker threads converting X12 (default: all cores, ${availableParallelism()} here; none when
+                     the inputs total under ${SMALL_INPUT_BYTES / 1e6} MB, .gz counted at ten times its size, as
+                     starting workers costs more than they save there; standard input counts
+                     as large). The main thread reads and frames; workers map and serialize,
+                     each with a capped heap, so memory stays flat whatever the input size.
+                     0 converts on the main thread: its heap is not capped
   --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
   --lossless         X12 in: carry what PAS has no place for in a Claim extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
@@ -68,33 +69,60 @@ converted, rejected, bytes, time, transactions/s. A progress bar (bytes, transac
 ETA) is drawn while standard error is a terminal.
 
 Environment: X12PAS_CONVERTER=URL runs the workers with that module's convertTransaction in
-place of ours (experiments and tests; --workers 0 ignores it).
+place of ours (experiments and tests): workers start whatever the input size; --workers 0
+ignores it.
 
 Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
 `;
 
+/** The options of `convert`, for its own parsing and for plannedWorkers. */
+const CONVERT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  'out-dir': { type: 'string' },
+  resume: { type: 'boolean' },
+  workers: { type: 'string' },
+  pas: { type: 'string', default: '2.2.1' },
+  lossless: { type: 'boolean' },
+  request: { type: 'string', multiple: true },
+  sender: { type: 'string' },
+  receiver: { type: 'string' },
+  report: { type: 'string' },
+  ack: { type: 'string' },
+  'ack-dir': { type: 'string' },
+  'chunk-size': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The worker threads a `convert` with these arguments will start: --workers N; else none when
+ * the inputs are small (defaultWorkers) or one per core. Arguments `convert` will refuse give 0
+ * (it reports them itself). bin/x12pas.js asks, to start convert under --single-threaded-gc only
+ * when it will have workers.
+ */
+export function plannedWorkers(argv: string[]): number {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: CONVERT_OPTIONS });
+    if (values.help || positionals.length === 0) return 0;
+    return workersOption(values.workers, inputsOf(positionals, values));
+  } catch {
+    return 0;
+  }
+}
+
+/** The input files (output directories inside an input directory are not read as input). */
+function inputsOf(positionals: readonly string[], values: { readonly 'out-dir'?: string; readonly 'ack-dir'?: string }): InputFile[] {
+  return expandInputs(positionals, [values['out-dir'], values['ack-dir']].filter((d): d is string => d !== undefined));
+}
+
+/** --workers N, else the default for these inputs (X12PAS_CONVERTER asks for workers: it runs in them). */
+function workersOption(value: string | undefined, inputs: readonly InputFile[]): number {
+  const cores = availableParallelism();
+  return countOption('--workers', value, process.env.X12PAS_CONVERTER ? cores : defaultWorkers(inputs, cores), 0);
+}
+
 export async function convertCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      output: { type: 'string', short: 'o' },
-      'out-dir': { type: 'string' },
-      resume: { type: 'boolean' },
-      workers: { type: 'string' },
-      pas: { type: 'string', default: '2.2.1' },
-      lossless: { type: 'boolean' },
-      request: { type: 'string', multiple: true },
-      sender: { type: 'string' },
-      receiver: { type: 'string' },
-      report: { type: 'string' },
-      ack: { type: 'string' },
-      'ack-dir': { type: 'string' },
-      'chunk-size': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: CONVERT_OPTIONS });
   if (values.help) {
     process.stdout.write(CONVERT_HELP);
     return EXIT_OK;
@@ -104,7 +132,6 @@ export async function convertCommand(argv: string[]): Promise<number> {
   const outDir = values['out-dir'];
   if (outDir !== undefined && values.output !== undefined) throw new UsageError('give -o FILE or --out-dir DIR, not both');
   if (values.resume && outDir === undefined) throw new UsageError('--resume needs --out-dir (outputs of finished inputs are found there)');
-  const workers = countOption('--workers', values.workers, availableParallelism(), 0);
   const chunkSize = countOption('--chunk-size', values['chunk-size'], 1 << 20, 1);
   const requests = values.request ?? [];
   // Read once here, so a bad --request file is a usage error before any work (workers read it again).
@@ -115,7 +142,8 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const inputs = expandInputs(positionals, [outDir, values['ack-dir']].filter((d): d is string => d !== undefined));
+  const inputs = inputsOf(positionals, values);
+  const workers = workersOption(values.workers, inputs);
   if (outDir === undefined) {
     const kinds = await Promise.all(inputs.map((i) => sniffKind(i.path)));
     const json = inputs.filter((_, k) => kinds[k] === 'fhir').map((i) => i.path);

@@ -54,6 +54,7 @@ const OUTPUT_CHUNK = 1 << 20;
 export async function convertArchive(o: ArchiveOptions): Promise<RunSummary> {
   const started = performance.now();
   const sum = emptySummary();
+  sum.workers = o.workers;
   const report = new LineWriter(o.report !== undefined ? openOutput(o.report) : process.stderr, o.report !== undefined ? OUTPUT_CHUNK : 0);
   const shared = o.outDir === undefined ? new LineWriter(o.outputStream ?? (o.output !== undefined ? openOutput(o.output) : process.stdout), OUTPUT_CHUNK) : null;
   const ackFile = o.ack !== undefined ? new AckFile(o.ack) : null;

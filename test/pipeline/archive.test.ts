@@ -23,10 +23,11 @@ function mixedArchive(): string {
 describe('x12pas convert over an archive', () => {
   it('accounts for every input of a mixed directory: exact counts, report lines, outputs per input, acknowledgments, exit 1', () => {
     const dir = mixedArchive();
-    const r = cli(['convert', '--out-dir', join(dir, 'out'), '--report', join(dir, 'report.ndjson'), '--ack-dir', join(dir, 'acks'), join(dir, 'in')]);
+    // Two workers asked for: inputs this small would convert on the main thread by default.
+    const r = cli(['convert', '--workers', '2', '--out-dir', join(dir, 'out'), '--report', join(dir, 'report.ndjson'), '--ack-dir', join(dir, 'acks'), join(dir, 'in')]);
     expect(r.code).toBe(1);
     // 3 + 3 + 1 transaction sets, 1 bundle, 1 270, 1 file neither X12 nor FHIR: in = converted + rejected.
-    expect(r.stderr).toMatch(/^x12pas convert: 10 transaction set\(s\) read: 7 converted, 3 rejected; 6 file\(s\), 4 interchange\(s\), [0-9,]+ bytes in [0-9.]+ s \([0-9,]+ transactions\/s\)\n$/);
+    expect(r.stderr).toMatch(/^x12pas convert: 10 transaction set\(s\) read: 7 converted, 3 rejected; 6 file\(s\), 4 interchange\(s\), [0-9,]+ bytes in [0-9.]+ s \([0-9,]+ transactions\/s, 2 worker thread\(s\)\)\n$/);
     const rejected = jsonLines(readFileSync(join(dir, 'report.ndjson'), 'utf8')).filter((l) => l.status === 'rejected');
     const at = (l: Record<string, unknown>): unknown[] => [
       (l.file as string).slice(dir.length + 1),
