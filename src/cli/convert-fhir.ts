@@ -1,6 +1,7 @@
-import { readFhirBundles } from '../pipeline/fhir-input.js';
-import { fhirItemsToX12 } from '../pipeline/fhir-to-x12.js';
+import { fhirItemsOf } from '../pipeline/fhir-input.js';
+import { FhirToX12 } from '../pipeline/fhir-to-x12.js';
 import { LineWriter, openOutput } from '../pipeline/line-writer.js';
+import { openInput } from '../pipeline/open-input.js';
 import { EXIT_OK, EXIT_REJECTED } from './output.js';
 
 export interface FhirConvertOptions {
@@ -13,18 +14,33 @@ export interface FhirConvertOptions {
   readonly requests?: readonly string[];
 }
 
-/** PAS bundles (JSON or NDJSON files) -> X12 on the output (see fhirItemsToX12). */
+/**
+ * PAS bundles (JSON or NDJSON files, gzipped or not) -> X12 on the output, streamed (see
+ * FhirToX12); the output is opened when the first X12 is written.
+ */
 export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
   const report = new LineWriter(o.report ? openOutput(o.report) : process.stderr);
-  const items = files.flatMap((f) => readFhirBundles(f));
-  const r = fhirItemsToX12(items, o);
-  for (const line of r.reports) await report.line(line);
-  if (r.text !== '') {
-    const out = new LineWriter(o.output ? openOutput(o.output) : process.stdout);
-    await out.line(r.text.replace(/\n$/, ''));
-    await out.close();
+  let out: LineWriter | null = null;
+  let last = '';
+  const fhir = new FhirToX12(o, {
+    text: async (x12) => {
+      out ??= new LineWriter(o.output ? openOutput(o.output) : process.stdout, 1 << 20);
+      last = x12;
+      await out.raw(x12);
+    },
+    report: (line) => report.line(line),
+  });
+  for (const file of files) {
+    const opened = await openInput(file);
+    for await (const item of fhirItemsOf(opened.chunks, file)) await fhir.add(item);
+  }
+  await fhir.flush();
+  // The output ends with a line break.
+  if (out !== null) {
+    if (!last.endsWith('\n')) await (out as LineWriter).raw('\n');
+    await (out as LineWriter).close();
   }
   await report.close();
-  if (!o.quiet) process.stderr.write(`x12pas convert: ${items.length} bundle(s) read: ${r.converted} converted to X12, ${r.rejected} rejected\n`);
-  return r.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
+  if (!o.quiet) process.stderr.write(`x12pas convert: ${fhir.read} bundle(s) read: ${fhir.converted} converted to X12, ${fhir.rejected} rejected\n`);
+  return fhir.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
 }

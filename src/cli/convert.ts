@@ -5,6 +5,7 @@ import { expandInputs, type InputFile } from '../pipeline/inputs.js';
 import { defaultWorkers, SMALL_INPUT_BYTES } from '../pipeline/worker-plan.js';
 import { sniffKind } from '../pipeline/open-input.js';
 import { summaryText } from '../pipeline/summary.js';
+import { FHIR_BUNDLES_PER_INTERCHANGE } from '../pipeline/fhir-to-x12.js';
 import { convertFhirFiles } from './convert-fhir.js';
 import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
 import { loadRequestFinder } from '../pipeline/request-file.js';
@@ -17,11 +18,13 @@ input; .gz files are gunzipped. Direction by content, per input:
              (005010X217) -> Request Bundles, X215 inquiries -> Inquiry Request Bundles,
              278 responses -> Response Bundles, X215 responses -> Inquiry Response Bundles.
   FHIR in -> X12: PAS Request Bundles -> 278 requests and Inquiry Request Bundles -> X215
-             inquiries (one per diagnosis when the Claim names several) in one interchange;
-             each Response Bundle -> a 278 response, each Inquiry Response Bundle -> an X215
-             response, an interchange each, after it. Input: a JSON Bundle, NDJSON with one
-             Bundle per line, or a $inquire Parameters; PAS 2.2.1 or 2.0.1. Each 278 is checked
-             against its guide's rules before it is written; what X12 cannot hold is reported.
+             inquiries (one per diagnosis when the Claim names several) in one interchange
+             per ${FHIR_BUNDLES_PER_INTERCHANGE} bundles; each Response Bundle -> a 278 response, each Inquiry
+             Response Bundle -> an X215 response, an interchange each, after the requests
+             read with it. Input: a JSON Bundle, NDJSON with one Bundle per line (read as it
+             streams, so any size), or a $inquire Parameters; PAS 2.2.1 or 2.0.1. Each 278 is
+             checked against its guide's rules before it is written; what X12 cannot hold is
+             reported.
 X12 and FHIR inputs mix in one run with --out-dir; on one output stream they cannot (NDJSON
 and X12 would interleave). An input that is neither is rejected and reported.
 

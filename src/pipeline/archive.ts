@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { fhirItemsToX12 } from './fhir-to-x12.js';
+import { FhirToX12 } from './fhir-to-x12.js';
 import { AckFile, envelopeEvent } from './envelope-events.js';
-import { parseFhirText } from './fhir-input.js';
+import { fhirItemsOf } from './fhir-input.js';
 import { LineWriter, openOutput } from './line-writer.js';
 import { AckBuilder } from '../x12/index.js';
 import { AtomicFile, anyComplete, writeFileAtomic } from './atomic-file.js';
@@ -152,17 +152,35 @@ function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile:
   };
 }
 
-/** A FHIR input: its bundles into one X12 interchange, to its own output or the shared one. Returns the items read. */
+/**
+ * A FHIR input: its bundles to X12 (FhirToX12: interchanges as they fill), to its own output
+ * (written under a temporary name, complete even when empty) or the shared one. Returns the
+ * items read.
+ */
 async function convertFhirInput(opened: OpenedInput, input: InputFile, target: string | null, shared: LineWriter | null, report: LineWriter, o: ArchiveOptions, sum: RunSummary): Promise<number> {
-  const parts: Buffer[] = [];
-  for await (const c of opened.chunks) parts.push(Buffer.from(c));
-  const items = parseFhirText(Buffer.concat(parts).toString('utf8'), input.path);
-  const r = fhirItemsToX12(items, { ...o, ...(o.convert.requests !== undefined ? { requests: o.convert.requests } : {}) });
-  for (const line of r.reports) await report.line(line);
-  if (target !== null) writeFileAtomic(target, r.text);
-  else if (r.text !== '') await shared!.raw(r.text.endsWith('\n') ? r.text : r.text + '\n');
-  sum.transactions += items.length;
-  sum.converted += r.converted;
-  sum.rejected += r.rejected;
-  return items.length;
+  const file = target !== null ? new AtomicFile(target) : null;
+  const out = file !== null ? new LineWriter(file.stream, OUTPUT_CHUNK) : shared!;
+  let last = '';
+  const fhir = new FhirToX12({ ...o, ...(o.convert.requests !== undefined ? { requests: o.convert.requests } : {}) }, {
+    text: (x12) => {
+      last = x12;
+      return out.raw(x12);
+    },
+    report: (line) => report.line(line),
+  });
+  try {
+    for await (const item of fhirItemsOf(opened.chunks, input.path)) await fhir.add(item);
+    await fhir.flush();
+    // On the shared output, the next input starts on a line of its own.
+    if (file === null && last !== '' && !last.endsWith('\n')) await out.raw('\n');
+    await out.flush();
+    await file?.commit();
+  } catch (err) {
+    await file?.discard();
+    throw err;
+  }
+  sum.transactions += fhir.read;
+  sum.converted += fhir.converted;
+  sum.rejected += fhir.rejected;
+  return fhir.read;
 }

@@ -4,14 +4,16 @@ import { MemoryControlNumbers } from '../x12/index.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { FhirItem } from './fhir-input.js';
 import { requestFinderFor } from './request-file.js';
+import type { RequestFinder } from '../mapping/request-finder.js';
 
-/** FHIR items -> one X12 interchange: its text ('' when nothing was written), report lines and counts. */
-export interface FhirConversion {
-  readonly text: string;
-  readonly reports: string[];
-  readonly converted: number;
-  readonly rejected: number;
+/** Where the X12 text and the report lines of a FHIR -> X12 conversion go, as they are made. */
+export interface FhirX12Sink {
+  text(x12: string): Promise<void>;
+  report(line: string): Promise<void>;
 }
+
+/** Bundles written into one interchange at most (and held in memory at once). */
+export const FHIR_BUNDLES_PER_INTERCHANGE = 500;
 
 /** Whether a bundle answers (its first entry a ClaimResponse): written as a 278 response, not a request. */
 function isResponse(bundle: Record<string, unknown>): boolean {
@@ -21,49 +23,78 @@ function isResponse(bundle: Record<string, unknown>): boolean {
 }
 
 /**
- * PAS bundles -> X12: Request and Inquiry Request Bundles into one interchange of 278 requests
- * and inquiries; each Response or Inquiry Response Bundle into an interchange of its own, after
- * it. A bundle that cannot be written (or an item that is not a bundle) is left out and reported;
- * warnings (a time zone X12 cannot hold, a default written) are reported for the bundles written too.
+ * PAS bundles -> X12, as they are read: Request and Inquiry Request Bundles into an interchange
+ * of 278 requests and inquiries, up to FHIR_BUNDLES_PER_INTERCHANGE of them; each Response or
+ * Inquiry Response Bundle into an interchange of its own, after the request interchange it came
+ * with. So a file of fewer bundles gives one request interchange and its responses after it, and
+ * memory holds one interchange's bundles whatever the input's size. A bundle that cannot be
+ * written (or an item that is not a bundle) is left out and reported; warnings (a time zone X12
+ * cannot hold, a default written) are reported for the bundles written too. Every interchange
+ * of a converter takes its ISA13 from one allocator: no two share one.
  */
-export function fhirItemsToX12(items: readonly FhirItem[], o: { readonly sender?: string; readonly receiver?: string; readonly requests?: readonly string[] }): FhirConversion {
-  const bundles = items.flatMap((i) => ('bundle' in i && !isResponse(i.bundle) ? [i] : []));
-  const responses = items.flatMap((i) => ('bundle' in i && isResponse(i.bundle) ? [i] : []));
-  const reports: string[] = [];
-  let rejected = 0;
-  for (const i of items) {
-    if ('error' in i) {
-      rejected++;
-      reports.push(JSON.stringify({ file: i.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: i.error }] }));
+export class FhirToX12 {
+  converted = 0;
+  rejected = 0;
+  /** Items read: bundles, and lines or files that are not one. */
+  read = 0;
+  private requests: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
+  private responses: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
+  private errors: string[] = [];
+  private readonly envelope: { readonly controlNumbers: MemoryControlNumbers; readonly sender?: string; readonly receiver?: string };
+  private readonly finder: RequestFinder | null;
+
+  constructor(
+    o: { readonly sender?: string; readonly receiver?: string; readonly requests?: readonly string[] },
+    private readonly sink: FhirX12Sink,
+    private readonly perInterchange = FHIR_BUNDLES_PER_INTERCHANGE,
+  ) {
+    this.envelope = { controlNumbers: new MemoryControlNumbers(), ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
+    this.finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
+  }
+
+  async add(item: FhirItem): Promise<void> {
+    this.read++;
+    if ('error' in item) {
+      this.rejected++;
+      this.errors.push(JSON.stringify({ file: item.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: item.error }] }));
+    } else (isResponse(item.bundle) ? this.responses : this.requests).push(item);
+    if (this.requests.length >= this.perInterchange || this.responses.length >= this.perInterchange) await this.flush();
+  }
+
+  /** Writes what is held: the request interchange, then the responses (call at the end). */
+  async flush(): Promise<void> {
+    const [errors, bundles, responses] = [this.errors, this.requests, this.responses];
+    this.errors = [];
+    this.requests = [];
+    this.responses = [];
+    for (const line of errors) await this.sink.report(line);
+    if (bundles.length > 0) {
+      const r = bundlesToRequestX12(
+        bundles.map((b) => b.bundle),
+        this.envelope,
+      );
+      for (const x of r.outcomes) {
+        if (x.status === 'rejected') this.rejected++;
+        else this.converted++;
+        if (x.status === 'rejected' || x.findings.length > 0) {
+          await this.sink.report(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
+        }
+      }
+      if (r.text !== '') await this.sink.text(r.text);
+    }
+    for (const item of responses) {
+      // The request it answers names the requester when the response does not carry it (--request).
+      const match = this.finder?.findForBundle(item.bundle as unknown as Bundle);
+      const w = responseBundleToX12(item.bundle, { ...this.envelope, ...(match?.bundle ? { request: match.bundle } : {}) });
+      if (w.text === null) this.rejected++;
+      else {
+        this.converted++;
+        await this.sink.text(w.text);
+      }
+      if (w.text === null || w.findings.length > 0) {
+        const reference = (item.bundle.identifier as { value?: unknown } | undefined)?.value ?? null;
+        await this.sink.report(JSON.stringify({ file: item.where, bundle: reference, status: w.text === null ? 'rejected' : 'converted', findings: w.findings }));
+      }
     }
   }
-  // One allocator for every interchange written: no two share an ISA13 in one output.
-  const envelope = { controlNumbers: new MemoryControlNumbers(), ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
-  const r = bundles.length > 0 ? bundlesToRequestX12(bundles.map((b) => b.bundle), envelope) : { text: '', outcomes: [] };
-  let converted = 0;
-  for (const x of r.outcomes) {
-    if (x.status === 'rejected') rejected++;
-    else converted++;
-    if (x.status === 'rejected' || x.findings.length > 0) {
-      reports.push(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
-    }
-  }
-  let text = r.text;
-  const finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
-  for (const item of responses) {
-    // The request it answers names the requester when the response does not carry it (--request).
-    const match = finder?.findForBundle(item.bundle as unknown as Bundle);
-    const w = responseBundleToX12(item.bundle, { ...envelope, ...(match?.bundle ? { request: match.bundle } : {}) });
-    const status = w.text === null ? 'rejected' : 'converted';
-    if (w.text === null) rejected++;
-    else {
-      converted++;
-      text += w.text;
-    }
-    if (w.text === null || w.findings.length > 0) {
-      const reference = (item.bundle.identifier as { value?: unknown } | undefined)?.value ?? null;
-      reports.push(JSON.stringify({ file: item.where, bundle: reference, status, findings: w.findings }));
-    }
-  }
-  return { text, reports, converted, rejected };
 }
