@@ -69,10 +69,7 @@ export class FhirToX12 {
     this.responses = [];
     for (const line of errors) await this.sink.report(line);
     if (bundles.length > 0) {
-      const r = bundlesToRequestX12(
-        bundles.map((b) => b.bundle),
-        this.envelope,
-      );
+      const r = bundlesToRequestX12(bundles.map((b) => b.bundle), this.envelope);
       for (const x of r.outcomes) {
         if (x.status === 'rejected') this.rejected++;
         else this.converted++;
