@@ -20,14 +20,9 @@ export interface FhirConvertOptions {
  */
 export async function convertFhirFiles(files: readonly string[], o: FhirConvertOptions): Promise<number> {
   const report = new LineWriter(o.report ? openOutput(o.report) : process.stderr);
-  let out: LineWriter | null = null;
-  let last = '';
+  const output: { writer?: LineWriter } = {};
   const fhir = new FhirToX12(o, {
-    text: async (x12) => {
-      out ??= new LineWriter(o.output ? openOutput(o.output) : process.stdout, 1 << 20);
-      last = x12;
-      await out.raw(x12);
-    },
+    text: (x12) => (output.writer ??= new LineWriter(o.output ? openOutput(o.output) : process.stdout, 1 << 20)).raw(x12),
     report: (line) => report.line(line),
   });
   for (const file of files) {
@@ -35,11 +30,7 @@ export async function convertFhirFiles(files: readonly string[], o: FhirConvertO
     for await (const item of fhirItemsOf(opened.chunks, file)) await fhir.add(item);
   }
   await fhir.flush();
-  // The output ends with a line break.
-  if (out !== null) {
-    if (!last.endsWith('\n')) await (out as LineWriter).raw('\n');
-    await (out as LineWriter).close();
-  }
+  await output.writer?.close();
   await report.close();
   if (!o.quiet) process.stderr.write(`x12pas convert: ${fhir.read} bundle(s) read: ${fhir.converted} converted to X12, ${fhir.rejected} rejected\n`);
   return fhir.rejected === 0 ? EXIT_OK : EXIT_REJECTED;

@@ -160,19 +160,11 @@ function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile:
 async function convertFhirInput(opened: OpenedInput, input: InputFile, target: string | null, shared: LineWriter | null, report: LineWriter, o: ArchiveOptions, sum: RunSummary): Promise<number> {
   const file = target !== null ? new AtomicFile(target) : null;
   const out = file !== null ? new LineWriter(file.stream, OUTPUT_CHUNK) : shared!;
-  let last = '';
-  const fhir = new FhirToX12({ ...o, ...(o.convert.requests !== undefined ? { requests: o.convert.requests } : {}) }, {
-    text: (x12) => {
-      last = x12;
-      return out.raw(x12);
-    },
-    report: (line) => report.line(line),
-  });
+  // Each interchange ends with a line break: on the shared output the next input starts a line.
+  const fhir = new FhirToX12({ ...o, ...(o.convert.requests !== undefined ? { requests: o.convert.requests } : {}) }, { text: (x12) => out.raw(x12), report: (line) => report.line(line) });
   try {
     for await (const item of fhirItemsOf(opened.chunks, input.path)) await fhir.add(item);
     await fhir.flush();
-    // On the shared output, the next input starts on a line of its own.
-    if (file === null && last !== '' && !last.endsWith('\n')) await out.raw('\n');
     await out.flush();
     await file?.commit();
   } catch (err) {

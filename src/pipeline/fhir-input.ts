@@ -14,10 +14,7 @@ export function readFhirBundles(file: string): FhirItem[] {
   return parseFhirText((bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8'), file);
 }
 
-/**
- * The items of one JSON text: a Bundle; a `$inquire` output (Parameters with `return` bundles,
- * PAS 2.2.1), one item per bundle it returns; or why it is neither. Parsed once.
- */
+/** The items of one JSON text (see itemsOfValue), or why it is not JSON. */
 function itemsOfJson(json: string, where: string): FhirItem[] {
   let v: unknown;
   try {
@@ -25,6 +22,14 @@ function itemsOfJson(json: string, where: string): FhirItem[] {
   } catch (e) {
     return [{ where, error: `not JSON: ${(e as Error).message}` }];
   }
+  return itemsOfValue(v, where);
+}
+
+/**
+ * The items of one parsed JSON value: a Bundle; a `$inquire` output (Parameters with `return`
+ * bundles, PAS 2.2.1), one item per bundle it returns; or why it is neither.
+ */
+function itemsOfValue(v: unknown, where: string): FhirItem[] {
   const o = v as { resourceType?: unknown; parameter?: unknown } | null;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return [{ where, error: 'not a FHIR Bundle' }];
   if (o.resourceType === 'Parameters') {
@@ -38,10 +43,10 @@ function itemsOfJson(json: string, where: string): FhirItem[] {
 /** The bundles of a FHIR input's text (`file` names where each came from). */
 export function parseFhirText(input: string, file: string): FhirItem[] {
   const text = input.replace(/^\ufeff/, '');
-  const trimmed = text.trim();
   // One JSON document (pretty-printed or not), else NDJSON.
+  let whole: unknown;
   try {
-    JSON.parse(trimmed);
+    whole = JSON.parse(text.trim());
   } catch {
     const out: FhirItem[] = [];
     text.split('\n').forEach((line, i) => {
@@ -49,7 +54,7 @@ export function parseFhirText(input: string, file: string): FhirItem[] {
     });
     return out;
   }
-  return itemsOfJson(trimmed, file);
+  return itemsOfValue(whole, file);
 }
 
 /**
@@ -62,7 +67,7 @@ export async function* fhirItemsOf(chunks: AsyncIterable<Uint8Array>, file: stri
   let carry: Buffer | null = null;
   let lineNo = 0;
   // held: the first non-blank line, until a second one shows the file is NDJSON.
-  const st: { mode: 'start' | 'ndjson' | 'whole'; held: { text: string; no: number } | null } = { mode: 'start', held: null };
+  const st: { mode: 'start' | 'ndjson' | 'whole'; held: { value: unknown; no: number } | null } = { mode: 'start', held: null };
   const whole: Buffer[] = [];
   // A function, not st.mode === 'whole' inline: TypeScript does not see line() change st.mode.
   const readWhole = (): boolean => st.mode === 'whole';
@@ -76,13 +81,12 @@ export async function* fhirItemsOf(chunks: AsyncIterable<Uint8Array>, file: stri
     } else if (st.held !== null) {
       st.mode = 'ndjson';
       whole.length = 0;
-      yield* itemsOfJson(st.held.text, `${file}:${st.held.no}`);
+      yield* itemsOfValue(st.held.value, `${file}:${st.held.no}`);
       st.held = null;
       yield* itemsOfJson(text, `${file}:${lineNo}`);
     } else {
       try {
-        JSON.parse(text);
-        st.held = { text, no: lineNo };
+        st.held = { value: JSON.parse(text), no: lineNo };
       } catch {
         st.mode = 'whole';
       }
@@ -118,7 +122,7 @@ export async function* fhirItemsOf(chunks: AsyncIterable<Uint8Array>, file: stri
     return;
   }
   // One non-blank line: one JSON document, named by the file alone.
-  if (st.held !== null) yield* itemsOfJson(st.held.text.trim(), file);
+  if (st.held !== null) yield* itemsOfValue(st.held.value, file);
 }
 
 const NEWLINE = Buffer.from('\n');

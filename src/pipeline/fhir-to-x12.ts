@@ -8,6 +8,7 @@ import type { RequestFinder } from '../mapping/request-finder.js';
 
 /** Where the X12 text and the report lines of a FHIR -> X12 conversion go, as they are made. */
 export interface FhirX12Sink {
+  /** Whole interchanges, each ending with a line break. */
   text(x12: string): Promise<void>;
   report(line: string): Promise<void>;
 }
@@ -40,7 +41,7 @@ export class FhirToX12 {
   private requests: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
   private responses: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
   private errors: string[] = [];
-  private readonly envelope: { readonly controlNumbers: MemoryControlNumbers; readonly sender?: string; readonly receiver?: string };
+  private readonly envelope: { readonly controlNumbers: MemoryControlNumbers; readonly lineEnding: '\n'; readonly sender?: string; readonly receiver?: string };
   private readonly finder: RequestFinder | null;
 
   constructor(
@@ -48,7 +49,7 @@ export class FhirToX12 {
     private readonly sink: FhirX12Sink,
     private readonly perInterchange = FHIR_BUNDLES_PER_INTERCHANGE,
   ) {
-    this.envelope = { controlNumbers: new MemoryControlNumbers(), ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
+    this.envelope = { controlNumbers: new MemoryControlNumbers(), lineEnding: '\n', ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
     this.finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
   }
 

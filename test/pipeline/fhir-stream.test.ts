@@ -77,7 +77,18 @@ describe('FHIR -> X12 as bundles come', () => {
   async function convert(items: FhirItem[], perInterchange?: number): Promise<{ x12: string; reports: string[]; fhir: FhirToX12 }> {
     let x12 = '';
     const reports: string[] = [];
-    const fhir = new FhirToX12({}, { text: async (t) => void (x12 += t), report: async (l) => void reports.push(l) }, perInterchange);
+    const fhir = new FhirToX12(
+      {},
+      {
+        text: async (t) => {
+          // Whole interchanges, each ending with a line break (outputs are joined without adding one).
+          expect(t).toMatch(/^ISA\*[^]*IEA\*[^~]*~\n$/);
+          x12 += t;
+        },
+        report: async (l) => void reports.push(l),
+      },
+      perInterchange,
+    );
     for (const i of items) await fhir.add(i);
     await fhir.flush();
     return { x12, reports, fhir };
