@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { envelopeEvent, AckFile } from '../pipeline/envelope-events.js';
-import { transactionLine } from '../pipeline/ndjson.js';
+import { findingsLine, transactionLine } from '../pipeline/ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
 import { hasErrors, readX12, type Finding } from '../x12/index.js';
+import { INPUTS_HELP, forEachInput } from './each-input.js';
 import { EXIT_OK, EXIT_REJECTED, UsageError } from './output.js';
 import { LineWriter } from '../pipeline/line-writer.js';
 
@@ -15,15 +16,16 @@ NDJSON line per transaction set, in input order:
    "group":{"control","functionalId","version"},"control","implementation","accepted",
    "segments":[["ST","278","0001","005010X217"],...],"findings":[...]}
 Problems tied to no transaction set (text outside interchanges, envelope trailers) are printed
-as {"file","findings":[...]} lines (with "interchange"/"group" when known).
+as {"file","findings":[...]} lines (with "interchange"/"group" when known); so are an input
+that cannot be read (INPUT_UNREADABLE) and a FHIR JSON input (NOT_X12: validate checks those).
 
-FILE may be - for standard input.
+${INPUTS_HELP}
 
 Options:
   --ack FILE     write acknowledgments: a TA1 per interchange when asked for (ISA14=1) or when
                  its envelope has problems, and a 999 per functional group
   -o, --output FILE   write the NDJSON there instead of standard output
-  -q, --quiet    no summary on standard error
+  -q, --quiet    nothing on standard error but errors (no summary)
   -h, --help     this text
 
 Exit status: 0 every transaction set accepted, 1 some rejected or problems found, 2 usage or I/O error.
@@ -51,34 +53,46 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   let accepted = 0;
   let problems = 0;
   let bytes = 0;
-  for (const file of positionals) {
-    const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    const counted = async function* (): AsyncGenerator<Uint8Array> {
-      for await (const chunk of source as AsyncIterable<Uint8Array>) {
-        bytes += chunk.length;
-        yield chunk;
+  const problem = async (file: string, finding: Finding): Promise<void> => {
+    problems++;
+    await out.line(findingsLine(file, [finding]));
+  };
+  const inputs = await forEachInput(
+    positionals,
+    async ({ path: file }, opened) => {
+      if (opened.kind === 'fhir') {
+        opened.close();
+        await problem(file, { severity: 'error', code: 'NOT_X12', message: 'a FHIR JSON input: inspect reads X12 (x12pas validate checks PAS bundles)' });
+        return;
       }
-    };
-    for await (const ev of readX12(counted())) {
-      if (ev.kind !== 'transaction') {
-        problems += await envelopeEvent(ev, file, out, ack);
-        continue;
+      const counted = async function* (): AsyncGenerator<Uint8Array> {
+        for await (const chunk of opened.chunks) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      };
+      for await (const ev of readX12(counted())) {
+        if (ev.kind !== 'transaction') {
+          problems += await envelopeEvent(ev, file, out, ack);
+          continue;
+        }
+        const tx = ev.transaction;
+        const extra = validateTransaction(tx);
+        const findings: Finding[] = extra.length ? [...tx.findings, ...extra] : tx.findings;
+        transactions++;
+        if (!hasErrors(findings)) accepted++;
+        ack?.builder.transaction(tx, extra);
+        await out.line(transactionLine(file, tx, findings));
       }
-      const tx = ev.transaction;
-      const extra = validateTransaction(tx);
-      const findings: Finding[] = extra.length ? [...tx.findings, ...extra] : tx.findings;
-      transactions++;
-      if (!hasErrors(findings)) accepted++;
-      ack?.builder.transaction(tx, extra);
-      await out.line(transactionLine(file, tx, findings));
-    }
-  }
+    },
+    (input, reason) => problem(input.path, { severity: 'error', code: 'INPUT_UNREADABLE', message: `cannot read ${input.path}: ${reason}` }),
+  );
   await out.close();
   await ack?.close();
   const rejected = transactions - accepted;
   if (!values.quiet) {
     process.stderr.write(
-      `x12pas inspect: ${positionals.length} file(s), ${bytes} bytes, ${transactions} transaction set(s): ${accepted} accepted, ${rejected} rejected; ${problems} envelope problem(s)\n`,
+      `x12pas inspect: ${inputs.length} file(s), ${bytes} bytes, ${transactions} transaction set(s): ${accepted} accepted, ${rejected} rejected; ${problems} envelope problem(s)\n`,
     );
   }
   return rejected > 0 || problems > 0 ? EXIT_REJECTED : EXIT_OK;

@@ -1,10 +1,12 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { envelopeEvent } from '../pipeline/envelope-events.js';
-import { findingJson, findingsLine } from '../pipeline/ndjson.js';
+import { fhirItemsOf } from '../pipeline/fhir-input.js';
+import { findingJson, findingsLine, groupJson, interchangeJson } from '../pipeline/ndjson.js';
 import { validateTransaction } from '../grammar/validate.js';
-import { hasErrors, readX12 } from '../x12/index.js';
-import { looksLikeJson } from '../pipeline/fhir-input.js';
+import { hasErrors, readX12, type Finding } from '../x12/index.js';
+import type { PasFinding } from '../pas/findings.js';
+import { INPUTS_HELP, forEachInput } from './each-input.js';
 import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
 import { LineWriter } from '../pipeline/line-writer.js';
 
@@ -12,26 +14,50 @@ export const VALIDATE_HELP = `Usage: x12pas validate [options] FILE...
 
 Checks files without converting them. The kind of each file is read from its content:
   X12 (starts with ISA)   envelope, element syntax and 278 structure (X217/X215 grammars)
-  FHIR JSON (a Bundle, or NDJSON with one Bundle per line)
-                          PAS profiles of the chosen version, from a FHIR package cache
+  FHIR JSON               PAS profiles of the chosen version: a Bundle, a $inquire Parameters
+                          (each bundle it returns), or NDJSON with one Bundle per line (every
+                          line checked; a line that is not JSON or not a Bundle is a finding
+                          with its line number, and the lines after it are still checked)
 Prints one NDJSON line per transaction set or bundle:
-  {"file","control"|"bundle","valid","findings":[{"severity","code","message",...}]}
-FHIR findings add "location" (a FHIRPath-like path), "profile" and "rule".
+  X12:  {"file","interchange":{"control","sender","receiver","delimiters"},"group":{"control",
+         "functionalId","version"},"control","implementation","valid","findings":[...]}
+  FHIR: {"file","bundle"(its number in the file),"line"(NDJSON),"id","valid","findings":[...]}
+Problems tied to no transaction set (text outside interchanges, envelope trailers, an input
+that cannot be read) come as {"file","findings":[...]} lines, as in x12pas inspect. FHIR
+findings add "location" (a FHIRPath-like path), "profile" and "rule".
+
+${INPUTS_HELP}
+
+The PAS profiles, US Core and the value sets they bind come with x12pas (fhir/, see its
+NOTICE); --packages DIR or $X12PAS_FHIR_PACKAGES choose a FHIR package cache instead
+(<name>#<version>/package/*.json, e.g. ~/.fhir/packages), which must hold the PAS package.
 
 Options:
   --pas VERSION      PAS version for FHIR input: 2.2.1 (default) or 2.0.1
   --kind KIND        what the bundles are: request, response, inquiry-request, inquiry-response
-                     (default: from the first entry; inquiry bundles need it)
-  --packages DIR     FHIR package cache (default: $X12PAS_FHIR_PACKAGES, else ~/.fhir/packages)
+                     (default: from Bundle.meta.profile, else the first entry)
+  --packages DIR     FHIR package cache to validate with (default: the definitions x12pas ships)
   -o, --output FILE  write the NDJSON there instead of standard output
-  -q, --quiet        no summary on standard error
+  -q, --quiet        nothing on standard error but errors (no summary)
   -h, --help         this text
 
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O error (or no package cache).
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O error (or a chosen cache unusable).
 `;
 
 const KINDS = ['request', 'response', 'inquiry-request', 'inquiry-response'] as const;
 type Kind = (typeof KINDS)[number];
+
+interface FhirOptions {
+  pasVersion: '2.2.1' | '2.0.1';
+  kind: Kind | undefined;
+  packages: string | undefined;
+}
+
+/** What a file gave: units checked, and how many of them had errors. */
+interface Tally {
+  units: number;
+  invalid: number;
+}
 
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,101 +76,105 @@ export async function validateCommand(argv: string[]): Promise<number> {
     process.stdout.write(VALIDATE_HELP);
     return EXIT_OK;
   }
-  if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
+  if (positionals.length === 0) throw new UsageError('validate needs at least one FILE (or - for standard input)');
   const pasVersion = pasVersionOption(values.pas);
   const kind = values.kind;
   if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
+  const fhir: FhirOptions = { pasVersion, kind: kind as Kind | undefined, packages: values.packages };
   const out = new LineWriter(values.output ? createWriteStream(values.output) : process.stdout);
-  let units = 0;
-  let invalid = 0;
-  for (const file of positionals) {
-    if (looksLikeJson(file)) {
-      const r = await validateFhirFile(file, out, { pasVersion, kind: kind as Kind | undefined, packages: values.packages });
-      units += r.units;
-      invalid += r.invalid;
-    } else {
-      const r = await validateX12File(file, out);
-      units += r.units;
-      invalid += r.invalid;
-    }
-  }
+  const total: Tally = { units: 0, invalid: 0 };
+  const add = (t: Tally): void => {
+    total.units += t.units;
+    total.invalid += t.invalid;
+  };
+  const inputs = await forEachInput(
+    positionals,
+    async ({ path: file }, opened) => add(opened.kind === 'fhir' ? await validateFhir(file, opened.chunks, out, fhir) : await validateX12(file, opened.chunks, out)),
+    async (input, reason) => {
+      add({ units: 1, invalid: 1 });
+      await out.line(findingsLine(input.path, [{ severity: 'error', code: 'INPUT_UNREADABLE', message: `cannot read ${input.path}: ${reason}` }]));
+    },
+  );
   await out.close();
-  if (!values.quiet) process.stderr.write(`x12pas validate: ${positionals.length} file(s), ${units} checked, ${units - invalid} valid, ${invalid} with errors\n`);
-  return invalid > 0 ? EXIT_REJECTED : EXIT_OK;
+  if (!values.quiet) process.stderr.write(`x12pas validate: ${inputs.length} file(s), ${total.units} checked, ${total.units - total.invalid} valid, ${total.invalid} with errors\n`);
+  return total.invalid > 0 ? EXIT_REJECTED : EXIT_OK;
 }
 
-async function validateX12File(file: string, out: LineWriter): Promise<{ units: number; invalid: number }> {
-  let units = 0;
-  let invalid = 0;
-  for await (const ev of readX12(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+async function validateX12(file: string, chunks: AsyncIterable<Uint8Array>, out: LineWriter): Promise<Tally> {
+  const t: Tally = { units: 0, invalid: 0 };
+  for await (const ev of readX12(chunks)) {
     if (ev.kind !== 'transaction') {
-      const errors = await envelopeEvent(ev, file, out, null);
-      if (errors > 0) {
-        units++;
-        invalid++;
+      if ((await envelopeEvent(ev, file, out, null)) > 0) {
+        t.units++;
+        t.invalid++;
       }
       continue;
     }
     const tx = ev.transaction;
-    const findings = [...tx.findings, ...validateTransaction(tx)];
+    const findings: Finding[] = [...tx.findings, ...validateTransaction(tx)];
     const valid = !hasErrors(findings);
-    units++;
-    if (!valid) invalid++;
-    await out.line(JSON.stringify({ file, control: tx.control, implementation: tx.implementation, valid, findings: findings.map(findingJson) }));
+    t.units++;
+    if (!valid) t.invalid++;
+    await out.line(
+      JSON.stringify({
+        file,
+        interchange: interchangeJson(tx.interchange),
+        group: groupJson(tx.group),
+        control: tx.control,
+        implementation: tx.implementation,
+        valid,
+        findings: findings.map(findingJson),
+      }),
+    );
   }
-  return { units, invalid };
+  return t;
 }
 
-async function validateFhirFile(
-  file: string,
-  out: LineWriter,
-  o: { pasVersion: '2.2.1' | '2.0.1'; kind: Kind | undefined; packages: string | undefined },
-): Promise<{ units: number; invalid: number }> {
+/** Where an item of `fhirItemsOf` came from: `file`, `file:LINE`, with ` parameter[K]` for a $inquire output's bundles. */
+function placeOf(where: string, file: string): { line?: number; parameter?: number } {
+  const m = /^(?::(\d+))?(?: parameter\[(\d+)\])?$/.exec(where.startsWith(file) ? where.slice(file.length) : '');
+  return { ...(m?.[1] !== undefined ? { line: Number(m[1]) } : {}), ...(m?.[2] !== undefined ? { parameter: Number(m[2]) } : {}) };
+}
+
+async function validateFhir(file: string, chunks: AsyncIterable<Uint8Array>, out: LineWriter, o: FhirOptions): Promise<Tally> {
   // Loaded only for FHIR input: the X12 path never pays for medplum.
   const { validateBundle, FhirPackageError } = await import('../pas/index.js');
-  const text = readFileSync(file, 'utf8').replace(/^\ufeff/, '');
-  let bundles: unknown[];
-  try {
-    bundles = [JSON.parse(text)];
-  } catch {
-    bundles = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!.trim();
-      if (l === '') continue;
-      try {
-        bundles.push(JSON.parse(l));
-      } catch (e) {
-        await out.line(findingsLine(file, [{ severity: 'error', code: 'JSON_INVALID', message: `line ${i + 1} is not JSON: ${(e as Error).message}` }]));
-        return { units: 1, invalid: 1 };
-      }
+  const t: Tally = { units: 0, invalid: 0 };
+  let bundles = 0;
+  for await (const item of fhirItemsOf(chunks, file)) {
+    const place = placeOf(item.where, file);
+    t.units++;
+    if ('error' in item) {
+      t.invalid++;
+      const code = item.error.startsWith('not JSON') ? 'JSON_INVALID' : 'NOT_A_BUNDLE';
+      const at = place.line !== undefined ? `line ${place.line}` : place.parameter !== undefined ? `parameter[${place.parameter}]` : 'the file';
+      await out.line(JSON.stringify({ file, ...place, valid: false, findings: [{ severity: 'error', code, message: `${at}: ${item.error}` }] }));
+      continue;
     }
-  }
-  let invalid = 0;
-  for (let i = 0; i < bundles.length; i++) {
-    let findings;
+    let findings: PasFinding[];
     try {
-      findings = validateBundle(bundles[i], {
+      findings = validateBundle(item.bundle, {
         pasVersion: o.pasVersion,
         ...(o.kind ? { kind: o.kind } : {}),
-        ...(o.packages ? { packages: { path: o.packages } } : {}),
+        ...(o.packages !== undefined ? { packages: { path: o.packages } } : {}),
       });
     } catch (e) {
       if (e instanceof FhirPackageError) throw new UsageError(e.message);
       throw e;
     }
     const valid = !hasErrors(findings);
-    if (!valid) invalid++;
-    const b = bundles[i] as { id?: unknown };
+    if (!valid) t.invalid++;
+    const id = item.bundle.id;
     await out.line(
       JSON.stringify({
         file,
-        bundle: i + 1,
-        ...(typeof b?.id === 'string' ? { id: b.id } : {}),
+        bundle: ++bundles,
+        ...place,
+        ...(typeof id === 'string' ? { id } : {}),
         valid,
         findings: findings.map((f) => ({ ...findingJson(f), location: f.location, ...(f.profile ? { profile: f.profile } : {}), ...(f.rule ? { rule: f.rule } : {}) })),
       }),
     );
   }
-  return { units: bundles.length, invalid };
+  return t;
 }

@@ -293,7 +293,7 @@ export abstract class PackageSource {
       if (!this.has(name, version)) {
         const present = this.list().get(name);
         const hint = present?.length ? ` (it has ${present.map((v) => `${name}#${v}`).join(', ')})` : '';
-        throw new FhirPackageError('PACKAGE_NOT_FOUND', `FHIR package ${id} is not in ${this.label}${hint}`);
+        throw new FhirPackageError('PACKAGE_NOT_FOUND', `FHIR package ${id} is not in ${this.label}${hint}; ${CHOOSING}`);
       }
       pkg = this.openPackage(name, version);
       this.opened.set(id, pkg);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { BODY, CORPUS, interchange } from '../support/x12.js';
 
 const BIN = fileURLToPath(new URL('../../bin/x12pas.js', import.meta.url));
@@ -53,16 +54,19 @@ describe('x12pas inspect', () => {
     expect(ack).toContain('AK9*P*2*2*1~');
   });
 
-  it('reads standard input and the whole corpus without crashing', () => {
+  it('reads standard input', () => {
     const r = run(['inspect', '-'], interchange([BODY]));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${interchange([BODY]).length} bytes`);
     expect(r.lines).toHaveLength(1);
+  });
+
+  describeShared('corpus/x12', 'inspect over the corpus', () => it('reads corpus files, a damaged one too, without crashing', () => {
     const all = run(['inspect', '-q', `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}oboe/test278WithTooManyDEsInCompositeField.x12`]);
     expect(all.code).toBe(1); // the OBOE file has a damaged REF
     expect(all.lines.filter((l) => 'segments' in l)).toHaveLength(2);
     expect(all.stderr).toBe('');
-  });
+  }));
 
   it('explains itself and fails cleanly on usage and I/O errors', () => {
     expect(run(['inspect', '--help']).stdout).toContain('Usage: x12pas inspect');
@@ -78,11 +82,12 @@ describe('x12pas inspect', () => {
 });
 
 describe('x12pas validate', () => {
-  const PACKAGES = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url));
-  const EXAMPLE = `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`;
+  // A PAS Request Bundle converted from a sample, validated with the FHIR definitions x12pas ships.
+  const EXAMPLE = join(mkdtempSync(join(tmpdir(), 'x12pas-')), 'referral.json');
+  writeFileSync(EXAMPLE, run(['convert', '-q', '--report', '/dev/null', 'samples/referral-request.x12']).stdout);
 
   it('checks X12 and PAS bundles by content, one line each', () => {
-    const r = run(['validate', '--packages', PACKAGES, 'samples/referral-request.x12', EXAMPLE]);
+    const r = run(['validate', 'samples/referral-request.x12', EXAMPLE]);
     expect(r.code).toBe(0);
     expect(r.lines.map((l) => [l.valid, l.control ?? l.bundle])).toEqual([
       [true, '0001'],
@@ -96,7 +101,7 @@ describe('x12pas validate', () => {
     delete bundle.entry[0]!.resource.status;
     const file = join(dir, 'bad.ndjson');
     writeFileSync(file, `${JSON.stringify(bundle)}\n${readFileSync(EXAMPLE, 'utf8').replace(/\s*\n\s*/g, ' ')}\n`);
-    const r = run(['validate', '--packages', PACKAGES, file]);
+    const r = run(['validate', file]);
     expect(r.code).toBe(1);
     expect(r.lines.map((l) => l.valid)).toEqual([false, true]);
     const f = (r.lines[0]!.findings as Array<Record<string, string>>).find((x) => x.severity === 'error')!;
@@ -114,12 +119,13 @@ describe('x12pas validate', () => {
     const noCache = run(['validate', '--packages', join(dir, 'nowhere'), EXAMPLE]);
     expect(noCache.code).toBe(2);
     expect(noCache.stderr).toMatch(/^x12pas: .*nowhere/);
+    expect(noCache.stderr).toContain('--packages DIR');
+    expect(noCache.stderr).not.toContain('--fhir-packages');
     expect(run(['validate', '--pas', '3.0.0', EXAMPLE]).code).toBe(2);
   });
 });
 
 describe('x12pas convert', () => {
-  const PACKAGES = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url));
 
   it('turns every request of a batch into a PAS bundle that x12pas validate accepts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
@@ -138,49 +144,53 @@ describe('x12pas convert', () => {
     const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
     expect(lines.map((l) => l.status)).toEqual(['converted', 'converted', 'converted']);
     expect(lines[0]!.findings.map((f) => f.code)).toContain('UNMAPPED_ELEMENT');
-    const v = run(['validate', '--packages', fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), out]);
+    const v = run(['validate', out]);
     expect(v.code).toBe(0);
     expect(v.lines.map((l) => l.valid)).toEqual([true, true, true]);
   });
 
-  it('leaves rejected transaction sets out, reports them and exits 1', () => {
-    const ackFile = join(mkdtempSync(join(tmpdir(), 'x12pas-')), 'ack.x12');
-    const r = run(['convert', '-q', '--ack', ackFile, `${CORPUS}stupidedi/request-for-home-health-care.x12`, `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}stupidedi/referral-response-to-request-for-review.x12`]);
-    expect(r.code).toBe(1);
-    // The referral request and the response convert; the home health request (wrong SE01) does not.
-    expect(r.lines.map((b) => (b.entry as Array<{ resource: { resourceType: string } }>)[0]!.resource.resourceType)).toEqual(['Claim', 'ClaimResponse']);
-    const report = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
-    expect(report.map((l) => [l.status, l.findings.find((f) => f.code !== 'UNMAPPED_ELEMENT' && f.code !== 'UNMAPPED_SEGMENT')?.code])).toEqual([
-      ['rejected', 'SE01_COUNT'],
-      ['converted', undefined],
-      ['converted', undefined],
-    ]);
-    // The wrong SE01 of the home health request is rejected in its 999 too.
-    expect(readFileSync(ackFile, 'latin1')).toContain('IK5*R*4~');
+  describeShared('corpus/x12', 'the corpus files with a rejected set', () => {
+    it('leaves rejected transaction sets out, reports them and exits 1', () => {
+      const ackFile = join(mkdtempSync(join(tmpdir(), 'x12pas-')), 'ack.x12');
+      const r = run(['convert', '-q', '--ack', ackFile, `${CORPUS}stupidedi/request-for-home-health-care.x12`, `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}stupidedi/referral-response-to-request-for-review.x12`]);
+      expect(r.code).toBe(1);
+      // The referral request and the response convert; the home health request (wrong SE01) does not.
+      expect(r.lines.map((b) => (b.entry as Array<{ resource: { resourceType: string } }>)[0]!.resource.resourceType)).toEqual(['Claim', 'ClaimResponse']);
+      const report = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
+      expect(report.map((l) => [l.status, l.findings.find((f) => f.code !== 'UNMAPPED_ELEMENT' && f.code !== 'UNMAPPED_SEGMENT')?.code])).toEqual([
+        ['rejected', 'SE01_COUNT'],
+        ['converted', undefined],
+        ['converted', undefined],
+      ]);
+      // The wrong SE01 of the home health request is rejected in its 999 too.
+      expect(readFileSync(ackFile, 'latin1')).toContain('IK5*R*4~');
+    });
   });
 
-  it('turns PAS bundles (JSON or NDJSON) into one X12 interchange, and --lossless bundles back into the same 278', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
-    const bundles = join(dir, 'bundles.ndjson');
-    expect(run(['convert', '-q', '--lossless', '-o', bundles, '--report', join(dir, 'r.ndjson'), 'samples/batch-requests.x12']).code).toBe(0);
-    const back = run(['convert', bundles, `${PACKAGES}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
-    expect(back.code).toBe(0);
-    expect(back.stderr).toContain('4 bundle(s) read: 4 converted to X12, 0 rejected');
-    // One interchange, one group, four 278s; the three from X12 come back with their segments as they were.
-    const out = back.stdout;
-    expect(out.match(/^ISA\*/gm)).toHaveLength(1);
-    expect(out.match(/^ST\*278\*/gm)).toHaveLength(4);
-    const body = (text: string): string[] => text.split(/~\r?\n?/).filter((l) => !/^(ISA|GS|ST|SE|GE|IEA)\*/.test(l) && l !== '');
-    const original = body(readFileSync('samples/batch-requests.x12', 'latin1'));
-    expect(body(out).slice(0, original.length)).toEqual(original);
-    // The IG example's time zone and defaults are reported as warnings, not dropped silently.
-    expect(back.stderr).toContain('LOSSY_VALUE');
-    // A file that is not a bundle is rejected with a reason; exit 1.
-    const bad = join(dir, 'bad.ndjson');
-    writeFileSync(bad, '{"resourceType":"Patient"}\n');
-    const r = run(['convert', bad]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not a FHIR Bundle');
+  describeShared('fhir-packages', 'IG example bundles converted with ours', () => {
+    it('turns PAS bundles (JSON or NDJSON) into one X12 interchange, and --lossless bundles back into the same 278', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'x12pas-'));
+      const bundles = join(dir, 'bundles.ndjson');
+      expect(run(['convert', '-q', '--lossless', '-o', bundles, '--report', join(dir, 'r.ndjson'), 'samples/batch-requests.x12']).code).toBe(0);
+      const back = run(['convert', bundles, `${sharedPath('fhir-packages')}hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json`]);
+      expect(back.code).toBe(0);
+      expect(back.stderr).toContain('4 bundle(s) read: 4 converted to X12, 0 rejected');
+      // One interchange, one group, four 278s; the three from X12 come back with their segments as they were.
+      const out = back.stdout;
+      expect(out.match(/^ISA\*/gm)).toHaveLength(1);
+      expect(out.match(/^ST\*278\*/gm)).toHaveLength(4);
+      const body = (text: string): string[] => text.split(/~\r?\n?/).filter((l) => !/^(ISA|GS|ST|SE|GE|IEA)\*/.test(l) && l !== '');
+      const original = body(readFileSync('samples/batch-requests.x12', 'latin1'));
+      expect(body(out).slice(0, original.length)).toEqual(original);
+      // The IG example's time zone and defaults are reported as warnings, not dropped silently.
+      expect(back.stderr).toContain('LOSSY_VALUE');
+      // A file that is not a bundle is rejected with a reason; exit 1.
+      const bad = join(dir, 'bad.ndjson');
+      writeFileSync(bad, '{"resourceType":"Patient"}\n');
+      const r = run(['convert', bad]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('not a FHIR Bundle');
+    });
   });
 });
 
@@ -217,7 +227,7 @@ describe('x12pas convert: every kind of 278', () => {
     const dir = mkdtempSync(join(tmpdir(), 'x12pas-kinds-'));
     const out = join(dir, 'all.ndjson');
     writeFileSync(out, r.stdout);
-    const v = run(['validate', '--packages', fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), out]);
+    const v = run(['validate', out]);
     expect(v.code).toBe(0);
     expect(v.lines.map((l) => l.valid)).toEqual([true, true, true, true, true, true]);
   });
@@ -270,16 +280,18 @@ describe('x12pas convert: PAS bundles of every kind back to X12', () => {
   });
 });
 
-describe('x12pas convert --request with FHIR responses', () => {
-  it("the IG's pended response names a requester it does not include: refused alone, written with the request it answers", () => {
-    const examples = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)) + 'hl7.fhir.us.davinci-pas#2.2.1/package/example/';
-    const pended = `${examples}Bundle-ReferralPendingAuthorizationResponseBundleExample.json`;
-    const alone = run(['convert', pended]);
-    expect(alone.code).toBe(1);
-    expect(alone.stderr).toContain('lacks its required loop 2010B');
-    const withRequest = run(['convert', '--request', `${examples}Bundle-ReferralAuthorizationBundleExample.json`, pended]);
-    expect(withRequest.code).toBe(0);
-    expect(withRequest.stdout).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
-    expect(withRequest.stdout).toContain('HCR*A4~');
+describeShared('fhir-packages', 'convert --request with the IG response examples', () => {
+  describe('x12pas convert --request with FHIR responses', () => {
+    it("the IG's pended response names a requester it does not include: refused alone, written with the request it answers", () => {
+      const examples = sharedPath('fhir-packages') + 'hl7.fhir.us.davinci-pas#2.2.1/package/example/';
+      const pended = `${examples}Bundle-ReferralPendingAuthorizationResponseBundleExample.json`;
+      const alone = run(['convert', pended]);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toContain('lacks its required loop 2010B');
+      const withRequest = run(['convert', '--request', `${examples}Bundle-ReferralAuthorizationBundleExample.json`, pended]);
+      expect(withRequest.code).toBe(0);
+      expect(withRequest.stdout).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
+      expect(withRequest.stdout).toContain('HCR*A4~');
+    });
   });
 });

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { checkStructure, outline, type LoopNode } from '../../src/grammar/index.js';
 import { readX12Buffer, type TransactionSet } from '../../src/x12/index.js';
 import { brief } from './support.js';
 
 /** The shared corpus, read in place (never copied). */
-const CORPUS = new URL('../../../shared/corpus/x12/', import.meta.url);
+const CORPUS = pathToFileURL(sharedPath('corpus/x12'));
 const SAMPLES = new URL('../../samples/', import.meta.url);
 
 function filesOf(dir: URL, sub = ''): Array<[string, TransactionSet[]]> {
@@ -66,41 +67,43 @@ const NEGATIVE: Record<string, string[]> = {
   'x217-revision-request.x12': ['HL_LEVEL_MISSING', 'SEGMENT_NOT_USED', 'SEGMENT_QUALIFIER'],
 };
 
-describe('grammar over the public corpus', () => {
-  const files = [...filesOf(CORPUS, 'stupidedi/'), ...filesOf(CORPUS, 'oopfactory/')];
+describeShared('corpus/x12', 'the grammar over the public corpus', () => {
+  describe('grammar over the public corpus', () => {
+    const files = [...filesOf(CORPUS, 'stupidedi/'), ...filesOf(CORPUS, 'oopfactory/')];
 
-  it('covers every public request and response', () => {
-    expect(files.map(([n]) => n).sort()).toEqual(Object.keys(PUBLIC).sort());
-  });
+    it('covers every public request and response', () => {
+      expect(files.map(([n]) => n).sort()).toEqual(Object.keys(PUBLIC).sort());
+    });
 
-  it.each(files)('%s builds its loop tree with no structural error but the known ones', (name, txs) => {
-    expect(txs).toHaveLength(1);
-    const t = txs[0]!;
-    const r = checkStructure(t);
-    const want = PUBLIC[name]!;
-    expect(r.grammar?.id).toBe(want.grammar);
-    expect(outline(r.tree!.root)).toBe(want.outline);
-    expect(count(r.tree!.root)).toBe(t.segments.length); // every segment is in the tree once
-    const errors = r.findings.filter((f) => f.severity === 'error');
-    if (name === 'stupidedi/request-for-non-emergency-transportation.x12') {
-      expect(brief(errors)).toEqual(['HL_STRUCTURE@30 2000F', 'HL_STRUCTURE@32 2000F']);
-    } else {
-      expect(errors).toEqual([]);
-    }
-  });
+    it.each(files)('%s builds its loop tree with no structural error but the known ones', (name, txs) => {
+      expect(txs).toHaveLength(1);
+      const t = txs[0]!;
+      const r = checkStructure(t);
+      const want = PUBLIC[name]!;
+      expect(r.grammar?.id).toBe(want.grammar);
+      expect(outline(r.tree!.root)).toBe(want.outline);
+      expect(count(r.tree!.root)).toBe(t.segments.length); // every segment is in the tree once
+      const errors = r.findings.filter((f) => f.severity === 'error');
+      if (name === 'stupidedi/request-for-non-emergency-transportation.x12') {
+        expect(brief(errors)).toEqual(['HL_STRUCTURE@30 2000F', 'HL_STRUCTURE@32 2000F']);
+      } else {
+        expect(errors).toEqual([]);
+      }
+    });
 
-  it.each(filesOf(CORPUS, 'negative-synthetic/'))('%s gets structural errors', (name, txs) => {
-    const r = checkStructure(txs[0]!);
-    const codes = [...new Set(r.findings.filter((f) => f.severity === 'error').map((f) => f.code))].sort();
-    expect(codes).toEqual(NEGATIVE[name.replace('negative-synthetic/', '')]);
-    for (const f of r.findings) expect(f.position, f.message).toBeGreaterThan(0);
-  });
+    it.each(filesOf(CORPUS, 'negative-synthetic/'))('%s gets structural errors', (name, txs) => {
+      const r = checkStructure(txs[0]!);
+      const codes = [...new Set(r.findings.filter((f) => f.severity === 'error').map((f) => f.code))].sort();
+      expect(codes).toEqual(NEGATIVE[name.replace('negative-synthetic/', '')]);
+      for (const f of r.findings) expect(f.position, f.message).toBeGreaterThan(0);
+    });
 
-  it('reads the OBOE file (ST03 005010, no guide) without a grammar, with a warning', () => {
-    const [, txs] = filesOf(CORPUS, 'oboe/')[0]!;
-    const r = checkStructure(txs[0]!);
-    expect(r.tree).toBeNull();
-    expect(brief(r.findings)).toEqual(['GRAMMAR_UNKNOWN@1']);
+    it('reads the OBOE file (ST03 005010, no guide) without a grammar, with a warning', () => {
+      const [, txs] = filesOf(CORPUS, 'oboe/')[0]!;
+      const r = checkStructure(txs[0]!);
+      expect(r.tree).toBeNull();
+      expect(brief(r.findings)).toEqual(['GRAMMAR_UNKNOWN@1']);
+    });
   });
 });
 

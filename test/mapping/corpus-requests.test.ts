@@ -6,18 +6,17 @@
  */
 import type { Bundle, Claim, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { requestToBundle, type MappingFinding } from '../../src/mapping/index.js';
 import { PAS_EXTENSION, validateBundle, type PasVersion } from '../../src/pas/index.js';
 import { REVENUE_CODE_SYSTEM } from '../../src/pas/versions.js';
 import type { TransactionSet } from '../../src/x12/index.js';
-import { PACKAGES_URL } from '../pas/support.js';
 import { corpusRequests, EXCLUDED, includedCorpusRequests } from '../support/corpus-requests.js';
 import { sample } from './support.js';
 
-const packages = { path: PACKAGES_URL };
+/** No cache chosen: the snapshot x12pas ships. */
+const packages = {};
 const VERSIONS: readonly PasVersion[] = ['2.2.1', '2.0.1'];
-const ALL = corpusRequests();
-const INCLUDED = includedCorpusRequests();
 
 const brief = (f: MappingFinding): string => `${f.code} ${f.loop || 'header'} ${f.segment}@${f.position}${f.element !== undefined ? `.${f.element}` : ''}`;
 
@@ -41,34 +40,39 @@ function resolve<T extends Resource>(b: Bundle, ref: string | undefined): T {
 }
 
 describe('corpus X217 requests -> PAS 2.2.1 and 2.0.1', () => {
-  it('finds the corpus requests by content; every exclusion names a file that is one', () => {
-    const files = new Set(ALL.map((c) => c.file));
-    for (const f of Object.keys(EXCLUDED)) expect(files.has(f), f).toBe(true);
-    // 6 stupidedi scenarios + 3 guide examples (oopfactory).
-    expect(INCLUDED.map((c) => c.file)).toEqual([
-      'oopfactory/Example_3_1_1_Request.x12',
-      'oopfactory/Example_3_2_1_Request.x12',
-      'oopfactory/Example_3_3_1_Request.x12',
-      'stupidedi/admission-request-for-review.x12',
-      'stupidedi/emergency-admission-request-for-review.x12',
-      'stupidedi/referral-request-for-review.x12',
-      'stupidedi/request-for-home-health-care.x12',
-      'stupidedi/request-for-medical-services-reservation.x12',
-      'stupidedi/request-for-non-emergency-transportation.x12',
-    ]);
-  });
+  describeShared('corpus/x12', 'the corpus requests', () => {
+    const ALL = corpusRequests();
+    const INCLUDED = includedCorpusRequests();
 
-  // admission-request-for-review and request-for-home-health-care have a wrong SE01 (PROVENANCE.md):
-  // the reader rejects the set for its count, but its content is whole and converts here.
-  for (const { file, tx } of INCLUDED) {
-    it(`${file} (${tx.control}) converts and validates under both versions`, () => {
-      for (const v of VERSIONS) {
-        const { bundle, findings } = convert(tx, v);
-        expect(findings.filter((f) => f.severity === 'error').map(brief), `${file} ${v} mapping errors`).toEqual([]);
-        expect(validationErrors(bundle, v), `${file} PAS ${v}`).toEqual([]);
-      }
+    it('finds the corpus requests by content; every exclusion names a file that is one', () => {
+      const files = new Set(ALL.map((c) => c.file));
+      for (const f of Object.keys(EXCLUDED)) expect(files.has(f), f).toBe(true);
+      // 6 stupidedi scenarios + 3 guide examples (oopfactory).
+      expect(INCLUDED.map((c) => c.file)).toEqual([
+        'oopfactory/Example_3_1_1_Request.x12',
+        'oopfactory/Example_3_2_1_Request.x12',
+        'oopfactory/Example_3_3_1_Request.x12',
+        'stupidedi/admission-request-for-review.x12',
+        'stupidedi/emergency-admission-request-for-review.x12',
+        'stupidedi/referral-request-for-review.x12',
+        'stupidedi/request-for-home-health-care.x12',
+        'stupidedi/request-for-medical-services-reservation.x12',
+        'stupidedi/request-for-non-emergency-transportation.x12',
+      ]);
     });
-  }
+
+    // admission-request-for-review and request-for-home-health-care have a wrong SE01 (PROVENANCE.md):
+    // the reader rejects the set for its count, but its content is whole and converts here.
+    for (const { file, tx } of INCLUDED) {
+      it(`${file} (${tx.control}) converts and validates under both versions`, () => {
+        for (const v of VERSIONS) {
+          const { bundle, findings } = convert(tx, v);
+          expect(findings.filter((f) => f.severity === 'error').map(brief), `${file} ${v} mapping errors`).toEqual([]);
+          expect(validationErrors(bundle, v), `${file} PAS ${v}`).toEqual([]);
+        }
+      });
+    }
+  });
 
   it('the samples validate under 2.0.1 too', () => {
     for (const name of ['referral-request', 'admission-request', 'dependent-request']) {

@@ -1,7 +1,7 @@
 /** X215 278 inquiry response -> PAS Inquiry Response Bundle, and the $inquire output per PAS version. */
-import { fileURLToPath } from 'node:url';
 import type { Bundle, ClaimResponse, Parameters } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { readFileSync } from 'node:fs';
 import { X12Parser } from 'node-x12';
 import { inquireOutput, inquiryResponseToBundle, requestToBundle } from '../../src/mapping/index.js';
@@ -15,7 +15,6 @@ import { PAS_PROFILE } from '../../src/pas/constants.js';
 import { validateBundle } from '../../src/pas/index.js';
 import { sample } from './support.js';
 
-const PACKAGES = { path: fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)) };
 const claimResponseOf = (b: Bundle): ClaimResponse => b.entry![0]!.resource as ClaimResponse;
 
 describe('X215 inquiry response -> PAS Inquiry Response Bundle', () => {
@@ -31,7 +30,7 @@ describe('X215 inquiry response -> PAS Inquiry Response Bundle', () => {
       expect(b.identifier?.value).toBe('INQ20261201A1');
       expect(cr.outcome).toBe('complete');
       expect(JSON.stringify(cr)).toContain('AUTH7781234');
-      expect(validateBundle(b, { pasVersion, packages: PACKAGES }).filter((f) => f.severity === 'error'), pasVersion).toEqual([]);
+      expect(validateBundle(b, { pasVersion }).filter((f) => f.severity === 'error'), pasVersion).toEqual([]);
     }
   });
 
@@ -81,21 +80,23 @@ describe('PAS Inquiry Response Bundle -> X215 inquiry response', () => {
     expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
   });
 
-  it("the IG's inquiry response example: refused alone (no requester, and X12 requires 2010B); with the inquiry it answers, an X215 response that reads back with its decision", () => {
-    const example = (name: string): Bundle => JSON.parse(readFileSync(`${PACKAGES.path}hl7.fhir.us.davinci-pas#2.2.1/package/example/${name}`, 'utf8')) as Bundle;
-    const ig = example('Bundle-PASClaimInquiryResponseBundleExample.json');
-    const alone = responseBundleToX12(ig, fixed);
-    expect(alone.text).toBeNull();
-    expect(alone.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([expect.stringContaining('lacks its required loop 2010B')]);
-    const r = responseBundleToX12(ig, { ...fixed, controlNumbers: new MemoryControlNumbers(), request: example('Bundle-PASClaimInquiryBundleExample.json') });
-    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(r.text).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
-    expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
-    const [tx] = transactions(r.text!);
-    expect([tx!.implementation, tx!.accepted]).toEqual(['005010X215', true]);
-    const back = inquiryResponseToBundle(tx!, { pasVersion: '2.2.1' }).bundle!;
-    const decision = (b: Bundle): unknown => JSON.stringify(claimResponseOf(b).item?.map((i) => i.adjudication)).match(/"code":"A\d"/g);
-    expect(decision(back)).toEqual(decision(ig));
+  describeShared('fhir-packages', "the IG's inquiry response example", () => {
+    it("the IG's inquiry response example: refused alone (no requester, and X12 requires 2010B); with the inquiry it answers, an X215 response that reads back with its decision", () => {
+      const example = (name: string): Bundle => JSON.parse(readFileSync(`${sharedPath('fhir-packages')}hl7.fhir.us.davinci-pas#2.2.1/package/example/${name}`, 'utf8')) as Bundle;
+      const ig = example('Bundle-PASClaimInquiryResponseBundleExample.json');
+      const alone = responseBundleToX12(ig, fixed);
+      expect(alone.text).toBeNull();
+      expect(alone.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([expect.stringContaining('lacks its required loop 2010B')]);
+      const r = responseBundleToX12(ig, { ...fixed, controlNumbers: new MemoryControlNumbers(), request: example('Bundle-PASClaimInquiryBundleExample.json') });
+      expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(r.text).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');
+      expect(() => new X12Parser(true).parse(r.text!)).not.toThrow();
+      const [tx] = transactions(r.text!);
+      expect([tx!.implementation, tx!.accepted]).toEqual(['005010X215', true]);
+      const back = inquiryResponseToBundle(tx!, { pasVersion: '2.2.1' }).bundle!;
+      const decision = (b: Bundle): unknown => JSON.stringify(claimResponseOf(b).item?.map((i) => i.adjudication)).match(/"code":"A\d"/g);
+      expect(decision(back)).toEqual(decision(ig));
+    });
   });
 });
 

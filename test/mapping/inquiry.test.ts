@@ -4,11 +4,11 @@
  * fast-check) that give back every segment.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Bundle, Claim } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { bundlesToRequestX12 } from '../../src/mapping/request-x12.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
@@ -18,9 +18,8 @@ import { MemoryControlNumbers } from '../../src/x12/index.js';
 import { renderX217, x217RequestArb } from '../support/x217-arbitrary.js';
 import { sample, transactions } from './support.js';
 
-const PACKAGES = { path: fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)) };
 const EXAMPLE = (version: string): Bundle =>
-  JSON.parse(readFileSync(`${PACKAGES.path}hl7.fhir.us.davinci-pas#${version}/package/example/Bundle-PASClaimInquiryBundleExample.json`, 'utf8')) as Bundle;
+  JSON.parse(readFileSync(`${sharedPath('fhir-packages')}hl7.fhir.us.davinci-pas#${version}/package/example/Bundle-PASClaimInquiryBundleExample.json`, 'utf8')) as Bundle;
 const FIXED = (): { now: () => Date; controlNumbers: MemoryControlNumbers } => ({ now: () => new Date('2026-12-01T08:00:00Z'), controlNumbers: new MemoryControlNumbers() });
 
 const profileOf = (r: { meta?: { profile?: string[] } } | undefined): string | undefined => r?.meta?.profile?.[0];
@@ -40,7 +39,7 @@ describe('X215 inquiry -> PAS Inquiry Request Bundle', () => {
       expect(claim.identifier).toEqual([{ value: 'INQ2026120101', system: 'urn:trnorg:1578902342' }]);
       expect(JSON.stringify(claim)).toContain('AUTH7781234');
       expect(claim.supportingInfo?.[0]?.timingPeriod).toEqual({ start: '2026-12-01', end: '2027-01-31' });
-      const errors = validateBundle(b, { pasVersion, packages: PACKAGES }).filter((f) => f.severity === 'error');
+      const errors = validateBundle(b, { pasVersion }).filter((f) => f.severity === 'error');
       expect(errors, pasVersion).toEqual([]);
     }
   });
@@ -48,9 +47,9 @@ describe('X215 inquiry -> PAS Inquiry Request Bundle', () => {
   it('the validator takes the kind from Bundle.meta.profile: an inquiry is checked against the inquiry Claim profile', () => {
     const b = requestToBundle(sample('referral-inquiry'), { pasVersion: '2.2.1' }).bundle!;
     // As a request, PAS would want item.location (profile-claim); as an inquiry it does not.
-    const asRequest = validateBundle(b, { pasVersion: '2.2.1', packages: PACKAGES, kind: 'request' }).filter((f) => f.severity === 'error');
+    const asRequest = validateBundle(b, { pasVersion: '2.2.1', kind: 'request' }).filter((f) => f.severity === 'error');
     expect(asRequest.map((f) => f.location)).toContain('Bundle.entry[0].resource.item[0].location[x]');
-    expect(validateBundle(b, { pasVersion: '2.2.1', packages: PACKAGES }).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(validateBundle(b, { pasVersion: '2.2.1' }).filter((f) => f.severity === 'error')).toEqual([]);
   });
 
   it('X215 -> PAS -> X215 gives back the sample segment for segment, in a 005010X215 group', () => {
@@ -66,35 +65,39 @@ describe('X215 inquiry -> PAS Inquiry Request Bundle', () => {
 });
 
 describe('PAS Inquiry Request Bundle -> X215', () => {
-  it('the IG inquiry examples (2.2.1, 2.0.1) become 278 inquiries our X215 grammar and node-x12 strict accept; what no row writes is reported', () => {
-    for (const version of ['2.2.1', '2.0.1']) {
-      const r = bundlesToRequestX12([EXAMPLE(version)], FIXED());
-      const o = r.outcomes[0]!;
-      expect([o.status, o.findings.filter((f) => f.severity === 'error')], version).toEqual(['converted', []]);
-      const [tx, more] = transactions(Buffer.from(r.text, 'latin1'));
-      expect(more, version).toBeUndefined();
-      expect(tx?.implementation, version).toBe('005010X215');
-      expect(tx?.findings, version).toEqual([]);
-      expect(() => new X12Parser(true).parse(r.text), version).not.toThrow();
-      // The second item asks about certification dates and a review action: X215 rows do not carry them, and say so.
-      const notWritten = o.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
-      expect(notWritten.some((m) => m.startsWith('Claim.item[1] extension') && m.includes('extension-reviewActionCode')), version).toBe(true);
-      expect(notWritten.some((m) => m.includes('extension-itemCertificationIssueDate')), version).toBe(true);
-    }
+  describeShared('fhir-packages', 'the IG inquiry examples', () => {
+    it('the IG inquiry examples (2.2.1, 2.0.1) become 278 inquiries our X215 grammar and node-x12 strict accept; what no row writes is reported', () => {
+      for (const version of ['2.2.1', '2.0.1']) {
+        const r = bundlesToRequestX12([EXAMPLE(version)], FIXED());
+        const o = r.outcomes[0]!;
+        expect([o.status, o.findings.filter((f) => f.severity === 'error')], version).toEqual(['converted', []]);
+        const [tx, more] = transactions(Buffer.from(r.text, 'latin1'));
+        expect(more, version).toBeUndefined();
+        expect(tx?.implementation, version).toBe('005010X215');
+        expect(tx?.findings, version).toEqual([]);
+        expect(() => new X12Parser(true).parse(r.text), version).not.toThrow();
+        // The second item asks about certification dates and a review action: X215 rows do not carry them, and say so.
+        const notWritten = o.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
+        expect(notWritten.some((m) => m.startsWith('Claim.item[1] extension') && m.includes('extension-reviewActionCode')), version).toBe(true);
+        expect(notWritten.some((m) => m.includes('extension-itemCertificationIssueDate')), version).toBe(true);
+      }
+    });
   });
 
-  it('PAS -> X215 -> PAS -> X215 writes the same inquiry twice for the IG examples: every value a row carries survives', () => {
-    for (const version of ['2.2.1', '2.0.1']) {
-      const first = bundlesToRequestX12([EXAMPLE(version)], FIXED());
-      const [tx] = transactions(Buffer.from(first.text, 'latin1'));
-      const again = requestToBundle(tx!, { pasVersion: version as '2.2.1' | '2.0.1' });
-      expect(again.bundle?.meta?.profile, version).toEqual([PAS_PROFILE.inquiryRequestBundle]);
-      const second = bundlesToRequestX12([again.bundle!], FIXED());
-      // The transaction sets (ST to SE); the envelope's receiver defaults to the insurer's identifier, which the
-      // 2.0.1 example gives only as a six-digit "NPI" no 278 can carry, so the second envelope says UNKNOWN.
-      const sets = (t: string): string[] => t.split('\n').filter((l) => !/^(ISA|GS|GE|IEA)\*/.test(l));
-      expect(sets(second.text), version).toEqual(sets(first.text));
-    }
+  describeShared('fhir-packages', 'the IG inquiry example, written twice', () => {
+    it('PAS -> X215 -> PAS -> X215 writes the same inquiry twice for the IG examples: every value a row carries survives', () => {
+      for (const version of ['2.2.1', '2.0.1']) {
+        const first = bundlesToRequestX12([EXAMPLE(version)], FIXED());
+        const [tx] = transactions(Buffer.from(first.text, 'latin1'));
+        const again = requestToBundle(tx!, { pasVersion: version as '2.2.1' | '2.0.1' });
+        expect(again.bundle?.meta?.profile, version).toEqual([PAS_PROFILE.inquiryRequestBundle]);
+        const second = bundlesToRequestX12([again.bundle!], FIXED());
+        // The transaction sets (ST to SE); the envelope's receiver defaults to the insurer's identifier, which the
+        // 2.0.1 example gives only as a six-digit "NPI" no 278 can carry, so the second envelope says UNKNOWN.
+        const sets = (t: string): string[] => t.split('\n').filter((l) => !/^(ISA|GS|GE|IEA)\*/.test(l));
+        expect(sets(second.text), version).toEqual(sets(first.text));
+      }
+    });
   });
 
   it('an inquiry about several diagnoses is one 278 per diagnosis, each with that diagnosis alone', () => {

@@ -6,13 +6,13 @@
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { responseToBundle, type MappingFinding } from '../../src/mapping/index.js';
 import { readFileSync } from 'node:fs';
 import type { TransactionSet } from '../../src/x12/index.js';
 import { brief, convertResponse, corpusResponses, sampleTransactions, validationErrors, VERSIONS, type ResponseCase } from './response-support.js';
 import { transactions } from './support.js';
 
-const CORPUS = corpusResponses();
 const SAMPLES: ResponseCase[] = ['referral-response', 'admission-response', 'dependent-response'].flatMap((n) => sampleTransactions(n).map((tx) => ({ file: `samples/${n}.x12`, tx })));
 
 /** The forms a value of the segment can take in the bundle: as is, a D8 date as FHIR writes it, the parts of a composite. */
@@ -50,21 +50,9 @@ function silentlyDropped(tx: TransactionSet, bundle: Bundle, findings: readonly 
   return out;
 }
 
-describe('X217 responses -> PAS 2.2.1 and 2.0.1', () => {
-  it('finds the corpus responses by content (5 stupidedi scenarios, 3 guide examples)', () => {
-    expect(CORPUS.map((c) => c.file)).toEqual([
-      'oopfactory/Example_3_1_2_Response.x12',
-      'oopfactory/Example_3_2_2_Response.x12',
-      'oopfactory/Example_3_3_2_Response.x12',
-      'stupidedi/admission-response-to-request-for-review.x12',
-      'stupidedi/emergency-admission-response-to-request-for-review.x12',
-      'stupidedi/referral-response-to-request-for-review.x12',
-      'stupidedi/response-to-medical-services-reservation.x12',
-      'stupidedi/response-to-non-emergency-transportation.x12',
-    ]);
-  });
-
-  for (const { file, tx } of [...CORPUS, ...SAMPLES]) {
+/** Each response converted and validated under both versions, nothing dropped silently. */
+function convertsEach(cases: readonly ResponseCase[]): void {
+  for (const { file, tx } of cases) {
     it(`${file} (${tx.control}) converts and validates under both versions, nothing dropped silently`, () => {
       for (const v of VERSIONS) {
         const { bundle, findings } = convertResponse(tx, { pasVersion: v });
@@ -79,6 +67,28 @@ describe('X217 responses -> PAS 2.2.1 and 2.0.1', () => {
       }
     });
   }
+}
+
+describe('X217 responses -> PAS 2.2.1 and 2.0.1', () => {
+  describeShared('corpus/x12', 'the corpus responses', () => {
+    const corpus = corpusResponses();
+    it('finds the corpus responses by content (5 stupidedi scenarios, 3 guide examples)', () => {
+      expect(corpus.map((c) => c.file)).toEqual([
+        'oopfactory/Example_3_1_2_Response.x12',
+        'oopfactory/Example_3_2_2_Response.x12',
+        'oopfactory/Example_3_3_2_Response.x12',
+        'stupidedi/admission-response-to-request-for-review.x12',
+        'stupidedi/emergency-admission-response-to-request-for-review.x12',
+        'stupidedi/referral-response-to-request-for-review.x12',
+        'stupidedi/response-to-medical-services-reservation.x12',
+        'stupidedi/response-to-non-emergency-transportation.x12',
+      ]);
+    });
+
+    convertsEach(corpus);
+  });
+
+  convertsEach(SAMPLES);
 
   it('the silence check itself sees what a bundle lost', () => {
     const [tx] = sampleTransactions('referral-response');

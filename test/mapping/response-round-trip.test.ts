@@ -5,6 +5,7 @@
  */
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { bundleToResponse, responseBundleToX12 } from '../../src/mapping/index.js';
 import { comparable, convertResponse, corpusResponses, sampleTransactions, VERSIONS, type ResponseCase } from './response-support.js';
 import { transactions } from './support.js';
@@ -14,10 +15,11 @@ const DEFECTS: Readonly<Record<string, string>> = {
   'oopfactory/Example_3_3_2_Response.x12': 'TRN03 of 9 characters (X12 asks for 10): read with a warning, but a 278 we write must be valid, so the writer refuses it',
 };
 
-const CASES: ResponseCase[] = [...corpusResponses(), ...['referral-response', 'admission-response', 'dependent-response'].flatMap((n) => sampleTransactions(n).map((tx) => ({ file: `samples/${n}.x12`, tx })))];
+const SAMPLE_CASES: ResponseCase[] = ['referral-response', 'admission-response', 'dependent-response'].flatMap((n) => sampleTransactions(n).map((tx) => ({ file: `samples/${n}.x12`, tx })));
 
-describe('X217 response -> PAS -> X217 -> PAS', () => {
-  for (const { file, tx } of CASES) {
+/** Each response there and back, under both versions. */
+function roundTripEach(cases: readonly ResponseCase[]): void {
+  for (const { file, tx } of cases) {
     it(`${file} (${tx.control}): the bundle comes back the same`, () => {
       for (const v of VERSIONS) {
         const first = convertResponse(tx, { pasVersion: v }).bundle;
@@ -36,15 +38,22 @@ describe('X217 response -> PAS -> X217 -> PAS', () => {
       }
     });
   }
+}
 
-  it('writes the layout the reader expects: lines in 2000F, the event decision of a modified event at 2000E', () => {
-    const admission = CASES.find((c) => c.file === 'stupidedi/admission-response-to-request-for-review.x12')!;
-    const { segments } = bundleToResponse(convertResponse(admission.tx, { pasVersion: '2.2.1' }).bundle);
-    const ids = segments!.map((s) => s.map((e) => e.join(':')).join('*'));
-    expect(ids).toContain('HCR*A6*AUTH0002');
-    expect(ids).toContain('HCR*A1*AUTH0002');
-    expect(ids.indexOf('HCR*A6*AUTH0002')).toBeLessThan(ids.findIndex((s) => s.startsWith('HL*5*4*SS')));
-    expect(ids).toContain('HSD*DY*5');
+describe('X217 response -> PAS -> X217 -> PAS', () => {
+  roundTripEach(SAMPLE_CASES);
+  describeShared('corpus/x12', 'the corpus responses', () => roundTripEach(corpusResponses()));
+
+  describeShared('corpus/x12', 'the stupidedi admission response', () => {
+    it('writes the layout the reader expects: lines in 2000F, the event decision of a modified event at 2000E', () => {
+      const admission = corpusResponses().find((c) => c.file === 'stupidedi/admission-response-to-request-for-review.x12')!;
+      const { segments } = bundleToResponse(convertResponse(admission.tx, { pasVersion: '2.2.1' }).bundle);
+      const ids = segments!.map((s) => s.map((e) => e.join(':')).join('*'));
+      expect(ids).toContain('HCR*A6*AUTH0002');
+      expect(ids).toContain('HCR*A1*AUTH0002');
+      expect(ids.indexOf('HCR*A6*AUTH0002')).toBeLessThan(ids.findIndex((s) => s.startsWith('HL*5*4*SS')));
+      expect(ids).toContain('HSD*DY*5');
+    });
   });
 
   it('AAA from ClaimResponse.error: the samples second set', () => {

@@ -5,6 +5,7 @@
  */
 import type { Bundle, ClaimResponse, Extension, Practitioner, ServiceRequest } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { bundleToResponse } from '../../src/mapping/index.js';
 import { brief, convertResponse, corpusResponses, validationErrors, VERSIONS } from './response-support.js';
 import { transactions } from './support.js';
@@ -96,46 +97,50 @@ describe('a modified line (A6) with HSD and a 2010FA provider', () => {
   });
 });
 
-describe('a modified event (stupidedi admission: 2000E HCR*A6, its line HCR*A1)', () => {
-  const tx = corpusResponses().find((c) => c.file === 'stupidedi/admission-response-to-request-for-review.x12')!.tx;
+describeShared('corpus/x12', 'the stupidedi admission response', () => {
+  describe('a modified event (stupidedi admission: 2000E HCR*A6, its line HCR*A1)', () => {
+    const tx = corpusResponses().find((c) => c.file === 'stupidedi/admission-response-to-request-for-review.x12')!.tx;
 
-  it('the line keeps its A1; the event modification is an addItem for it, from UM*AR*I*2*21:B and HSD*DY*5', () => {
-    const { bundle } = convertResponse(tx, { pasVersion: '2.2.1' });
-    const cr = crOf(bundle);
-    const line = cr.item![0]!;
-    const code = (x: { adjudication?: ClaimResponse['item'] extends (infer I)[] | undefined ? I extends { adjudication?: infer A } ? A : never : never }): unknown =>
-      ext(x.adjudication![0], 'extension-reviewAction')?.extension?.find((e) => e.url === `${PAS}extension-reviewActionCode`)?.valueCodeableConcept?.coding?.[0]?.code;
-    expect(code(line)).toBe('A1');
-    const added = cr.addItem![0]!;
-    expect(added.itemSequence).toEqual([1]);
-    expect(code(added)).toBe('A6');
-    expect(ext(added, 'extension-serviceItemRequestType')?.valueCodeableConcept?.coding?.[0]?.code).toBe('AR');
-    expect(ext(added, 'extension-itemCategory')?.valueCodeableConcept?.coding?.[0]?.code).toBe('2');
-    // No SV1/SV2 of the event: the service type is the product or service (as the IG's examples code it).
-    expect(added.productOrService).toEqual({ coding: [{ system: `${X12}1365`, code: '2' }] });
-    expect(added.locationCodeableConcept?.coding?.[0]?.code).toBe('21');
-    const sr = get<ServiceRequest>(bundle, ext(added, 'extension-requestedService')?.valueReference?.reference);
-    expect(sr.quantityQuantity).toEqual({ system: `${X12}673`, code: 'DY', value: 5 });
+    it('the line keeps its A1; the event modification is an addItem for it, from UM*AR*I*2*21:B and HSD*DY*5', () => {
+      const { bundle } = convertResponse(tx, { pasVersion: '2.2.1' });
+      const cr = crOf(bundle);
+      const line = cr.item![0]!;
+      const code = (x: { adjudication?: ClaimResponse['item'] extends (infer I)[] | undefined ? I extends { adjudication?: infer A } ? A : never : never }): unknown =>
+        ext(x.adjudication![0], 'extension-reviewAction')?.extension?.find((e) => e.url === `${PAS}extension-reviewActionCode`)?.valueCodeableConcept?.coding?.[0]?.code;
+      expect(code(line)).toBe('A1');
+      const added = cr.addItem![0]!;
+      expect(added.itemSequence).toEqual([1]);
+      expect(code(added)).toBe('A6');
+      expect(ext(added, 'extension-serviceItemRequestType')?.valueCodeableConcept?.coding?.[0]?.code).toBe('AR');
+      expect(ext(added, 'extension-itemCategory')?.valueCodeableConcept?.coding?.[0]?.code).toBe('2');
+      // No SV1/SV2 of the event: the service type is the product or service (as the IG's examples code it).
+      expect(added.productOrService).toEqual({ coding: [{ system: `${X12}1365`, code: '2' }] });
+      expect(added.locationCodeableConcept?.coding?.[0]?.code).toBe('21');
+      const sr = get<ServiceRequest>(bundle, ext(added, 'extension-requestedService')?.valueReference?.reference);
+      expect(sr.quantityQuantity).toEqual({ system: `${X12}673`, code: 'DY', value: 5 });
+    });
   });
 });
 
 describe('PWK: the documents the UMO asks for', () => {
-  it('the corpus emergency admission (2000E PWK*AS*VO): a CommunicationRequest, valid under both versions', () => {
-    const tx = corpusResponses().find((c) => c.file === 'stupidedi/emergency-admission-response-to-request-for-review.x12')!.tx;
-    for (const v of VERSIONS) {
-      const { bundle, findings } = convertResponse(tx, { pasVersion: v });
-      expect(validationErrors(bundle, v), v).toEqual([]);
-      const cr = crOf(bundle);
-      expect(cr.communicationRequest).toHaveLength(1);
-      const req = get<Record<string, unknown>>(bundle, cr.communicationRequest![0]!.reference);
-      expect(req.category).toEqual([{ coding: [{ system: `${X12}755`, code: 'AS' }] }]);
-      expect(req.medium).toEqual([{ coding: [{ system: `${X12}756`, code: 'VO' }] }]);
-      // By voice: no attachment control number needed (PAS IdentifierUnlessVO).
-      expect(req.identifier).toBeUndefined();
-      expect(req.status).toBe('active');
-      expect(req.requester).toEqual(cr.insurer);
-      expect(findings.map(brief).join(' ')).not.toContain('PWK');
-    }
+  describeShared('corpus/x12', 'the corpus emergency admission', () => {
+    it('the corpus emergency admission (2000E PWK*AS*VO): a CommunicationRequest, valid under both versions', () => {
+      const tx = corpusResponses().find((c) => c.file === 'stupidedi/emergency-admission-response-to-request-for-review.x12')!.tx;
+      for (const v of VERSIONS) {
+        const { bundle, findings } = convertResponse(tx, { pasVersion: v });
+        expect(validationErrors(bundle, v), v).toEqual([]);
+        const cr = crOf(bundle);
+        expect(cr.communicationRequest).toHaveLength(1);
+        const req = get<Record<string, unknown>>(bundle, cr.communicationRequest![0]!.reference);
+        expect(req.category).toEqual([{ coding: [{ system: `${X12}755`, code: 'AS' }] }]);
+        expect(req.medium).toEqual([{ coding: [{ system: `${X12}756`, code: 'VO' }] }]);
+        // By voice: no attachment control number needed (PAS IdentifierUnlessVO).
+        expect(req.identifier).toBeUndefined();
+        expect(req.status).toBe('active');
+        expect(req.requester).toEqual(cr.insurer);
+        expect(findings.map(brief).join(' ')).not.toContain('PWK');
+      }
+    });
   });
 
   it('a line PWK with a control number and a description: identifier, note, and the line number (2.2.1)', () => {

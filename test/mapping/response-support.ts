@@ -5,7 +5,6 @@ import { expect } from 'vitest';
 import { responseToBundle, type MappingFinding, type ResponseOptions } from '../../src/mapping/index.js';
 import { validateBundle, type PasVersion } from '../../src/pas/index.js';
 import type { TransactionSet } from '../../src/x12/index.js';
-import { PACKAGES_URL } from '../pas/support.js';
 import { corpusFiles } from '../support/corpus.js';
 import { transactions } from './support.js';
 
@@ -35,9 +34,9 @@ export function sampleTransactions(name: string): TransactionSet[] {
 /** `CODE loop segment@position.element`, for readable assertions. */
 export const brief = (f: MappingFinding): string => `${f.code} ${f.loop || 'header'} ${f.segment}@${f.position}${f.element !== undefined ? `.${f.element}` : ''}`;
 
-/** Error-severity findings of the PAS validator, as `location: message`. */
+/** Error-severity findings of the PAS validator (with the snapshot x12pas ships), as `location: message`. */
 export function validationErrors(bundle: Bundle, v: PasVersion): string[] {
-  return validateBundle(bundle, { pasVersion: v, packages: { path: PACKAGES_URL } })
+  return validateBundle(bundle, { pasVersion: v })
     .filter((f) => f.severity === 'error')
     .map((f) => `${f.location}: ${f.message}`);
 }

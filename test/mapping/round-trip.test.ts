@@ -6,11 +6,11 @@
  * - PAS -> X12 -> PAS -> X12 writes the same 278 twice: every value the rows carry survives.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { bundlesToRequestX12 } from '../../src/mapping/request-x12.js';
 import { requestToBundle, type MappingFinding } from '../../src/mapping/index.js';
 import { roundTripRequest, type RoundTripResult } from '../../src/mapping/round-trip.js';
@@ -28,7 +28,6 @@ const SAMPLES = ['referral-request', 'admission-request', 'dependent-request'];
 const NOT_REPRODUCIBLE: Readonly<Record<string, string>> = {
   'stupidedi/request-for-non-emergency-transportation.x12': 'SS (2000F) nested under SS: written back as three sibling 2000F loops',
 };
-const CORPUS = includedCorpusRequests().filter((c) => NOT_REPRODUCIBLE[c.file] === undefined);
 const show = (d: RoundTripDifference): string => `${d.loop}#${d.index}${d.position !== undefined ? `@${d.position}` : ''}: ${d.original} <> ${d.written}`;
 const errorsOf = (r: RoundTripResult): string[] => r.writeFindings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message}`);
 
@@ -46,12 +45,13 @@ function unreported(r: RoundTripResult): string[] {
 /** Any valid request, a 2000F holding nothing but its HL included (its loss is reported with the layout findings). */
 const requests = x217RequestArb();
 
-const cases = (): Array<[string, ReturnType<typeof sample>]> => [...SAMPLES.map((n) => [n, sample(n)] as [string, ReturnType<typeof sample>]), ...CORPUS.map((c) => [`${c.file} ST ${c.tx.control}`, c.tx] as [string, ReturnType<typeof sample>])];
+type Case = [string, ReturnType<typeof sample>];
 
-describe('X12 -> PAS -> X12', () => {
-  it('with lossless: every sample and corpus request comes back segment for segment', () => {
-    expect(CORPUS.length).toBeGreaterThanOrEqual(8);
-    for (const [name, tx] of cases()) {
+/** The three round-trip checks over a set of requests (at least `min` of them). */
+function roundTrips(cases: readonly Case[], min: number): void {
+  it('with lossless: every request comes back segment for segment', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(min);
+    for (const [name, tx] of cases) {
       const r = roundTripRequest(tx, { pasVersion: '2.2.1', lossless: true });
       expect(r.bundle, name).not.toBeNull();
       expect(errorsOf(r), name).toEqual([]);
@@ -61,22 +61,35 @@ describe('X12 -> PAS -> X12', () => {
 
   it('without lossless: every segment that does not come back was reported on the way in', () => {
     let compared = 0;
-    for (const [name, tx] of cases()) {
+    for (const [name, tx] of cases) {
       const r = roundTripRequest(tx, { pasVersion: '2.2.1' });
       expect(unreported(r), name).toEqual([]);
       compared++;
     }
-    expect(compared).toBe(SAMPLES.length + CORPUS.length);
+    expect(compared).toBe(cases.length);
   });
 
   it('2.0.1 bundles write back the same 278 as 2.2.1 bundles', () => {
-    for (const [name, tx] of cases()) {
+    for (const [name, tx] of cases) {
       const a = roundTripRequest(tx, { pasVersion: '2.2.1', lossless: true });
       const b = roundTripRequest(tx, { pasVersion: '2.0.1', lossless: true });
       expect(b.differences.map(show), name).toEqual([]);
       expect(b.written?.map((s) => s.els), name).toEqual(a.written?.map((s) => s.els));
     }
   });
+}
+
+describe('X12 -> PAS -> X12', () => {
+  describe('the samples', () => roundTrips(SAMPLES.map((n) => [n, sample(n)]), SAMPLES.length));
+
+  describeShared('corpus/x12', 'the corpus requests', () =>
+    roundTrips(
+      includedCorpusRequests()
+        .filter((c) => NOT_REPRODUCIBLE[c.file] === undefined)
+        .map((c) => [`${c.file} ST ${c.tx.control}`, c.tx]),
+      8,
+    ),
+  );
 
   it('fast-check: random valid X217 requests come back with no difference (lossless), and with only reported ones (without)', () => {
     fc.assert(
@@ -94,7 +107,7 @@ describe('X12 -> PAS -> X12', () => {
 });
 
 // A package folder's name holds '#': a file path, not a URL.
-const EXAMPLES = `${fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url))}hl7.fhir.us.davinci-pas#2.2.1/package/example/`;
+const EXAMPLES = `${sharedPath('fhir-packages')}hl7.fhir.us.davinci-pas#2.2.1/package/example/`;
 const REQUEST_EXAMPLES = [
   'Bundle-ReferralAuthorizationBundleExample.json',
   'Bundle-MedicalServicesAuthorizationBundleExample.json',
@@ -106,96 +119,98 @@ const example = (name: string): Bundle => JSON.parse(readFileSync(EXAMPLES + nam
 const FIXED = { now: () => new Date('2026-11-23T10:00:00Z'), controlNumbers: new MemoryControlNumbers() };
 
 describe('PAS -> X12', () => {
-  it('the IG request examples become 278s our X217 grammar and node-x12 strict accept', () => {
-    for (const name of REQUEST_EXAMPLES) {
-      const r = bundlesToRequestX12([example(name)], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-      expect(r.outcomes.map((o) => [o.status, o.findings.filter((f) => f.severity === 'error').map((f) => f.message)]), name).toEqual([['converted', []]]);
-      // Read back: one transaction, no finding of any severity from our reader and grammar.
-      const [tx] = transactions(Buffer.from(r.text, 'latin1'));
-      expect(tx?.implementation, name).toBe('005010X217');
-      expect(tx?.findings, name).toEqual([]);
-      // node-x12 in strict mode parses the whole interchange.
-      expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
-    }
-  });
-
-  it('the PAS 2.0.1 request examples too; the one with a nine-digit NPI is refused, with the reason', () => {
-    const dir = EXAMPLES.replace('#2.2.1', '#2.0.1');
-    const names = ['Homecare', 'HomecareAuthorizationDifferential', 'HomecareAuthorizationUpdate', 'MedicalServices', 'SurgicalRequest', 'Referral'].map((n) =>
-      n.startsWith('Homecare') && n !== 'Homecare' ? `Bundle-${n}BundleExample.json` : n === 'SurgicalRequest' ? 'Bundle-SurgicalRequestBundleExample.json' : `Bundle-${n}AuthorizationBundleExample.json`,
-    );
-    for (const name of names) {
-      const b = JSON.parse(readFileSync(dir + name, 'utf8')) as Bundle;
-      const r = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-      const errors = r.outcomes[0]!.findings.filter((f) => f.severity === 'error').map((f) => f.message);
-      if (name.startsWith('Bundle-Referral')) {
-        // The 2.0.1 referral example names its practitioner by NPI 987654321: nine digits, not an NPI.
-        expect(errors, name).toEqual([expect.stringContaining('"987654321" cannot be written as NM1 element 9 (codec npi)')]);
-        continue;
+  describeShared('fhir-packages', 'the IG request examples', () => {
+    it('the IG request examples become 278s our X217 grammar and node-x12 strict accept', () => {
+      for (const name of REQUEST_EXAMPLES) {
+        const r = bundlesToRequestX12([example(name)], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+        expect(r.outcomes.map((o) => [o.status, o.findings.filter((f) => f.severity === 'error').map((f) => f.message)]), name).toEqual([['converted', []]]);
+        // Read back: one transaction, no finding of any severity from our reader and grammar.
+        const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+        expect(tx?.implementation, name).toBe('005010X217');
+        expect(tx?.findings, name).toEqual([]);
+        // node-x12 in strict mode parses the whole interchange.
+        expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
       }
-      expect([r.outcomes[0]!.status, errors], name).toEqual(['converted', []]);
+    });
+
+    it('the PAS 2.0.1 request examples too; the one with a nine-digit NPI is refused, with the reason', () => {
+      const dir = EXAMPLES.replace('#2.2.1', '#2.0.1');
+      const names = ['Homecare', 'HomecareAuthorizationDifferential', 'HomecareAuthorizationUpdate', 'MedicalServices', 'SurgicalRequest', 'Referral'].map((n) =>
+        n.startsWith('Homecare') && n !== 'Homecare' ? `Bundle-${n}BundleExample.json` : n === 'SurgicalRequest' ? 'Bundle-SurgicalRequestBundleExample.json' : `Bundle-${n}AuthorizationBundleExample.json`,
+      );
+      for (const name of names) {
+        const b = JSON.parse(readFileSync(dir + name, 'utf8')) as Bundle;
+        const r = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+        const errors = r.outcomes[0]!.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+        if (name.startsWith('Bundle-Referral')) {
+          // The 2.0.1 referral example names its practitioner by NPI 987654321: nine digits, not an NPI.
+          expect(errors, name).toEqual([expect.stringContaining('"987654321" cannot be written as NM1 element 9 (codec npi)')]);
+          continue;
+        }
+        expect([r.outcomes[0]!.status, errors], name).toEqual(['converted', []]);
+        const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+        expect(tx?.findings, name).toEqual([]);
+        expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
+      }
+    });
+
+    it('PAS -> X12 -> PAS -> X12 writes the same 278: every value a row carries survives', () => {
+      const bundles: Array<[string, Bundle]> = [
+        ...REQUEST_EXAMPLES.map((n) => [n, example(n)] as [string, Bundle]),
+        ...SAMPLES.map((n) => [n, requestToBundle(sample(n), { pasVersion: '2.2.1' }).bundle!] as [string, Bundle]),
+      ];
+      for (const [name, b] of bundles) {
+        const first = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+        const [tx] = transactions(Buffer.from(first.text, 'latin1'));
+        const again = requestToBundle(tx!, { pasVersion: '2.2.1' });
+        expect(again.bundle, name).not.toBeNull();
+        const second = bundlesToRequestX12([again.bundle!], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+        expect(second.text.split('\n'), name).toEqual(first.text.split('\n'));
+      }
+    });
+
+    it('a Claim Update sends only the items it adds or changes; a cancelled item goes as certification type 3', () => {
+      const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationUpdateBundleExample.json')], FIXED);
+      expect(r.outcomes[0]!.status).toBe('converted');
       const [tx] = transactions(Buffer.from(r.text, 'latin1'));
-      expect(tx?.findings, name).toEqual([]);
-      expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
-    }
-  });
+      const lines = tx!.segments.map((s) => s.elements().join('*'));
+      // Items 2 (changed, cancelled: UM02 3) and 3 (added); item 1 has no infoChanged and is not sent again.
+      expect(lines.filter((l) => l.startsWith('HL*') && l.includes('*SS*'))).toHaveLength(2);
+      expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:B4184', 'HC:B4185']);
+      expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*I']);
+    });
 
-  it('PAS -> X12 -> PAS -> X12 writes the same 278: every value a row carries survives', () => {
-    const bundles: Array<[string, Bundle]> = [
-      ...REQUEST_EXAMPLES.map((n) => [n, example(n)] as [string, Bundle]),
-      ...SAMPLES.map((n) => [n, requestToBundle(sample(n), { pasVersion: '2.2.1' }).bundle!] as [string, Bundle]),
-    ];
-    for (const [name, b] of bundles) {
-      const first = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-      const [tx] = transactions(Buffer.from(first.text, 'latin1'));
-      const again = requestToBundle(tx!, { pasVersion: '2.2.1' });
-      expect(again.bundle, name).not.toBeNull();
-      const second = bundlesToRequestX12([again.bundle!], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-      expect(second.text.split('\n'), name).toEqual(first.text.split('\n'));
-    }
-  });
+    it('a Claim Update item marked infoCancelled goes as certification type 3, whatever its own extension says', () => {
+      const b = example('Bundle-HomecareAuthorizationUpdateBundleExample.json');
+      const claim = b.entry!.find((e) => e.resource?.resourceType === 'Claim')!.resource as unknown as { item: Array<Record<string, unknown>> };
+      // Item 1 (unchanged, not sent before) is now cancelled.
+      claim.item[0]!.modifierExtension = [{ url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/modifierextension-infoCancelled', valueBoolean: true }];
+      const r = bundlesToRequestX12([b], FIXED);
+      const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+      const lines = tx!.segments.map((s) => s.elements().join('*'));
+      expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:G0154', 'HC:B4184', 'HC:B4185']);
+      expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*3', 'UM*HS*I']);
+    });
 
-  it('a Claim Update sends only the items it adds or changes; a cancelled item goes as certification type 3', () => {
-    const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationUpdateBundleExample.json')], FIXED);
-    expect(r.outcomes[0]!.status).toBe('converted');
-    const [tx] = transactions(Buffer.from(r.text, 'latin1'));
-    const lines = tx!.segments.map((s) => s.elements().join('*'));
-    // Items 2 (changed, cancelled: UM02 3) and 3 (added); item 1 has no infoChanged and is not sent again.
-    expect(lines.filter((l) => l.startsWith('HL*') && l.includes('*SS*'))).toHaveLength(2);
-    expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:B4184', 'HC:B4185']);
-    expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*I']);
-  });
-
-  it('a Claim Update item marked infoCancelled goes as certification type 3, whatever its own extension says', () => {
-    const b = example('Bundle-HomecareAuthorizationUpdateBundleExample.json');
-    const claim = b.entry!.find((e) => e.resource?.resourceType === 'Claim')!.resource as unknown as { item: Array<Record<string, unknown>> };
-    // Item 1 (unchanged, not sent before) is now cancelled.
-    claim.item[0]!.modifierExtension = [{ url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/modifierextension-infoCancelled', valueBoolean: true }];
-    const r = bundlesToRequestX12([b], FIXED);
-    const [tx] = transactions(Buffer.from(r.text, 'latin1'));
-    const lines = tx!.segments.map((s) => s.elements().join('*'));
-    expect(lines.filter((l) => l.startsWith('SV1*')).map((l) => l.split('*')[1])).toEqual(['HC:G0154', 'HC:B4184', 'HC:B4185']);
-    expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*3', 'UM*HS*I']);
-  });
-
-  it('reports what it leaves out: identifiers and a member id the 278 does not carry, extensions no row writes', () => {
-    const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationBundleExample.json')], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-    expect(r.outcomes[0]!.status).toBe('converted');
-    const notWritten = r.outcomes[0]!.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
-    // The insurer is named by NPI (no 2010A NPI row), the patient by its own record number; the member id is only in Coverage.subscriberId.
-    expect(notWritten).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining('Insurer identifier[0] (http://hl7.org/fhir/sid/us-npi "1234567893")'),
-        expect.stringContaining('Subscriber identifier[0] (http://example.org/MIN "12345678901")'),
-        expect.stringContaining('Coverage.subscriberId "1122334455"'),
-      ]),
-    );
-    // None of them is in the 278 indeed (the envelope's receiver defaults to the insurer's identifier; the 278 starts at ST).
-    const set = r.text.slice(r.text.indexOf('ST*'));
-    for (const v of ['1234567893', '12345678901', '1122334455']) expect(set).not.toContain(v);
-    // And a value that is written is not reported: the requester's NPI.
-    expect(r.text).toContain('*XX*');
-    expect(notWritten.some((m) => m.startsWith('Requester identifier'))).toBe(false);
+    it('reports what it leaves out: identifiers and a member id the 278 does not carry, extensions no row writes', () => {
+      const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationBundleExample.json')], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+      expect(r.outcomes[0]!.status).toBe('converted');
+      const notWritten = r.outcomes[0]!.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
+      // The insurer is named by NPI (no 2010A NPI row), the patient by its own record number; the member id is only in Coverage.subscriberId.
+      expect(notWritten).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('Insurer identifier[0] (http://hl7.org/fhir/sid/us-npi "1234567893")'),
+          expect.stringContaining('Subscriber identifier[0] (http://example.org/MIN "12345678901")'),
+          expect.stringContaining('Coverage.subscriberId "1122334455"'),
+        ]),
+      );
+      // None of them is in the 278 indeed (the envelope's receiver defaults to the insurer's identifier; the 278 starts at ST).
+      const set = r.text.slice(r.text.indexOf('ST*'));
+      for (const v of ['1234567893', '12345678901', '1122334455']) expect(set).not.toContain(v);
+      // And a value that is written is not reported: the requester's NPI.
+      expect(r.text).toContain('*XX*');
+      expect(notWritten.some((m) => m.startsWith('Requester identifier'))).toBe(false);
+    });
   });
 
   it('reports what X12 cannot hold instead of cutting it: diagnoses over twelve', () => {

@@ -10,10 +10,10 @@ import { requestToBundle, type MappingFinding } from '../../src/mapping/index.js
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
 import { PAS_EXTENSION, validateBundle, type PasVersion } from '../../src/pas/index.js';
 import type { TransactionSet } from '../../src/x12/index.js';
-import { PACKAGES_URL } from '../pas/support.js';
 import { sample } from './support.js';
 
-const packages = { path: PACKAGES_URL };
+/** No cache chosen: the snapshot x12pas ships. */
+const packages = {};
 const VERSIONS: readonly PasVersion[] = ['2.2.1', '2.0.1'];
 const EVENT = '2000A/2000B/2000C/2000E';
 const ICD9 = 'http://terminology.hl7.org/CodeSystem/icd9cm';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM, x12CodeSystem } from '../../src/pas/constants.js';
-import { FhirPackageCache } from '../../src/pas/packages.js';
+import { packageSourceFor } from '../../src/pas/snapshot.js';
 import { PAS_VERSION_INFO } from '../../src/pas/versions.js';
-import { PACKAGES_URL } from './support.js';
 
-const cache = new FhirPackageCache({ path: PACKAGES_URL });
+/** The snapshot x12pas ships holds every StructureDefinition of both PAS packages. */
+const cache = packageSourceFor({ env: {} });
 const sets = {
   '2.2.1': cache.packageSet('hl7.fhir.us.davinci-pas', '2.2.1'),
   '2.0.1': cache.packageSet('hl7.fhir.us.davinci-pas', '2.0.1'),

@@ -3,6 +3,7 @@
  * downgraded to PAS_IG_DEFECT warnings. The expected downgrades are listed per example: a new
  * one appearing (or one disappearing) fails the test.
  */
+import { describeShared } from '../support/shared.js';
 import { describe, expect, it } from 'vitest';
 import { validateBundle } from '../../src/pas/validate.js';
 import { getPasValidator } from '../../src/pas/validate.js';
@@ -40,36 +41,38 @@ const EXPECTED_DOWNGRADES: Record<PasVersion, Record<string, string[]>> = {
 /** Not a $submit/$inquire bundle: a subscription notification (`history`, Parameters first). */
 const NOT_PAS_EXCHANGE_BUNDLES = new Set(['Bundle-PASSubscriptionNotification.json']);
 
-for (const version of ['2.2.1', '2.0.1'] as const) {
-  describe(`PAS ${version} IG example bundles`, () => {
-    const bundles = exampleBundles(version);
+describeShared('fhir-packages', 'the IG example bundles', () => {
+  for (const version of ['2.2.1', '2.0.1'] as const) {
+    describe(`PAS ${version} IG example bundles`, () => {
+      const bundles = exampleBundles(version);
 
-    it('are all listed here', () => {
-      const names = bundles.map(([f]) => f).filter((f) => !NOT_PAS_EXCHANGE_BUNDLES.has(f));
-      expect(names).toEqual(Object.keys(EXPECTED_DOWNGRADES[version]).sort());
-    });
-
-    for (const [file, bundle] of bundles) {
-      if (NOT_PAS_EXCHANGE_BUNDLES.has(file)) {
-        it.skip(`${file}: a subscription notification bundle, not a PAS request/response`, () => {});
-        continue;
-      }
-      it(`${file} has no errors`, () => {
-        const findings = validateBundle(bundle, { pasVersion: version, packages: { path: PACKAGES_URL }, kind: exampleKind(file) });
-        expect(errors(findings).map((f) => f.message)).toEqual([]);
-        expect(defectIds(findings)).toEqual(EXPECTED_DOWNGRADES[version][file]);
-        for (const f of findings.filter((x) => x.code === 'PAS_IG_DEFECT')) {
-          expect(f.severity).toBe('warning');
-          expect(f.message).toContain(`PAS ${version} IG defect`);
-        }
+      it('are all listed here', () => {
+        const names = bundles.map(([f]) => f).filter((f) => !NOT_PAS_EXCHANGE_BUNDLES.has(f));
+        expect(names).toEqual(Object.keys(EXPECTED_DOWNGRADES[version]).sort());
       });
-    }
-  });
-}
+
+      for (const [file, bundle] of bundles) {
+        if (NOT_PAS_EXCHANGE_BUNDLES.has(file)) {
+          it.skip(`${file}: a subscription notification bundle, not a PAS request/response`, () => {});
+          continue;
+        }
+        it(`${file} has no errors`, () => {
+          const findings = validateBundle(bundle, { pasVersion: version, packages: { path: PACKAGES_URL }, kind: exampleKind(file) });
+          expect(errors(findings).map((f) => f.message)).toEqual([]);
+          expect(defectIds(findings)).toEqual(EXPECTED_DOWNGRADES[version][file]);
+          for (const f of findings.filter((x) => x.code === 'PAS_IG_DEFECT')) {
+            expect(f.severity).toBe('warning');
+            expect(f.message).toContain(`PAS ${version} IG defect`);
+          }
+        });
+      }
+    });
+  }
+});
 
 describe('extensions the PAS profiles slice in where their definitions do not allow them', () => {
   it('2.2.1: authorizationNumber and administrationReferenceNumber on Claim, and more on ClaimResponse', () => {
-    const conflicts = getPasValidator('2.2.1', { path: PACKAGES_URL }).declaredContextConflicts();
+    const conflicts = getPasValidator('2.2.1', { env: {} }).declaredContextConflicts();
     const onClaim = conflicts.filter((c) => c.profile === 'profile-claim').map((c) => `${c.path} ${c.extension}`);
     expect(onClaim.sort()).toEqual(['Claim extension-administrationReferenceNumber', 'Claim extension-authorizationNumber']);
     const update = conflicts.filter((c) => c.profile === 'profile-claim-update').map((c) => `${c.path} ${c.extension}`);
@@ -87,7 +90,7 @@ describe('extensions the PAS profiles slice in where their definitions do not al
   });
 
   it('2.0.1: administrationReferenceNumber on ClaimResponse.item, productOrServiceCodeEnd on ServiceRequest', () => {
-    const conflicts = getPasValidator('2.0.1', { path: PACKAGES_URL }).declaredContextConflicts();
+    const conflicts = getPasValidator('2.0.1', { env: {} }).declaredContextConflicts();
     expect(conflicts.map((c) => `${c.profile} ${c.path} ${c.extension}`).sort()).toEqual([
       'profile-claiminquiryresponse ClaimResponse.item extension-administrationReferenceNumber',
       'profile-claimresponse ClaimResponse.item extension-administrationReferenceNumber',

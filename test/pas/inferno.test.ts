@@ -3,6 +3,7 @@
  * stated reason; the STU2 positives pass under 2.0.1. Fixtures that are not $submit/$inquire
  * bundles, or need more than the bundle to judge, are skipped with the reason.
  */
+import { describeShared } from '../support/shared.js';
 import { describe, expect, it } from 'vitest';
 import { validateBundle } from '../../src/pas/validate.js';
 import type { BundleKind, PasVersion } from '../../src/pas/versions.js';
@@ -56,40 +57,42 @@ function validate(file: string, version: PasVersion, kind?: BundleKind) {
   return validateBundle(readJsonFile(INFERNO + file), { pasVersion: version, packages: { path: PACKAGES_URL }, ...(kind ? { kind } : {}) });
 }
 
-describe('Inferno negative fixtures fail', () => {
-  for (const n of NEGATIVES) {
-    for (const version of ['2.2.1', '2.0.1'] as const) {
-      it(`${n.file} (PAS ${version}): ${n.codes.join(', ')}`, () => {
-        const codes = new Set(errors(validate(n.file, version, n.kind)).map((f) => f.code));
-        for (const c of n.codes) expect([...codes]).toContain(c);
+describeShared(['fhir-packages', 'corpus/inferno'], 'the Inferno fixtures', () => {
+  describe('Inferno negative fixtures fail', () => {
+    for (const n of NEGATIVES) {
+      for (const version of ['2.2.1', '2.0.1'] as const) {
+        it(`${n.file} (PAS ${version}): ${n.codes.join(', ')}`, () => {
+          const codes = new Set(errors(validate(n.file, version, n.kind)).map((f) => f.code));
+          for (const c of n.codes) expect([...codes]).toContain(c);
+        });
+      }
+    }
+
+    it('the missing resources are named', () => {
+      const req = errors(validate('spec-fixtures/missing_referenced_resource_request_bundle.json', '2.0.1'));
+      expect(req.filter((f) => f.code === 'PAS_BUNDLE_UNRESOLVED_REFERENCE').map((f) => f.message)).toEqual([
+        expect.stringContaining('reference Practitioner/ReferralPractitionerExample (from Claim.careTeam.provider)'),
+      ]);
+      const resp = errors(validate('spec-fixtures/missing_referenced_resource_response_bundle.json', '2.0.1'));
+      expect(resp.filter((f) => f.code === 'PAS_BUNDLE_UNRESOLVED_REFERENCE').map((f) => f.message)).toContainEqual(
+        expect.stringContaining('reference Patient/SubscriberExample (from ClaimResponse.patient)'),
+      );
+    });
+  });
+
+  describe('Inferno STU2 positive fixtures', () => {
+    for (const p of STU2_POSITIVES) {
+      it(`${p.file} is clean under 2.0.1`, () => {
+        expect(errors(validate(p.file, '2.0.1', p.kind)).map((f) => f.message)).toEqual([]);
+      });
+      it(`${p.file} under 2.2.1 misses ClaimResponse.request (required since 2.2.1)`, () => {
+        const rules = errors(validate(p.file, '2.2.1', p.kind)).map((f) => f.rule);
+        expect(rules).toContain('ClaimResponse.request');
       });
     }
-  }
-
-  it('the missing resources are named', () => {
-    const req = errors(validate('spec-fixtures/missing_referenced_resource_request_bundle.json', '2.0.1'));
-    expect(req.filter((f) => f.code === 'PAS_BUNDLE_UNRESOLVED_REFERENCE').map((f) => f.message)).toEqual([
-      expect.stringContaining('reference Practitioner/ReferralPractitionerExample (from Claim.careTeam.provider)'),
-    ]);
-    const resp = errors(validate('spec-fixtures/missing_referenced_resource_response_bundle.json', '2.0.1'));
-    expect(resp.filter((f) => f.code === 'PAS_BUNDLE_UNRESOLVED_REFERENCE').map((f) => f.message)).toContainEqual(
-      expect.stringContaining('reference Patient/SubscriberExample (from ClaimResponse.patient)'),
-    );
   });
-});
 
-describe('Inferno STU2 positive fixtures', () => {
-  for (const p of STU2_POSITIVES) {
-    it(`${p.file} is clean under 2.0.1`, () => {
-      expect(errors(validate(p.file, '2.0.1', p.kind)).map((f) => f.message)).toEqual([]);
-    });
-    it(`${p.file} under 2.2.1 misses ClaimResponse.request (required since 2.2.1)`, () => {
-      const rules = errors(validate(p.file, '2.2.1', p.kind)).map((f) => f.rule);
-      expect(rules).toContain('ClaimResponse.request');
-    });
-  }
-});
-
-describe('Inferno fixtures not used', () => {
-  for (const [file, reason] of Object.entries(SKIPPED)) it.skip(`${file}: ${reason}`, () => {});
+  describe('Inferno fixtures not used', () => {
+    for (const [file, reason] of Object.entries(SKIPPED)) it.skip(`${file}: ${reason}`, () => {});
+  });
 });

@@ -1,13 +1,17 @@
 /** Shared helpers of the PAS tests: the package cache and corpus, read in place (never copied). */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { PasFinding } from '../../src/pas/findings.js';
 import type { BundleKind, PasVersion } from '../../src/pas/versions.js';
+import { sharedPath } from '../support/shared.js';
 
-/** `../shared/fhir-packages`: PAS 2.2.1 and 2.0.1, US Core, CRD, in the package-cache layout. */
-export const PACKAGES_URL = new URL('../../../shared/fhir-packages/', import.meta.url);
-export const PACKAGES = fileURLToPath(PACKAGES_URL);
-export const INFERNO = fileURLToPath(new URL('../../../shared/corpus/inferno/', import.meta.url));
+/**
+ * `../shared/fhir-packages`: PAS 2.2.1 and 2.0.1, US Core, CRD, in the package-cache layout.
+ * Tests that read it (or INFERNO) run inside `describeShared` (test/support/shared.ts).
+ */
+export const PACKAGES = sharedPath('fhir-packages');
+export const PACKAGES_URL = pathToFileURL(PACKAGES);
+export const INFERNO = sharedPath('corpus/inferno');
 
 export type Json = Record<string, unknown>;
 

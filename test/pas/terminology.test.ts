@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FhirPackageCache } from '../../src/pas/packages.js';
+import { packageSourceFor } from '../../src/pas/snapshot.js';
 import { Terminology } from '../../src/pas/terminology.js';
-import { PACKAGES_URL } from './support.js';
 
-const terminology = new Terminology(new FhirPackageCache({ path: PACKAGES_URL }).packageSet('hl7.fhir.us.davinci-pas', '2.2.1'));
+/** PAS 2.2.1 from the snapshot x12pas ships (test/pas/snapshot.test.ts: the same findings as the full packages). */
+const terminology = new Terminology(packageSourceFor({ env: {} }).packageSet('hl7.fhir.us.davinci-pas', '2.2.1'));
 const PAS_VS = 'http://hl7.org/fhir/us/davinci-pas/ValueSet/';
 
 describe('offline required-binding checks', () => {

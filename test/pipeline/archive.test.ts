@@ -2,7 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cli, jsonLines, PAS_EXAMPLE, SAMPLES, tempDir, tree } from './support.js';
+import { requestToBundle } from '../../src/mapping/index.js';
+import { transactions } from '../mapping/support.js';
+import { cli, jsonLines, SAMPLES, tempDir, tree } from './support.js';
 
 /** A directory of good, defective, gzipped, FHIR, 270 (not converted) and non-X12 inputs. */
 function mixedArchive(): string {
@@ -14,7 +16,8 @@ function mixedArchive(): string {
   writeFileSync(join(inDir, 'sub', 'defective.x12'), readFileSync(join(SAMPLES, 'batch-requests.x12'), 'latin1').replace('SE*19*0001', 'SE*18*0001'), 'latin1');
   writeFileSync(join(inDir, 'sub', 'more.x12.gz'), gzipSync(readFileSync(join(SAMPLES, 'referral-request.x12'))));
   writeFileSync(join(inDir, 'notes.txt'), 'minutes of the meeting\n');
-  copyFileSync(PAS_EXAMPLE, join(inDir, 'bundle.json'));
+  // A PAS Request Bundle (made from a sample: the archive needs nothing from ../shared).
+  writeFileSync(join(inDir, 'bundle.json'), JSON.stringify(requestToBundle(transactions(readFileSync(join(SAMPLES, 'referral-request.x12')))[0]!, { pasVersion: '2.2.1' }).bundle, null, 2));
   // A 270 in a HS group: framed and checked, but x12pas converts no 270.
   writeFileSync(join(inDir, 'eligibility.x12'), readFileSync(join(SAMPLES, 'referral-request.x12'), 'latin1').replace('GS*HI*', 'GS*HS*').replace('ST*278*', 'ST*270*'), 'latin1');
   return dir;

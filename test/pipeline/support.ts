@@ -3,11 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../support/shared.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/x12pas.js');
 export const SAMPLES = join(ROOT, 'samples');
-export const PAS_EXAMPLE = join(fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), 'hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json');
+/** An IG example request bundle, in ../shared (read inside `describeShared`). */
+export const PAS_EXAMPLE = join(sharedPath('fhir-packages'), 'hl7.fhir.us.davinci-pas#2.2.1/package/example/Bundle-ReferralAuthorizationBundleExample.json');
 export const CRASH_CONVERTER = new URL('./fixtures/crash-converter.mjs', import.meta.url).href;
 export const BLOCK_CONVERTER = new URL('./fixtures/block-converter.mjs', import.meta.url).href;
 

@@ -5,7 +5,6 @@
  * X12Writer (used by properties.test.ts and roundtrip.test.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import {
   Tokenizer,
@@ -15,12 +14,13 @@ import {
   type Segment,
   type X12Event,
 } from '../../src/x12/index.js';
+import { sharedPath } from './shared.js';
 
 // ---------------------------------------------------------------------------------------------
 // Corpus
 
-/** `/work/shared/corpus/x12/` (read-only; never copied into the project). */
-export const CORPUS_X12 = fileURLToPath(new URL('../../../shared/corpus/x12/', import.meta.url));
+/** `../shared/corpus/x12/` (read-only; never copied into the project; read inside `describeShared`). */
+export const CORPUS_X12 = sharedPath('corpus/x12');
 
 export interface CorpusFile {
   /** `folder/file.x12` */

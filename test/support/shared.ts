@@ -12,7 +12,8 @@ export const SHARED_ROOT = fileURLToPath(new URL('../../../shared/', import.meta
 export const REQUIRE_SHARED_ENV = 'X12PAS_REQUIRE_SHARED';
 
 /** The parts of ../shared tests read. */
-export type SharedPart = 'corpus/x12' | 'corpus/inferno' | 'fhir-packages';
+export const SHARED_PARTS = ['corpus/x12', 'corpus/inferno', 'fhir-packages'] as const;
+export type SharedPart = (typeof SHARED_PARTS)[number];
 
 /** Names of skipped groups start with this, so the summary reporter can count them. */
 export const SHARED_SKIP_MARK = '[needs ../shared]';

@@ -1,5 +1,5 @@
 import type { Reporter, TestModule } from 'vitest/node';
-import { SHARED_SKIP_MARK } from './shared.js';
+import { SHARED_PARTS, SHARED_SKIP_MARK, hasShared } from './shared.js';
 
 /**
  * Prints one plain closing line, `N passed, N failed, N skipped`, that any CI can read; before
@@ -22,7 +22,8 @@ export default class SummaryReporter implements Reporter {
       }
     }
     if (sharedGroups > 0) {
-      process.stdout.write(`\n${sharedGroups} test group(s) skipped: they read ../shared (corpus, FHIR packages), which is not beside this clone\n`);
+      const missing = SHARED_PARTS.filter((p) => !hasShared(p)).map((p) => `../shared/${p}`);
+      process.stdout.write(`\nskipped ${sharedGroups} test group(s) that read ${missing.join(', ')}: not found beside this clone (the corpus is not distributed with x12pas; CI runs them)\n`);
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from './shared.js';
 import { readX12Buffer, type Finding, type TransactionSet, type X12Event } from '../../src/x12/index.js';
 
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/x12/', import.meta.url));
+/** `../shared/corpus/x12/`, read inside `describeShared` (test/support/shared.ts). */
+export const CORPUS = sharedPath('corpus/x12');
 
 /** Every corpus file as [relative name, bytes]. */
 export function corpusFiles(): Array<[string, Buffer]> {

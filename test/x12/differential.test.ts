@@ -21,6 +21,7 @@
  */
 import { X12FatInterchange, X12Parser, type X12Interchange, type X12Segment } from 'node-x12';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { allFindings, corpusFiles, readChunks, segmentElements, tokenize } from '../support/corpus.js';
 
 const EXPECTED_REJECTED = [
@@ -84,43 +85,45 @@ function ours(bytes: Buffer): string[][] {
   });
 }
 
-const outcomes: Outcome[] = corpusFiles().map(({ name, bytes }) => {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  try {
-    return { name, bytes, theirs: flatten(new X12Parser(true).parse(text)), error: null };
-  } catch (e) {
-    return { name, bytes, theirs: null, error: e instanceof Error ? e.message : String(e) };
-  }
-});
-const compared = outcomes.filter((o) => o.theirs !== null);
-const rejected = outcomes.filter((o) => o.theirs === null);
-
-describe('differential: our tokenizer vs node-x12 (strict) on the corpus', () => {
-  it(`compares at least 10 files (${compared.length} of ${outcomes.length} accepted by node-x12)`, () => {
-    expect(compared.length).toBeGreaterThanOrEqual(10);
-    expect(compared.length + rejected.length).toBe(outcomes.length);
+describeShared('corpus/x12', 'differential against node-x12 on the corpus', () => {
+  const outcomes: Outcome[] = corpusFiles().map(({ name, bytes }) => {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    try {
+      return { name, bytes, theirs: flatten(new X12Parser(true).parse(text)), error: null };
+    } catch (e) {
+      return { name, bytes, theirs: null, error: e instanceof Error ? e.message : String(e) };
+    }
   });
+  const compared = outcomes.filter((o) => o.theirs !== null);
+  const rejected = outcomes.filter((o) => o.theirs === null);
 
-  it.each(compared.map((o) => [o.name, o] as const))('%s: same segments and elements as node-x12', (_name, o) => {
-    const mine = ours(o.bytes);
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine[0]![0]).toBe('ISA');
-    expect(mine.at(-1)![0]).toBe('IEA');
-    expect(mine).toEqual(o.theirs);
-  });
+  describe('differential: our tokenizer vs node-x12 (strict) on the corpus', () => {
+    it(`compares at least 10 files (${compared.length} of ${outcomes.length} accepted by node-x12)`, () => {
+      expect(compared.length).toBeGreaterThanOrEqual(10);
+      expect(compared.length + rejected.length).toBe(outcomes.length);
+    });
 
-  it(`node-x12 rejects ${rejected.length} files: ${rejected.map((o) => o.name.replace(/\.x12$/, '')).join(', ')}`, () => {
-    expect(rejected.map((o) => o.name)).toEqual(EXPECTED_REJECTED);
-    for (const o of rejected) expect(o.error, o.name).toMatch(/SE01/);
-  });
+    it.each(compared.map((o) => [o.name, o] as const))('%s: same segments and elements as node-x12', (_name, o) => {
+      const mine = ours(o.bytes);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine[0]![0]).toBe('ISA');
+      expect(mine.at(-1)![0]).toBe('IEA');
+      expect(mine).toEqual(o.theirs);
+    });
 
-  it.each(rejected.map((o) => [o.name, o] as const))('%s (rejected by node-x12): we report the same wrong SE01', (_name, o) => {
-    const findings = allFindings(readChunks([o.bytes]));
-    expect(findings.filter((f) => f.code === 'SE01_COUNT')).toHaveLength(1);
-    // node-x12 says "SE01 (n) does not match the number of segments in the transaction (m)"; so do we.
-    const [, declared, counted] = /SE01 \((\d+)\) does not match the number of segments in the transaction \((\d+)\)/.exec(o.error ?? '') ?? [];
-    const se01 = findings.find((f) => f.code === 'SE01_COUNT')!;
-    expect(se01.message).toContain(`"${declared}"`);
-    expect(se01.message).toContain(`has ${counted}`);
+    it(`node-x12 rejects ${rejected.length} files: ${rejected.map((o) => o.name.replace(/\.x12$/, '')).join(', ')}`, () => {
+      expect(rejected.map((o) => o.name)).toEqual(EXPECTED_REJECTED);
+      for (const o of rejected) expect(o.error, o.name).toMatch(/SE01/);
+    });
+
+    it.each(rejected.map((o) => [o.name, o] as const))('%s (rejected by node-x12): we report the same wrong SE01', (_name, o) => {
+      const findings = allFindings(readChunks([o.bytes]));
+      expect(findings.filter((f) => f.code === 'SE01_COUNT')).toHaveLength(1);
+      // node-x12 says "SE01 (n) does not match the number of segments in the transaction (m)"; so do we.
+      const [, declared, counted] = /SE01 \((\d+)\) does not match the number of segments in the transaction \((\d+)\)/.exec(o.error ?? '') ?? [];
+      const se01 = findings.find((f) => f.code === 'SE01_COUNT')!;
+      expect(se01.message).toContain(`"${declared}"`);
+      expect(se01.message).toContain(`has ${counted}`);
+    });
   });
 });

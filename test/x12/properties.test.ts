@@ -20,6 +20,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeShared, hasShared } from '../support/shared.js';
 import { X12Reader, X12Writer, readX12, readX12Buffer, type Segment, type TransactionSet, type X12Event } from '../../src/x12/index.js';
 import {
   allFindings,
@@ -36,7 +37,8 @@ import {
   type Tokenized,
 } from '../support/corpus.js';
 
-const corpus = corpusFiles();
+/** The corpus when ../shared is there (the corpus-only properties below skip without it). */
+const corpus = hasShared('corpus/x12') ? corpusFiles() : [];
 
 /**
  * fast-check parameters: `numRuns` runs, and a time limit so that shrinking a failure cannot take
@@ -166,11 +168,11 @@ const noiseArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.constantFrom('I', 'S', 'A', '*', '~', ' ', '\r', '\n', 'x'), maxLength: 12 }),
 );
 
-const corpusSourceArb: fc.Arbitrary<Source> = fc.constantFrom(...corpus.map((c) => ({ corpus: c.name })));
+const corpusSourceArb: fc.Arbitrary<Source> | undefined = corpus.length > 0 ? fc.constantFrom(...corpus.map((c) => ({ corpus: c.name }))) : undefined;
 const generatedSourceArb: fc.Arbitrary<Source> = genFileArb.map((generated) => ({ generated }));
 const noisySourceArb: fc.Arbitrary<Source> = fc.tuple(noiseArb, genFileArb, noiseArb).map((noisy) => ({ noisy }));
-/** The original files the mutations start from: generated files (some in noise) and the corpus. */
-const mutationSourceArb: fc.Arbitrary<Source> = fc.oneof(generatedSourceArb, noisySourceArb, corpusSourceArb);
+/** The original files the mutations start from: generated files (some in noise) and the corpus (when there). */
+const mutationSourceArb: fc.Arbitrary<Source> = fc.oneof(generatedSourceArb, noisySourceArb, ...(corpusSourceArb ? [corpusSourceArb] : []));
 const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 4 });
 
 /** A source, then chunk cuts chosen for its (mutated) bytes. */
@@ -311,11 +313,13 @@ describe('x12 properties', () => {
     );
   });
 
-  it('chunking: corpus files read the same in any chunks as in one buffer', () => {
-    fc.assert(
-      fc.property(withCuts(corpusSourceArb, fc.constant([])), ({ src, cuts }) => expectSameReading(bytesOf(src), cuts)),
-      runs(80),
-    );
+  describeShared('corpus/x12', 'the corpus in chunks', () => {
+    it('chunking: corpus files read the same in any chunks as in one buffer', () => {
+      fc.assert(
+        fc.property(withCuts(corpusSourceArb!, fc.constant([])), ({ src, cuts }) => expectSameReading(bytesOf(src), cuts)),
+        runs(80),
+      );
+    });
   });
 
   it('chunking: mutated inputs read the same in any chunks as in one buffer', () => {
@@ -327,7 +331,7 @@ describe('x12 properties', () => {
 
   it('chunking: readX12 (async, any chunks) yields the same events as readX12Buffer', async () => {
     await fc.assert(
-      fc.asyncProperty(withCuts(fc.oneof(generatedSourceArb, noisySourceArb, corpusSourceArb), mutationsArb), async ({ src, mutations, cuts }) => {
+      fc.asyncProperty(withCuts(mutationSourceArb, mutationsArb), async ({ src, mutations, cuts }) => {
         const bytes = mutate(bytesOf(src), mutations);
         const events: X12Event[] = [];
         for await (const e of readX12(splitAt(bytes, cuts))) events.push(e);
@@ -356,8 +360,11 @@ describe('x12 properties', () => {
     );
   });
 
-  it('the corpus files themselves satisfy the invariants', () => {
-    for (const c of corpus) checkInvariants(c.bytes);
+  describeShared('corpus/x12', 'the corpus files', () => {
+    it('the corpus files themselves satisfy the invariants', () => {
+      expect(corpus.length).toBeGreaterThan(0);
+      for (const c of corpus) checkInvariants(c.bytes);
+    });
   });
 });
 

@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
 import { X12Writer, type Segment } from '../../src/x12/index.js';
 import { corpusFiles, genFileArb, isTriviaByte, readChunks, tokenize, writeGenFile } from '../support/corpus.js';
 
@@ -60,15 +61,16 @@ function expectReproduced(input: Buffer): void {
   for (let i = end; i < input.length; i++) expect(isTriviaByte(input[i]!), `byte ${i} after the last segment`).toBe(true);
 }
 
-const corpus = corpusFiles();
-
 describe('round trip: tokenize -> X12Writer reproduces the input bytes', () => {
-  it('covers the whole corpus', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(35);
-  });
+  describeShared('corpus/x12', 'the corpus', () => {
+    const corpus = corpusFiles();
+    it('covers the whole corpus', () => {
+      expect(corpus.length).toBeGreaterThanOrEqual(35);
+    });
 
-  it.each(corpus.map((c) => [c.name, c.bytes] as const))('%s', (_name, bytes) => {
-    expectReproduced(bytes);
+    it.each(corpus.map((c) => [c.name, c.bytes] as const))('%s', (_name, bytes) => {
+      expectReproduced(bytes);
+    });
   });
 
   it('generated files (random delimiters, line styles, indentation) are reproduced too', () => {

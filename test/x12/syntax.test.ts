@@ -1,13 +1,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 import { compileDictionary, getSegmentDef, segmentIds, TypeKind } from '../../src/x12/dictionary.js';
 import type { ComponentDef, ElementDef, SyntaxNote } from '../../src/x12/dictionary.js';
 import { checkSegmentAgainst, checkSegmentSyntax } from '../../src/x12/syntax.js';
 import type { ElementError, SegmentSyntaxResult } from '../../src/x12/syntax.js';
 
-const CORPUS = new URL('../../../shared/corpus/x12/', import.meta.url);
+const CORPUS = pathToFileURL(sharedPath('corpus/x12'));
 const SEGMENTS_JSON = new URL('../../mappings/x12/segments.json', import.meta.url);
 
 // ---------------------------------------------------------------------------------------------
@@ -169,59 +170,61 @@ const KNOWN_DAMAGE: Record<string, Record<string, string[]>> = {
   },
 };
 
-describe('corpus', () => {
-  for (const dir of ['stupidedi', 'oopfactory']) {
-    for (const name of corpusNames(dir)) {
-      it(`${dir}/${name}: every segment is known and syntactically valid`, () => {
-        const x = corpusFile(dir, name);
-        expect(x.segments.length).toBeGreaterThan(5);
-        const damage = dir === 'oopfactory' ? KNOWN_DAMAGE[name] ?? {} : {};
-        const seen = new Set<string>();
-        for (const seg of x.segments) {
-          const r = checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition);
-          expect(r.known, seg.text).toBe(true);
-          const expected = damage[seg.text];
-          if (expected !== undefined) seen.add(seg.text);
-          expect(codes(r), seg.text).toEqual(expected ?? []);
-        }
-        expect([...seen].sort()).toEqual(Object.keys(damage).sort());
-      });
+describeShared('corpus/x12', 'the corpus: segment syntax', () => {
+  describe('corpus', () => {
+    for (const dir of ['stupidedi', 'oopfactory']) {
+      for (const name of corpusNames(dir)) {
+        it(`${dir}/${name}: every segment is known and syntactically valid`, () => {
+          const x = corpusFile(dir, name);
+          expect(x.segments.length).toBeGreaterThan(5);
+          const damage = dir === 'oopfactory' ? KNOWN_DAMAGE[name] ?? {} : {};
+          const seen = new Set<string>();
+          for (const seg of x.segments) {
+            const r = checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition);
+            expect(r.known, seg.text).toBe(true);
+            const expected = damage[seg.text];
+            if (expected !== undefined) seen.add(seg.text);
+            expect(codes(r), seg.text).toEqual(expected ?? []);
+          }
+          expect([...seen].sort()).toEqual(Object.keys(damage).sort());
+        });
+      }
     }
-  }
 
-  it('uses the right separators for each corpus flavour', () => {
-    const s = corpusFile('stupidedi', 'admission-request-for-review.x12');
-    expect([s.component, s.repetition]).toEqual([':', '>']);
-    const o = corpusFile('oopfactory', 'Example_3_1_1_Request.x12');
-    expect([o.component, o.repetition]).toEqual([':', null]);
-    const b = corpusFile('oboe', 'test278WithTooManyDEsInCompositeField.x12');
-    expect([b.component, b.repetition]).toEqual([':', '^']);
-    expect(b.segments.length).toBeGreaterThan(20);
-  });
+    it('uses the right separators for each corpus flavour', () => {
+      const s = corpusFile('stupidedi', 'admission-request-for-review.x12');
+      expect([s.component, s.repetition]).toEqual([':', '>']);
+      const o = corpusFile('oopfactory', 'Example_3_1_1_Request.x12');
+      expect([o.component, o.repetition]).toEqual([':', null]);
+      const b = corpusFile('oboe', 'test278WithTooManyDEsInCompositeField.x12');
+      expect([b.component, b.repetition]).toEqual([':', '^']);
+      expect(b.segments.length).toBeGreaterThan(20);
+    });
 
-  it('detects the broken NM1 in oopfactory Example_3_3_2_Response', () => {
-    const x = corpusFile('oopfactory', 'Example_3_3_2_Response.x12');
-    const seg = x.segments.find((s) => s.text === 'NM1*FA*2*GENERAL HOSPITAL****46*8189991234');
-    if (seg === undefined) throw new Error('segment not found');
-    const r = checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition);
-    expect(r.errors).toEqual([
-      { element: 8, elementRef: '66', code: '5', message: 'NM108 longer than 2 characters', value: '8189991234' },
-      { element: 9, elementRef: '67', code: '2', message: 'NM109 is required when NM108 is present (P0809)' },
-    ]);
-  });
+    it('detects the broken NM1 in oopfactory Example_3_3_2_Response', () => {
+      const x = corpusFile('oopfactory', 'Example_3_3_2_Response.x12');
+      const seg = x.segments.find((s) => s.text === 'NM1*FA*2*GENERAL HOSPITAL****46*8189991234');
+      if (seg === undefined) throw new Error('segment not found');
+      const r = checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition);
+      expect(r.errors).toEqual([
+        { element: 8, elementRef: '66', code: '5', message: 'NM108 longer than 2 characters', value: '8189991234' },
+        { element: 9, elementRef: '67', code: '2', message: 'NM109 is required when NM108 is present (P0809)' },
+      ]);
+    });
 
-  it('detects too many components in REF04 of the oboe sample', () => {
-    const x = corpusFile('oboe', 'test278WithTooManyDEsInCompositeField.x12');
-    const seg = x.segments.find((s) => s.text === 'REF*NT*P20030216001**00:dfasdf::::::');
-    if (seg === undefined) throw new Error('segment not found');
-    const e = only(checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition));
-    expect(e).toMatchObject({ element: 4, elementRef: '128', code: '13', value: '00:dfasdf::::::' });
-    expect(e.message).toContain('8 components');
-    // Every other segment of that file is clean.
-    for (const s of x.segments) {
-      if (s === seg) continue;
-      expect(checkSegmentSyntax(s.id, s.elements, x.component, x.repetition).errors, s.text).toEqual([]);
-    }
+    it('detects too many components in REF04 of the oboe sample', () => {
+      const x = corpusFile('oboe', 'test278WithTooManyDEsInCompositeField.x12');
+      const seg = x.segments.find((s) => s.text === 'REF*NT*P20030216001**00:dfasdf::::::');
+      if (seg === undefined) throw new Error('segment not found');
+      const e = only(checkSegmentSyntax(seg.id, seg.elements, x.component, x.repetition));
+      expect(e).toMatchObject({ element: 4, elementRef: '128', code: '13', value: '00:dfasdf::::::' });
+      expect(e.message).toContain('8 components');
+      // Every other segment of that file is clean.
+      for (const s of x.segments) {
+        if (s === seg) continue;
+        expect(checkSegmentSyntax(s.id, s.elements, x.component, x.repetition).errors, s.text).toEqual([]);
+      }
+    });
   });
 });
 
