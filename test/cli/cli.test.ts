@@ -61,12 +61,14 @@ describe('x12pas inspect', () => {
     expect(r.lines).toHaveLength(1);
   });
 
-  describeShared('corpus/x12', 'inspect over the corpus', () => it('reads corpus files, a damaged one too, without crashing', () => {
-    const all = run(['inspect', '-q', `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}oboe/test278WithTooManyDEsInCompositeField.x12`]);
-    expect(all.code).toBe(1); // the OBOE file has a damaged REF
-    expect(all.lines.filter((l) => 'segments' in l)).toHaveLength(2);
-    expect(all.stderr).toBe('');
-  }));
+  describeShared('corpus/x12', 'inspect over the corpus', () => {
+    it('reads corpus files, a damaged one too, without crashing', () => {
+      const all = run(['inspect', '-q', `${CORPUS}stupidedi/referral-request-for-review.x12`, `${CORPUS}oboe/test278WithTooManyDEsInCompositeField.x12`]);
+      expect(all.code).toBe(1); // the OBOE file has a damaged REF
+      expect(all.lines.filter((l) => 'segments' in l)).toHaveLength(2);
+      expect(all.stderr).toBe('');
+    });
+  });
 
   it('explains itself and fails cleanly on usage and I/O errors', () => {
     expect(run(['inspect', '--help']).stdout).toContain('Usage: x12pas inspect');
