@@ -21,7 +21,7 @@ export interface KeyDef {
 export interface ComponentRules {
   /** By component position (index 0 unused): 0 situational, 1 required, 2 not used (usage.ts). */
   readonly use: Uint8Array;
-  readonly codes: ReadonlyArray<ReadonlySet<string> | null>;
+  readonly codes: ReadonlyArray<readonly string[] | null>;
   /** Component positions that are required here but optional in the standard (the standard's own are checked by the syntax checker). */
   readonly required: readonly number[];
   readonly refs: readonly string[];
@@ -40,7 +40,7 @@ export interface PairRule {
 export interface ElementRules {
   /** By element position (index 0 unused). */
   readonly use: Uint8Array;
-  readonly codes: ReadonlyArray<ReadonlySet<string> | null>;
+  readonly codes: ReadonlyArray<readonly string[] | null>;
   readonly components: ReadonlyArray<ComponentRules | null>;
   /** Element positions required here but optional in the standard. */
   readonly required: readonly number[];
@@ -190,6 +190,8 @@ export class LoopNode {
 export interface LoopTree {
   readonly grammar: Grammar;
   readonly root: LoopNode;
+  /** Every segment's node in input order (index = position - 1). */
+  readonly segments: readonly SegmentNode[];
 }
 
 /** The loop structure as a short string, e.g. `2000A[2010A 2000B[2010B 2000C[2010C 2000E[2010EA]]]]`. */

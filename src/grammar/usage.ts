@@ -13,7 +13,7 @@
  */
 import type { ElementDef, SegmentDef } from '../x12/dictionary.js';
 import type { Finding } from '../x12/finding.js';
-import type { ComponentRules, ElementRules, LoopNode, LoopTree, PairRule, SegmentNode } from './types.js';
+import type { ComponentRules, ElementRules, Grammar, LoopTree, PairRule, SegmentNode } from './types.js';
 import { TypeKind } from '../x12/dictionary.js';
 
 export const SITUATIONAL = 0;
@@ -67,7 +67,7 @@ export function compileElementRules(rawElements: unknown, rawPairs: unknown, seg
   const n = seg.elements.length;
   if (rawElements.length > n) fail(p, `${seg.id} has ${n} elements; ${rawElements.length} listed`);
   const use = new Uint8Array(n + 1);
-  const codes: Array<ReadonlySet<string> | null> = new Array<ReadonlySet<string> | null>(n + 1).fill(null);
+  const codes: Array<readonly string[] | null> = new Array<readonly string[] | null>(n + 1).fill(null);
   const lists: Array<readonly string[] | null> = new Array<readonly string[] | null>(n + 1).fill(null);
   const components: Array<ComponentRules | null> = new Array<ComponentRules | null>(n + 1).fill(null);
   const refs: string[] = [''];
@@ -90,7 +90,7 @@ export function compileElementRules(rawElements: unknown, rawPairs: unknown, seg
       if (!Array.isArray(list) || list.length === 0) fail(`${at}.components`, 'must be a non-empty array');
       if (list.length > comps.length) fail(`${at}.components`, `${def.composite.id} has ${comps.length} components; ${list.length} listed`);
       const cuse = new Uint8Array(comps.length + 1);
-      const ccodes: Array<ReadonlySet<string> | null> = new Array<ReadonlySet<string> | null>(comps.length + 1).fill(null);
+      const ccodes: Array<readonly string[] | null> = new Array<readonly string[] | null>(comps.length + 1).fill(null);
       const crefs: string[] = [''];
       const clists: Array<readonly string[] | null> = new Array<readonly string[] | null>(comps.length + 1).fill(null);
       const creq: number[] = [];
@@ -102,7 +102,7 @@ export function compileElementRules(rawElements: unknown, rawPairs: unknown, seg
         if (cp.use === NOT_USED && cdef.mandatory) fail(cat, `${name}-${j} is mandatory in the standard: it cannot be not used`);
         if (cp.codes !== null) checkCodes(cp.codes, cdef, cat, fail);
         cuse[j] = cp.use;
-        ccodes[j] = cp.codes === null ? null : new Set(cp.codes);
+        ccodes[j] = cp.codes === null ? null : Object.freeze([...cp.codes]);
         clists[j] = cp.codes === null ? null : Object.freeze([...cp.codes]);
         if (cp.use === REQUIRED && !cdef.mandatory) creq.push(j);
       }
@@ -118,7 +118,7 @@ export function compileElementRules(rawElements: unknown, rawPairs: unknown, seg
     use[i] = place.use;
     lists[i] = place.codes === null ? null : Object.freeze([...place.codes]);
     // The qualifier's values are the row's key: the tree builder checks them.
-    codes[i] = place.codes === null || i === keyElement ? null : new Set(place.codes);
+    codes[i] = place.codes === null || i === keyElement ? null : Object.freeze([...place.codes]);
     if (place.use === REQUIRED && !def.mandatory) required.push(i);
   }
   return Object.freeze({
@@ -192,8 +192,8 @@ export function usageProblems(els: readonly string[], component: string, rules: 
       (out ??= []).push({ kind: 'not-used', element: i, component: 0, elementRef: rules.refs[i]!, value: v });
       continue;
     }
-    const set = rules.codes[i];
-    if (set != null && !set.has(v)) (out ??= []).push({ kind: 'code', element: i, component: 0, elementRef: rules.refs[i]!, value: v });
+    const list = rules.codes[i];
+    if (list != null && !inList(v, 0, v.length, list)) (out ??= []).push({ kind: 'code', element: i, component: 0, elementRef: rules.refs[i]!, value: v });
     const comp = rules.components[i];
     if (comp != null) out = componentProblems(v, component, i, comp, out);
   }
@@ -222,11 +222,8 @@ function componentProblems(v: string, sep: string, i: number, comp: ComponentRul
       if (u === NOT_USED) {
         (out ??= []).push({ kind: 'not-used', element: i, component: k, elementRef: comp.refs[k]!, value: v.slice(start, end) });
       } else {
-        const set = comp.codes[k];
-        if (set != null) {
-          const c = v.slice(start, end);
-          if (!set.has(c)) (out ??= []).push({ kind: 'code', element: i, component: k, elementRef: comp.refs[k]!, value: c });
-        }
+        const list = comp.codes[k];
+        if (list != null && !inList(v, start, end, list)) (out ??= []).push({ kind: 'code', element: i, component: k, elementRef: comp.refs[k]!, value: v.slice(start, end) });
       }
     }
     if (end >= v.length) break;
@@ -235,6 +232,16 @@ function componentProblems(v: string, sep: string, i: number, comp: ComponentRul
   }
   for (const c of comp.required) if ((present & (1 << c)) === 0) (out ??= []).push({ kind: 'missing', element: i, component: c, elementRef: comp.refs[c]!, value: '' });
   return out;
+}
+
+/** Whether `v.slice(start, end)` is one of `list` (compared in place: code lists are short). */
+function inList(v: string, start: number, end: number, list: readonly string[]): boolean {
+  const n = end - start;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.length === n && v.startsWith(c, start)) return true;
+  }
+  return false;
 }
 
 /** The value at an element (component 0) or inside it. */
@@ -278,28 +285,27 @@ const CODES = {
  * problem (999 IK4). `skip(ordinal)`: segments already in error for their syntax, not checked again.
  */
 export function checkElementUsage(tree: LoopTree, component: string, skip: (ordinal: number) => boolean, out: Finding[]): void {
-  const walk = (node: LoopNode): void => {
-    const segs = node.segments;
-    for (let i = 0; i < segs.length; i++) {
-      const sn = segs[i]!;
-      const rules = sn.row?.elements;
-      if (rules == null) continue;
-      const seg = sn.segment;
-      if (skip(seg.ordinal)) continue;
-      const problems = usageProblems(seg.elements(), component, rules);
-      if (problems !== null) for (const p of problems) out.push(usageFinding(p, sn, node, rules));
-    }
-    const kids = node.children;
-    for (let i = 0; i < kids.length; i++) walk(kids[i]!);
-  };
-  walk(tree.root);
+  const segs = tree.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const sn = segs[i];
+    if (sn !== undefined && !skip(sn.segment.ordinal)) checkSegmentUsage(tree.grammar, sn, component, out);
+  }
 }
 
-function usageFinding(p: UsageProblem, sn: SegmentNode, node: LoopNode, rules: ElementRules): Finding {
+/** One segment of a loop tree against its row's element usage (nothing when the row has none). */
+export function checkSegmentUsage(grammar: Grammar, sn: SegmentNode, component: string, out: Finding[]): void {
+  const rules = sn.row?.elements;
+  if (rules == null) return;
+  const problems = usageProblems(sn.segment.elements(), component, rules);
+  if (problems !== null) for (const p of problems) out.push(usageFinding(p, sn, grammar, rules));
+}
+
+function usageFinding(p: UsageProblem, sn: SegmentNode, grammar: Grammar, rules: ElementRules): Finding {
   const row = sn.row!;
   const seg = sn.segment;
   const at = `${seg.id}${placeName(p.element, p.component)}`;
-  const use = `${node.def === null || node.id === '' ? 'header' : node.id} ${row.name} (${row.label})`;
+  const loop = row.loop !== '' && grammar.loops.has(row.loop) ? row.loop : '';
+  const use = `${loop === '' ? 'header' : loop} ${row.name} (${row.label})`;
   let message: string;
   if (p.kind === 'missing') message = `${at} is required in ${use}`;
   else if (p.kind === 'not-used') message = `${at} is not used in ${use}; found ${JSON.stringify(p.value)}`;
@@ -316,7 +322,7 @@ function usageFinding(p: UsageProblem, sn: SegmentNode, node: LoopNode, rules: E
     offset: seg.offset,
     ordinal: seg.ordinal,
     position: sn.position,
-    ...(node.id !== '' && node.def !== null ? { loop: node.id } : {}),
+    ...(loop !== '' ? { loop } : {}),
     ack: {
       level: 'element',
       code: c.ik403,
