@@ -79,6 +79,8 @@ export function compileElementRules(rawElements: unknown, rawPairs: unknown, seg
     const raw: unknown = i <= rawElements.length ? rawElements[i - 1] : 'N';
     const name = `${seg.id}${pad2(i)}`;
     let place: Place;
+    // Repetitions are not split here: a repeatable element takes a usage letter only.
+    if (def.repeat > 1 && !(typeof raw === 'string' && /^\s*[RSN]\s*$/.test(raw))) fail(at, `${name} repeats: give its usage only`);
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
       if (def.composite === null) fail(at, `${name} is not a composite: give a usage string`);
       const o = raw as Record<string, unknown>;

@@ -143,6 +143,7 @@ describe('element usage data', () => {
     ['a composite shape on a simple element', (j: Json) => (j.levels[0].body[1].body[0].elements[2] = { use: 'S', components: ['S'] }), 'NM103 is not a composite'],
     ['a pair naming a missing element', (j: Json) => (j.levels[0].body[1].body[0].pairs = ['08 13']), 'NM1 has no element 13'],
     ['a pair naming a not-used element', (j: Json) => (j.levels[0].body[1].body[0].pairs = ['08 10']), 'NM110 is not used here'],
+    ['codes on a repeatable element', (j: Json) => (j.levels[2].body[1].body.find((r: Json) => r.segment === 'DMG').elements[4] = { use: 'S', components: ['S'] }), 'DMG05 repeats: give its usage only'],
     ['codes on a not-used element', (j: Json) => (j.levels[0].body[1].body[0].elements[9] = 'N AB'), 'a not-used element has no code values'],
   ])('a broken usage entry fails with its path: %s', (_what, change, message) => {
     expect(loadError(change)).toContain(message);
@@ -195,11 +196,20 @@ describe('usage findings on crafted 278s', () => {
     expect(short(validateTransaction(t))).toEqual(['ELEMENT_REQUIRED_MISSING UM04-2 1@11 2000E']);
   });
 
-  it('a pair rule: one place present, its partner missing (IK403 I9)', () => {
+  it('the guide pair HSD05/HSD06: a period qualifier without its count (IK403 I9)', () => {
+    const t = tx([...REQUEST.slice(0, 12), 'HSD*VS*6***7', ...REQUEST.slice(12)]);
+    const f = validateTransaction(t);
+    expect(short(f)).toEqual(['ELEMENT_PAIR_MISSING HSD06 I9@14 2000E']);
+    expect(ack999(t, f)).toContain('IK4*6*616*I9');
+    expect(usage(validateTransaction(tx([...REQUEST.slice(0, 12), 'HSD*VS*6***7*2', ...REQUEST.slice(12)])))).toEqual([]);
+  });
+
+  it('a pair rule on components, from a grammar changed for the test', () => {
     const set = loadChanged('278-x217-request.json', (j) => {
       const dmg = j.levels[2].body[1].body.find((r: Json) => r.segment === 'DMG');
       dmg.elements = ['S D8', 'S', 'S F M U'];
       dmg.pairs = ['02 03'];
+      j.levels[4].body.find((r: Json) => r.segment === 'UM').pairs = ['04-2 04-3'];
     });
     const t = tx([...REQUEST.slice(0, 7), 'DMG*D8*19790214', ...REQUEST.slice(7)]);
     const s = checkStructure(t, set);
@@ -208,6 +218,9 @@ describe('usage findings on crafted 278s', () => {
     expect(short(out)).toEqual(['ELEMENT_PAIR_MISSING DMG03 I9@9 2010C']);
     expect(out[0]!.message).toBe('DMG03 goes with DMG02, which is present, in 2010C DMG (subscriber demographics)');
     expect(ack999(t, out)).toContain('IK4*3*1068*I9');
+    const comp: Finding[] = [];
+    checkElementUsage(checkStructure(tx(withLine('UM*HS*I*1', 'UM*HS*I*1*11:B')), set).tree!, ':', () => false, comp);
+    expect(short(comp)).toEqual(['ELEMENT_PAIR_MISSING UM04-3 I9@11 2000E']);
     const both: Finding[] = [];
     checkElementUsage(checkStructure(tx([...REQUEST.slice(0, 7), 'DMG*D8*19790214*F', ...REQUEST.slice(7)]), set).tree!, ':', () => false, both);
     expect(both).toEqual([]);
