@@ -384,3 +384,45 @@ describe('damage at one element', () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The PAS package's X12 value-set addresses name places (guide, direction, loop, segment,
+// element, component, data element): each must be a place our rows use.
+
+const PAS = join(fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), 'hl7.fhir.us.davinci-pas#2.2.1', 'package');
+const havePas = existsSync(PAS);
+if (!havePas) console.log('usage.test: ../shared/fhir-packages (PAS 2.2.1) not found: value-set place checks skipped');
+
+describe.skipIf(!havePas)('the PAS 2.2.1 X12 value-set places', () => {
+  const places = new Set<string>();
+  if (havePas) {
+    for (const f of readdirSync(PAS).filter((n) => n.endsWith('.json'))) {
+      for (const m of readFileSync(join(PAS, f), 'utf8').matchAll(/valueset\.x12\.org\/x217\/005010\/(request|response)\/(\w+)\/(\w+)\/1\/(\d\d)\/(\d\d)\/(\d+)/g)) places.add(m.slice(1).join(' '));
+    }
+  }
+
+  it('are element places our rows use, with the data element the dictionary has there', () => {
+    expect(places.size).toBeGreaterThan(20);
+    const outside: string[] = [];
+    for (const p of places) {
+      const [kind, loop, seg, el, comp, ref] = p.split(' ') as [string, string, string, string, string, string];
+      const g = grammarSet().byId(`278-x217-${kind}`)!;
+      const def = g.loops.get(loop);
+      const rows = def === undefined ? [] : def.slots.filter((s): s is SegmentRow => s.kind === 'segment' && s.segment === seg && !s.implied);
+      if (rows.length === 0) {
+        outside.push(`${kind} ${loop} ${seg}`);
+        continue;
+      }
+      const e = Number(el);
+      const c = Number(comp);
+      const d = dictionary().get(seg)!.elements[e - 1]!;
+      expect(c > 0 ? d.composite!.components[c - 1]!.ref : d.ref, p).toBe(ref);
+      for (const row of rows) {
+        expect(row.elements!.use[e], `${p}: ${row.name}`).not.toBe(2);
+        if (c > 0) expect(row.elements!.components[e]?.use[c], `${p}: ${row.name}`).not.toBe(2);
+      }
+    }
+    // Places the package names in loops where the guide has no such segment (its own slips).
+    expect(outside.sort()).toEqual(['request 2000D INS', 'response 2000D PWK']);
+  });
+});
