@@ -12,7 +12,7 @@
  * Rows of one standard position (the DTPs of 2000E, its 2010EA/EB/EC loops) may come in any order.
  */
 import type { Finding, Segment, TransactionSet } from '../x12/index.js';
-import { LoopNode, type Grammar, type KeyDef, type LoopDef, type LoopTree, type SegmentRow, type Slot } from './types.js';
+import { LoopNode, type Grammar, type KeyDef, type LoopDef, type LoopTree, type SegmentNode, type SegmentRow, type Slot } from './types.js';
 
 export interface LoopTreeResult {
   readonly tree: LoopTree;
@@ -77,6 +77,8 @@ export function buildLoopTree(tx: TransactionSet, grammar: Grammar): LoopTreeRes
 class TreeBuilder {
   private readonly findings: Finding[] = [];
   private readonly root: LoopNode;
+  /** Every segment's node, by position - 1. */
+  private readonly flat: SegmentNode[] = [];
   private readonly rootFrame: Frame;
   private readonly hlFrame: Frame;
   private readonly nameFrame: Frame;
@@ -110,7 +112,7 @@ class TreeBuilder {
   run(): LoopTreeResult {
     const segs = this.tx.segments;
     const n = segs.length;
-    if (n === 0) return { tree: { grammar: this.g, root: this.root }, findings: this.findings };
+    if (n === 0) return { tree: { grammar: this.g, root: this.root, segments: this.flat }, findings: this.findings };
     const trailer = this.g.trailer;
     for (let i = 0; i < n; i++) {
       const s = segs[i]!;
@@ -122,7 +124,7 @@ class TreeBuilder {
       } else if (i === n - 1 && i > 0 && s.id === trailer.segment) {
         this.closeName(pos);
         this.closeHl(pos);
-        this.root.segments.push({ segment: s, position: pos, row: trailer });
+        this.put(this.root, s, pos, trailer);
       } else {
         this.place(s, pos);
       }
@@ -130,7 +132,14 @@ class TreeBuilder {
     this.closeName(n);
     this.closeHl(n);
     this.finish(n);
-    return { tree: { grammar: this.g, root: this.root }, findings: this.findings };
+    return { tree: { grammar: this.g, root: this.root, segments: this.flat }, findings: this.findings };
+  }
+
+  /** Adds a segment's node to its loop and to the flat list. */
+  private put(node: LoopNode, s: Segment, pos: number, row: SegmentRow | null): void {
+    const sn: SegmentNode = { segment: s, position: pos, row };
+    node.segments.push(sn);
+    this.flat[pos - 1] = sn;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -140,7 +149,7 @@ class TreeBuilder {
     const outer = this.hlFrame.open ? this.hlFrame : this.rootFrame;
     if (s.id === this.g.rejection && this.currentHl !== null) this.currentHl.ownRejection = true;
     if (outer.def === null) {
-      outer.node.segments.push({ segment: s, position: pos, row: null });
+      this.put(outer.node, s, pos, null);
       return;
     }
     const num = this.g.segmentNumbers.get(s.id);
@@ -237,7 +246,7 @@ class TreeBuilder {
       nf.counts.fill(0, 0, slot.slots.length);
       nf.counts[0] = 1;
       nf.open = true;
-      node.segments.push({ segment: s, position: pos, row: slot.trigger });
+      this.put(node, s, pos, slot.trigger);
       if (how === FORWARD || (how === QUALIFIER && slot.group >= f.cursor)) f.cursor = slot.group;
       if (how === QUALIFIER) this.qualifierFinding(slot.trigger, slot, f, s, pos);
       else if (how === BACKWARD) this.outOfOrder(slot.trigger, f, s, pos, slot.id);
@@ -246,7 +255,7 @@ class TreeBuilder {
       }
       return;
     }
-    f.node.segments.push({ segment: s, position: pos, row: slot });
+    this.put(f.node, s, pos, slot);
     const loopId = f.def!.id;
     if (slot.usage === 'not-used') {
       this.segmentFinding('SEGMENT_NOT_USED', `${s.id} is not used in ${where(f.def!)} of the ${this.g.label}`, s, pos, loopId, 'I4');
@@ -267,7 +276,7 @@ class TreeBuilder {
 
   private unexpected(s: Segment, pos: number): void {
     const f = this.nameFrame.open ? this.nameFrame : this.hlFrame.open ? this.hlFrame : this.rootFrame;
-    f.node.segments.push({ segment: s, position: pos, row: null });
+    this.put(f.node, s, pos, null);
     const def = f.def;
     const place = def === null || def.id === '' ? (this.hls.length === 0 ? 'before the first HL' : 'here') : `in ${where(def)}`;
     this.segmentFinding('SEGMENT_UNEXPECTED', `${s.id} is not expected ${place} (${this.g.label})`, s, pos, def?.id ?? '', '2');
@@ -436,7 +445,7 @@ class TreeBuilder {
       f.counts.fill(0, 0, def.slots.length);
       f.counts[0] = 1;
     }
-    node.segments.push({ segment: s, position: pos, row: def !== null ? def.trigger : null });
+    this.put(node, s, pos, def !== null ? def.trigger : null);
   }
 
   /** The earlier HL with HL01 `id`: by position when ids count up, else by the map of odd ids. */

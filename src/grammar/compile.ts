@@ -4,6 +4,7 @@
  * `mappings/grammar/278-x217-request.json: levels[4].body[3].key.values: must be a non-empty array`.
  */
 import { getSegmentDef } from '../x12/dictionary.js';
+import { compileElementRules } from './usage.js';
 import { UNBOUNDED, type Grammar, type KeyDef, type LoopDef, type SegmentRow, type Slot, type Usage } from './types.js';
 
 export class GrammarError extends Error {
@@ -180,7 +181,7 @@ interface Building {
   path: string;
 }
 
-const ROW_KEYS = ['segment', 'usage', 'max', 'label', 'key'];
+const ROW_KEYS = ['segment', 'usage', 'max', 'label', 'key', 'elements', 'pairs'];
 const LOOP_KEYS = ['loop', 'standard', 'label', 'usage', 'max', 'body'];
 const LEVEL_KEYS = [...LOOP_KEYS, 'level', 'parents', 'needsChild'];
 const TOP_KEYS = ['id', 'label', 'standard', 'transactionSet', 'implementations', 'purpose', 'rejection', 'header', 'levels', 'trailer'];
@@ -243,14 +244,25 @@ export function compileGrammar(raw: unknown, file: string, standard: Standard): 
     const max = r.max(x.max, join(path, 'max'));
     if (max > stdRow.max) r.fail(join(path, 'max'), `${max === UNBOUNDED ? '>1' : max} exceeds the standard's maximum ${stdRow.max === UNBOUNDED ? '>1' : stdRow.max} for ${segment}`);
     const k = key(x.key, segment, join(path, 'key'));
+    const usage = r.usage(x.usage, join(path, 'usage'));
+    let elements = null;
+    if (x.elements !== undefined) {
+      const def = getSegmentDef(segment);
+      if (def === undefined) r.fail(join(path, 'elements'), `segment ${segment} is not in the segment dictionary (mappings/x12/segments.json)`);
+      if (usage === 'not-used') r.fail(join(path, 'elements'), 'a not-used row has no element usage');
+      elements = compileElementRules(x.elements, x.pairs, def, k !== null && k.component === 0 ? k.element : 0, path, (p, why) => r.fail(p, why));
+    } else if (x.pairs !== undefined) {
+      r.fail(join(path, 'pairs'), 'pairs need the row\'s elements');
+    }
     return Object.freeze({
       kind: 'segment' as const,
       segment,
       name: k !== null && k.values.length === 1 ? `${segment}*${k.values[0]}` : segment,
       label: r.str(x.label, join(path, 'label')),
-      usage: r.usage(x.usage, join(path, 'usage')),
+      usage,
       max,
       key: k,
+      elements,
       implied: false,
       group,
       index,
@@ -268,7 +280,7 @@ export function compileGrammar(raw: unknown, file: string, standard: Standard): 
       while (i < slots.length && slots[i]!.group <= group) out.push(slots[i++]!);
       // Nothing can come before a loop's first segment inside the loop: such rows belong to the parent.
       if ('segment' in b && !listed.has(group) && group > start) {
-        out.push(Object.freeze({ kind: 'segment' as const, segment: b.segment, name: b.segment, label: b.label, usage: 'not-used' as const, max: b.max, key: null, implied: true, group, index: 0, loop: loopId }));
+        out.push(Object.freeze({ kind: 'segment' as const, segment: b.segment, name: b.segment, label: b.label, usage: 'not-used' as const, max: b.max, key: null, elements: null, implied: true, group, index: 0, loop: loopId }));
       }
     });
     while (i < slots.length) out.push(slots[i++]!);

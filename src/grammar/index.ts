@@ -2,6 +2,7 @@ export { buildLoopTree, type LoopTreeResult } from './build.js';
 export { compileGrammar, compileStandard, GrammarError, type Standard } from './compile.js';
 export { grammarSet, loadGrammarSet, GrammarSet } from './load.js';
 export { checkStructure, type StructureResult } from './select.js';
+export { checkElementUsage, usageProblems } from './usage.js';
 export {
   LoopNode,
   outline,
@@ -14,4 +15,7 @@ export {
   type SegmentRow,
   type Slot,
   type Usage,
+  type ElementRules,
+  type ComponentRules,
+  type PairRule,
 } from './types.js';

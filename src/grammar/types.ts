@@ -17,6 +17,40 @@ export interface KeyDef {
   readonly elementRef: string;
 }
 
+/** Usage and code lists of the components of one composite element at one segment use. */
+export interface ComponentRules {
+  /** By component position (index 0 unused): 0 situational, 1 required, 2 not used (usage.ts). */
+  readonly use: Uint8Array;
+  readonly codes: ReadonlyArray<readonly string[] | null>;
+  /** Component positions that are required here but optional in the standard (the standard's own are checked by the syntax checker). */
+  readonly required: readonly number[];
+  readonly refs: readonly string[];
+  /** Code values per component position, in file order. */
+  readonly lists: ReadonlyArray<readonly string[] | null>;
+}
+
+/** A pair (or group) of places that go together: element position and component (0 = the whole element). */
+export interface PairRule {
+  readonly text: string;
+  readonly elements: readonly number[];
+  readonly components: readonly number[];
+  readonly refs: readonly string[];
+}
+
+export interface ElementRules {
+  /** By element position (index 0 unused). */
+  readonly use: Uint8Array;
+  readonly codes: ReadonlyArray<readonly string[] | null>;
+  readonly components: ReadonlyArray<ComponentRules | null>;
+  /** Element positions required here but optional in the standard. */
+  readonly required: readonly number[];
+  /** IK402 reference per element position. */
+  readonly refs: readonly string[];
+  readonly pairs: readonly PairRule[];
+  /** Code values per position, in file order, for messages and tests. */
+  readonly lists: ReadonlyArray<readonly string[] | null>;
+}
+
 /** One use of a segment in a loop, e.g. 2000E `DTP*435`. */
 export interface SegmentRow {
   readonly kind: 'segment';
@@ -28,6 +62,8 @@ export interface SegmentRow {
   /** Maximum use in one loop instance; UNBOUNDED for no limit. */
   readonly max: number;
   readonly key: KeyDef | null;
+  /** Element usage and code values at this use (the row's `elements`); null: not checked. */
+  readonly elements: ElementRules | null;
   /** True for a 'not used' row derived from the standard (not written in the grammar file). */
   readonly implied: boolean;
   /** Standard position within the loop: rows of one position may come in any order, positions in order. */
@@ -154,6 +190,8 @@ export class LoopNode {
 export interface LoopTree {
   readonly grammar: Grammar;
   readonly root: LoopNode;
+  /** Every segment's node in input order (index = position - 1). */
+  readonly segments: readonly SegmentNode[];
 }
 
 /** The loop structure as a short string, e.g. `2000A[2010A 2000B[2010B 2000C[2010C 2000E[2010EA]]]]`. */

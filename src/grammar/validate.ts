@@ -1,4 +1,5 @@
 import { checkStructure } from './select.js';
+import { checkSegmentUsage } from './usage.js';
 import type { LoopTree } from './types.js';
 import type { Finding, TransactionSet } from '../x12/index.js';
 import { dictionary } from '../x12/dictionary.js';
@@ -31,6 +32,12 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
   const defs = dictionary();
   const segs = tx.segments;
   const whole = segs.length === tx.segmentCount;
+  // The loop tree first, so that each segment's element usage is checked while the syntax loop holds it.
+  const s = whole ? checkStructure(tx) : null;
+  const nodes = s?.tree?.segments ?? null;
+  const grammar = s?.tree?.grammar ?? null;
+  const usage: Finding[] = [];
+  const compText = String.fromCharCode(d.component);
   // Segments the framer reported, or found not to be 278 segments at all: not reported again as unexpected.
   let reported: Set<number> | null = null;
   for (const f of tx.findings) if (f.ordinal !== undefined) (reported ??= new Set()).add(f.ordinal);
@@ -38,7 +45,12 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
     const seg = segs[i]!;
     const def = defs.get(seg.id);
     const r = def === undefined ? null : checkSegmentFrom(def, seg.elements(), 1, component, repetition);
-    if (r !== null && r.errors.length === 0) continue;
+    if (r !== null && r.errors.length === 0) {
+      // Element usage of the segment's use; a segment already in error (its syntax, or the framer's) is not checked again.
+      const sn = nodes !== null ? nodes[i] : undefined;
+      if (sn !== undefined && sn.row !== null && sn.row.elements !== null && reported?.has(seg.ordinal) !== true) checkSegmentUsage(grammar!, sn, compText, usage);
+      continue;
+    }
     const position = whole ? i + 1 : undefined;
     const at = { segment: seg.id, offset: seg.offset, ordinal: seg.ordinal, ...(position ? { position } : {}) };
     if (r === null) {
@@ -66,12 +78,12 @@ export function analyzeTransaction(tx: TransactionSet): Validation {
       });
     }
   }
-  if (!whole) return { findings: out, tree: null };
-  const s = checkStructure(tx);
+  if (s === null) return { findings: out, tree: null };
   for (const f of s.findings) {
     // An unknown segment id is reported once (SEGMENT_NOT_IN_SET or by the framer), not again as unexpected.
     if (f.code === 'SEGMENT_UNEXPECTED' && f.ordinal !== undefined && reported?.has(f.ordinal) === true) continue;
     out.push(f);
   }
+  for (const f of usage) out.push(f);
   return { findings: out, tree: s.tree };
 }

@@ -76,7 +76,7 @@ describe('grammar tables', () => {
 describe('a broken grammar table fails with file, path and field', () => {
   it.each<[string, string, (j: Json) => void, string]>([
     ['a usage typo', REQ, (j) => (j.levels[EVENT].body[2].usage = 'mandatory'), `${REQ}: levels[4].body[2].usage: must be "required", "situational" or "not-used"`],
-    ['an unknown field', REQ, (j) => (j.levels[0].body[0].maxx = 1), `${REQ}: levels[0].body[0].maxx: unknown field (allowed: segment, usage, max, label, key)`],
+    ['an unknown field', REQ, (j) => (j.levels[0].body[0].maxx = 1), `${REQ}: levels[0].body[0].maxx: unknown field (allowed: segment, usage, max, label, key, elements, pairs)`],
     ['a missing label', REQ, (j) => delete j.levels[1].body[1].body[3].label, `${REQ}: levels[1].body[1].body[3].label: must be a non-empty string`],
     [
       'rows out of standard order',
