@@ -37,14 +37,14 @@ function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreCo
 export async function submit(g: Gateway, pasVersion: PasVersion, text: string): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
   const hash = sha256(text);
   // A submission answered before is answered again from the store, before any other work.
-  const early = storedAnswer(g, text, hash);
+  const early = storedAnswer(g, pasVersion, text, hash);
   if (early !== null) return early;
   const read = readPasBundle(g, text, pasVersion, 'request');
   if ('answer' in read) return { answer: read.answer, outcome: 'rejected', submitter: 'unknown' };
   const bundle = read.bundle;
   const b = bundle as unknown as Record<string, unknown>;
   const submitter = submitterOf(b);
-  const key = bundleIdentifier(b) ?? `sha256:${hash}`;
+  const key = idempotencyKey(pasVersion, b, hash);
   const begun = g.store.begin('pas', submitter, key, pasVersion, hash, text);
   let id: number;
   if (begun.kind === 'existing') {
@@ -66,8 +66,13 @@ export async function submit(g: Gateway, pasVersion: PasVersion, text: string): 
   }
 }
 
+/** A submission's key: Bundle.identifier (else the body's hash), per PAS base (each version answers in its own shape). */
+function idempotencyKey(pasVersion: PasVersion, bundle: Record<string, unknown>, hash: string): string {
+  return `${pasVersion}|${bundleIdentifier(bundle) ?? `sha256:${hash}`}`;
+}
+
 /** The stored answer of a submission with the same identifier from the same submitter, if there is one. */
-function storedAnswer(g: Gateway, text: string, hash: string): { answer: HttpAnswer; outcome: string; submitter: string } | null {
+function storedAnswer(g: Gateway, pasVersion: PasVersion, text: string, hash: string): { answer: HttpAnswer; outcome: string; submitter: string } | null {
   let b: unknown;
   try {
     b = JSON.parse(text);
@@ -77,7 +82,7 @@ function storedAnswer(g: Gateway, text: string, hash: string): { answer: HttpAns
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return null;
   const o = b as Record<string, unknown>;
   const submitter = submitterOf(o);
-  const rec = g.store.find('pas', submitter, bundleIdentifier(o) ?? `sha256:${hash}`);
+  const rec = g.store.find('pas', submitter, idempotencyKey(pasVersion, o, hash));
   return rec !== null && rec.state === 'answered' && rec.answer !== null ? { answer: rec.answer, outcome: 'replayed', submitter } : null;
 }
 
