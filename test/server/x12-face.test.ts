@@ -30,7 +30,7 @@ afterAll(async () => {
 const post = (url: string, body: string, type: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
 
 /** Transaction sets of an X12 text, by type. */
-function sets(text: string): { type: string; segments: string[][] }[] {
+function sets(text: string): { type: string; segments: (readonly string[])[] }[] {
   return readX12Buffer(Buffer.from(text, 'latin1')).flatMap((e) => (e.kind === 'transaction' ? [{ type: e.transaction.type, segments: e.transaction.segments.map((s) => s.elements()) }] : []));
 }
 const unique = (text: string, n: string): string => text.replace(/\*000000101\*/, `*${n.padStart(9, '0')}*`).replace('CLN20261123A1', `CLN${n}`).replace('REF2026112301', `REF${n}`);

@@ -10,12 +10,21 @@ import { firstResourceType } from '../bundle-facts.js';
  * findings carry their FHIRPath location as `expression`.
  */
 export function readPasBundle(g: Gateway, text: string, pasVersion: PasVersion, kind: BundleKind): { bundle: Bundle } | { answer: HttpAnswer } {
-  let parsed: unknown;
+  const p = parseJson(text);
+  return 'answer' in p ? p : checkPasBundle(g, p.value, pasVersion, kind);
+}
+
+/** JSON.parse, or the 400 OperationOutcome that says why not. */
+export function parseJson(text: string): { value: unknown } | { answer: HttpAnswer } {
   try {
-    parsed = JSON.parse(text);
+    return { value: JSON.parse(text) as unknown };
   } catch (e) {
     return { answer: operationOutcome(400, [{ code: 'structure', text: `the body is not JSON: ${(e as Error).message}` }]) };
   }
+}
+
+/** readPasBundle on a body already parsed. */
+export function checkPasBundle(g: Gateway, parsed: unknown, pasVersion: PasVersion, kind: BundleKind): { bundle: Bundle } | { answer: HttpAnswer } {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || (parsed as { resourceType?: unknown }).resourceType !== 'Bundle') {
     return { answer: operationOutcome(400, [{ code: 'invalid', text: 'the body must be a PAS Bundle', expression: ['Bundle'] }]) };
   }

@@ -11,7 +11,7 @@ import type { Gateway } from '../gateway.js';
 import { fhirJson, operationOutcome, upstreamFailure, type HttpAnswer } from '../outcome.js';
 import { UpstreamError } from '../upstream/types.js';
 import { factsOf, itemLevels, tracesOf } from '../x12-facts.js';
-import { readPasBundle } from './parse.js';
+import { checkPasBundle, parseJson } from './parse.js';
 
 /** Writes the bundle's 278 for the UM partner with control numbers from the store. */
 function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreControlNumbers } | { answer: HttpAnswer } {
@@ -36,10 +36,12 @@ function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreCo
 /** `Claim/$submit`: validate, claim the idempotency key, write the 278, exchange, translate back, store. */
 export async function submit(g: Gateway, pasVersion: PasVersion, text: string): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
   const hash = sha256(text);
+  const parsed = parseJson(text);
+  if ('answer' in parsed) return { answer: parsed.answer, outcome: 'rejected', submitter: 'unknown' };
   // A submission answered before is answered again from the store, before any other work.
-  const early = storedAnswer(g, pasVersion, text, hash);
+  const early = storedAnswer(g, pasVersion, parsed.value, hash);
   if (early !== null) return early;
-  const read = readPasBundle(g, text, pasVersion, 'request');
+  const read = checkPasBundle(g, parsed.value, pasVersion, 'request');
   if ('answer' in read) return { answer: read.answer, outcome: 'rejected', submitter: 'unknown' };
   const bundle = read.bundle;
   const b = bundle as unknown as Record<string, unknown>;
@@ -72,13 +74,7 @@ function idempotencyKey(pasVersion: PasVersion, bundle: Record<string, unknown>,
 }
 
 /** The stored answer of a submission with the same identifier from the same submitter, if there is one. */
-function storedAnswer(g: Gateway, pasVersion: PasVersion, text: string, hash: string): { answer: HttpAnswer; outcome: string; submitter: string } | null {
-  let b: unknown;
-  try {
-    b = JSON.parse(text);
-  } catch {
-    return null;
-  }
+function storedAnswer(g: Gateway, pasVersion: PasVersion, b: unknown, hash: string): { answer: HttpAnswer; outcome: string; submitter: string } | null {
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return null;
   const o = b as Record<string, unknown>;
   const submitter = submitterOf(o);

@@ -154,6 +154,23 @@ export function renderResponse(tx: TransactionSet, body: readonly Els[], control
  * until none is left; returns the body and the errors that remain.
  */
 export function pruneResponse(tx: TransactionSet, body: Els[]): { body: Els[]; errors: string[] } {
+  // Responses of the same shape prune the same way: the grammar reads segment ids, qualifiers and HL levels.
+  const key = `${tx.implementation}\n${body.map((e) => `${e[0]}|${e[1] ?? ''}|${e[0] === 'HL' ? (e[3] ?? '') : ''}`).join('\n')}`;
+  const known = pruned.get(key);
+  if (known !== undefined) return { body: body.filter((_, i) => !known.has(i)), errors: [] };
+  const r = pruneUncached(tx, body);
+  if (r.errors.length === 0) {
+    const kept = new Set(r.body);
+    if (pruned.size >= 1000) pruned.delete(pruned.keys().next().value as string);
+    pruned.set(key, new Set(body.flatMap((e, i) => (kept.has(e) ? [] : [i]))));
+  }
+  return r;
+}
+
+/** Response shape -> indices of the body the grammar leaves out (clean results only). */
+const pruned = new Map<string, ReadonlySet<number>>();
+
+function pruneUncached(tx: TransactionSet, body: Els[]): { body: Els[]; errors: string[] } {
   const probe = { nextInterchange: () => '000000001', nextGroup: () => '1', nextTransaction: () => '0001' };
   for (let round = 0; round < 6; round++) {
     const text = renderResponse(tx, body, probe, () => new Date(0));
