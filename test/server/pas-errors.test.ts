@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../src/store/sqlite.js';
-import { HAVE_PACKAGES, itemActions, postJson, sampleBundle, testGateway, waitFor, type TestGateway } from './support.js';
+import { closedPort, HAVE_PACKAGES, itemActions, postJson, sampleBundle, testGateway, waitFor, type TestGateway } from './support.js';
 
 describe('4xx: one OperationOutcome', () => {
   let g: TestGateway;
@@ -94,12 +94,13 @@ describe('5xx and the synchronous budget', () => {
   it('the UM system cannot be reached: 502 without an OperationOutcome', async () => {
     const g = await testGateway({
       partners: { um: { upstream: 'remote' } },
-      upstreams: { remote: { type: 'x12-http', url: 'http://127.0.0.1:9/x12', timeoutMs: 2000, retries: 1 } },
+      upstreams: { remote: { type: 'x12-http', url: await closedPort(), timeoutMs: 2000, retries: 1 } },
     });
     try {
       const r = await postJson(`${g.url}/fhir/2.0.1/Claim/$submit`, sampleBundle('referral-request', '2.0.1'));
       expect(r.status).toBe(502);
       expect(r.text).not.toContain('OperationOutcome');
+      expect(g.logs.join('')).toContain('ECONNREFUSED');
     } finally {
       await g.stop();
     }

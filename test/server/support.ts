@@ -1,4 +1,6 @@
 /** Shared helpers of the gateway tests: a gateway on a free port with its store in a temp dir, bundles from the samples. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,4 +100,13 @@ export async function waitFor<T>(what: () => Promise<T | null> | T | null, ms = 
     if (Date.now() > until) throw new Error('waitFor: timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A URL on a port nobody listens on (a server was there a moment ago): connections are refused. */
+export async function closedPort(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return `http://127.0.0.1:${port}/x12`;
 }
