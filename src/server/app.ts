@@ -32,7 +32,7 @@ export function createApp(g: Gateway): Hono {
     await next();
     const path = c.req.path;
     const face = path.startsWith('/fhir/') ? 'pas' : path.startsWith('/x12/') ? 'x12' : 'admin';
-    const op = c.get('op' as never) ?? (face === 'admin' ? path : 'other');
+    const op = c.get('op' as never) ?? (path === '/healthz' || path === '/metrics' ? path : 'other');
     const seconds = (performance.now() - started) / 1000;
     const outcome = (c.get('outcome' as never) as string | undefined) ?? String(c.res.status);
     g.metrics.requests.inc({ face, operation: String(op), status: String(c.res.status), outcome });

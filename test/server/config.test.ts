@@ -1,5 +1,7 @@
 /** The configuration file: defaults that run as they are, and errors that name the key. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +54,22 @@ describe('simulator rules', () => {
   ])('%j is refused naming the rule and key', (raw, message) => {
     expect(() => checkRules(raw)).toThrow(RulesError);
     expect(() => checkRules(raw)).toThrow(message);
+  });
+});
+
+describe('x12pas serve', () => {
+  const bin = fileURLToPath(new URL('../../bin/x12pas.js', import.meta.url));
+  it('a bad config file: exit 2 and a message naming the key, before anything listens', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'x12pas-cfg-')), 'c.json');
+    writeFileSync(f, JSON.stringify({ upstreams: { simulator: { type: 'x12-http', url: 'nowhere' } } }));
+    const r = spawnSync(process.execPath, [bin, 'serve', '--config', f], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('config upstreams.simulator.url: must be an http(s) URL');
+  });
+
+  it('a bad --port: exit 2', () => {
+    const r = spawnSync(process.execPath, [bin, 'serve', '--port', 'eighty'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('port must be an integer');
   });
 });
