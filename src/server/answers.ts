@@ -18,7 +18,7 @@ export function transactionsOf(text: string): { txs: TransactionSet[]; problems:
     if (ev.kind === 'transaction') {
       if (ev.transaction.type === '278') txs.push(ev.transaction);
       else problems.push(`a ${ev.transaction.type} came back instead of a 278`);
-    } else if (ev.kind === 'finding' && ev.finding.severity === 'error') problems.push(ev.finding.message);
+    } else if (ev.kind === 'finding' && ev.finding.severity === 'error') problems.push(ev.finding.code);
   }
   return { txs, problems };
 }
@@ -29,14 +29,14 @@ export interface ConvertedResponse {
   items: ItemDecision[];
 }
 
-/** A 278 response (X217) -> the PAS Response Bundle answering `request`, with its item decisions. */
+/** A 278 response (X217) -> the PAS Response Bundle answering `request`, with its item decisions. A problem names finding codes only (it is logged: no values). */
 export function convertResponse(tx: TransactionSet, pasVersion: PasVersion, request: Bundle): ConvertedResponse | { problem: string } {
   if (!tx.accepted) return { problem: `the 278 response ${tx.control} is rejected: ${tx.findings.map((f) => f.code).join(', ')}` };
   const facts = factsOf(tx);
   if (facts.purpose !== '11') return { problem: `the 278 ${tx.control} is not a response (BHT02 ${facts.purpose})` };
   const inquiry = tx.implementation === '005010X215';
   const r = inquiry ? inquiryResponseToBundle(tx, { pasVersion, request }) : responseToBundle(tx, { pasVersion, request });
-  if (r.bundle === null) return { problem: `the 278 response ${tx.control} could not be read: ${r.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ')}` };
+  if (r.bundle === null) return { problem: `the 278 response ${tx.control} could not be read: ${r.findings.filter((f) => f.severity === 'error').map((f) => f.code).join(', ')}` };
   return { bundle: r.bundle, facts, items: decisionsOf(facts) };
 }
 

@@ -179,7 +179,7 @@ function pruneUncached(tx: TransactionSet, body: Els[]): { body: Els[]; errors: 
     const a = analyzeTransaction(ev.transaction);
     const drop = new Set(a.findings.filter((f) => f.code === 'SEGMENT_NOT_USED' || f.code === 'UNEXPECTED_SEGMENT').map((f) => f.position));
     if (drop.size === 0) {
-      const errors = [...ev.transaction.findings, ...a.findings].filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message}`);
+      const errors = [...ev.transaction.findings, ...a.findings].filter((f) => f.severity === 'error').map((f) => (f.segment !== undefined ? `${f.code} at ${f.segment}` : f.code));
       return { body, errors };
     }
     // Finding positions count from ST = 1; body[0] is the segment after ST.
