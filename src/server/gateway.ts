@@ -65,24 +65,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const partnerName = config.pas.partner;
   const partner = config.partners[partnerName]!;
   const upConfig = config.upstreams[partner.upstream]!;
-  const g: Gateway = {
-    config,
-    store,
-    log,
-    metrics,
-    validate,
-    validationOff,
-    umPartner: { name: partnerName, config: partner, upstream: undefined as unknown as X12Upstream },
-    pasUpstream: null,
-    simulators,
-    inflight: new Map(),
-    background: new Set(),
-    onUnsolicited: async () => {},
-  };
   let upstream: X12Upstream;
   if (upConfig.type === 'simulator') {
     const sim = new UmSimulator({
       rules: loadRules(upConfig.rules ?? undefined),
+      // The gateway is made below; the simulator delivers only later, once it is.
       deliver: (x12) => g.onUnsolicited(x12, partner.upstream),
       onDeliveryError: (e) => log.error('simulator delivery failed', { error: (e as Error).message }),
     });
@@ -93,12 +80,26 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   } else {
     throw new Error(`pas.partner ${partnerName}: its upstream is not X12`);
   }
-  g.umPartner.upstream = upstream;
+  let pasUpstream: PasUpstream | null = null;
   if (config.x12.partner !== null) {
     const p = config.partners[config.x12.partner]!;
     const u = config.upstreams[p.upstream]!;
-    if (u.type === 'pas-fhir') (g as { pasUpstream: PasUpstream | null }).pasUpstream = new PasFhirUpstream(p.upstream, u.url, u.pasVersion, u);
+    if (u.type === 'pas-fhir') pasUpstream = new PasFhirUpstream(p.upstream, u.url, u.pasVersion, u);
   }
+  const g: Gateway = {
+    config,
+    store,
+    log,
+    metrics,
+    validate,
+    validationOff,
+    umPartner: { name: partnerName, config: partner, upstream },
+    pasUpstream,
+    simulators,
+    inflight: new Map(),
+    background: new Set(),
+    onUnsolicited: async () => {},
+  };
   metrics.addGauge('x12pas_pended_items', 'Items whose current decision is pended (A4)', () => store.stats().pendedItems);
   metrics.addGauge('x12pas_store_submissions', 'Submissions in the store', () => store.stats().submissions);
   metrics.addGauge('x12pas_store_bytes', 'Size of the store files in bytes', () => store.stats().bytes);
