@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCore, parseCore, PAYLOAD } from '../../src/server/core-envelope.js';
 import { startSimulatorServer } from '../../src/server/simulator/http.js';
-import { loadRules } from '../../src/server/simulator/rules.js';
+import { checkRules, loadRules } from '../../src/server/simulator/rules.js';
 import { UmSimulator } from '../../src/server/simulator/simulator.js';
 import { readX12Buffer } from '../../src/x12/index.js';
-import { itemActions, postJson, sampleBundle, sampleText, testGateway, type TestGateway } from './support.js';
+import { itemActions, postJson, sampleBundle, sampleText, testGateway, waitFor, type TestGateway } from './support.js';
 
 let payer: TestGateway;
 let clearinghouse: TestGateway;
@@ -147,6 +147,28 @@ describe('X12 over HTTP to a UM system (the PAS face upstream)', () => {
       expect(received).toHaveLength(2);
       const isa13 = received.map((t) => t.slice(0, 106).split('*')[13]);
       expect(new Set(isa13).size).toBe(2);
+    } finally {
+      await g.stop();
+      await sim.close();
+    }
+  });
+
+  it('a remote UM pends, then posts its later decision to the X12 face: the submission is updated', async () => {
+    let gatewayUrl = '';
+    const rules = checkRules({ rules: [{ when: { diagnoses: ['R938'] }, then: { decision: 'A4', later: 'A3', laterMs: 100 } }] });
+    const um = new UmSimulator({ rules, deliver: async (x12) => void (await fetch(`${gatewayUrl}/x12/278`, { method: 'POST', body: x12, headers: { 'content-type': 'application/edi-x12' } })) });
+    const sim = await startSimulatorServer(um);
+    const g = await testGateway({ partners: { um: { upstream: 'remote' } }, upstreams: { remote: { type: 'x12-http', url: sim.url, envelope: 'core' } } });
+    gatewayUrl = g.url;
+    try {
+      const bundle = sampleBundle('referral-request', '2.2.1', [['M5416', 'R938']]);
+      const r = await postJson(`${g.url}/fhir/2.2.1/Claim/$submit`, bundle);
+      expect(itemActions(r.json())).toEqual(['A4']);
+      const store = g.gateway.store as any;
+      const rec = store.findByTraces([], (bundle as any).identifier.value);
+      await waitFor(() => (store.items(rec.id)[0].decision === 'A3' ? true : null), 8000);
+      const again = await postJson(`${g.url}/fhir/2.2.1/Claim/$submit`, bundle);
+      expect(itemActions(again.json())).toEqual(['A3']);
     } finally {
       await g.stop();
       await sim.close();
