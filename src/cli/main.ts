@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
 import { roundtripCommand } from './roundtrip.js';
+import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
@@ -19,6 +20,7 @@ Commands:
   validate FILE...  check X12 (envelope, syntax, 278 structure) or PAS bundles (profiles)
                     without converting; exit 1 when errors are found
   roundtrip FILE... convert there and back and print every difference; exit 0 when none
+  serve             run the HTTP gateway (PAS and X12 faces, store, built-in UM simulator)
 
 Run 'x12pas <command> --help' for a command's options.
 Options: -h, --help   this text;  -v, --version   the version
@@ -28,6 +30,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   convert: convertCommand,
   inspect: inspectCommand,
   roundtrip: roundtripCommand,
+  serve: serveCommand,
   validate: validateCommand,
 };
 

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import type { PasVersion } from '../pas/versions.js';
+
+/**
+ * The gateway's configuration: one JSON file, checked key by key (an error names the key).
+ * Every key has a default, so `x12pas serve` runs with no file at all.
+ */
+export interface UpstreamLimits {
+  /** Milliseconds before an exchange counts as failed (5xx). */
+  timeoutMs: number;
+  /** Extra attempts when the upstream could not be reached at all (nothing was sent). */
+  retries: number;
+  /** Exchanges in flight at once; more wait their turn. */
+  concurrency: number;
+}
+
+export type UpstreamConfig =
+  | ({ type: 'simulator'; rules: string | null; latencyMs: number } & UpstreamLimits)
+  | ({ type: 'x12-http'; url: string; envelope: 'raw' | 'core' } & UpstreamLimits)
+  | ({ type: 'pas-fhir'; url: string; pasVersion: PasVersion } & UpstreamLimits);
+
+export interface PartnerConfig {
+  /** Name of the upstream in `upstreams`. */
+  upstream: string;
+  senderQualifier: string;
+  sender: string;
+  receiverQualifier: string;
+  receiver: string;
+  usage: 'P' | 'T';
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** The SQLite file. */
+  store: string;
+  /** The answer PAS gets within this many ms, else its items pended. */
+  syncBudgetMs: number;
+  maxBodyBytes: number;
+  validation: { enabled: boolean; packages: string | null };
+  /** Which partner the PAS face writes 278s to. */
+  pas: { partner: string };
+  /** Which partner (a PAS FHIR upstream) the X12 face sends its bundles to; null: this gateway's own PAS face. */
+  x12: { partner: string | null; pasVersion: PasVersion };
+  partners: Record<string, PartnerConfig>;
+  upstreams: Record<string, UpstreamConfig>;
+  log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+}
+
+export class ConfigError extends Error {}
+
+const LIMITS: UpstreamLimits = { timeoutMs: 10_000, retries: 1, concurrency: 32 };
+
+export function defaultConfig(): GatewayConfig {
+  return {
+    port: 8080,
+    host: '0.0.0.0',
+    store: 'x12pas-gateway.db',
+    syncBudgetMs: 15_000,
+    maxBodyBytes: 5 * 1024 * 1024,
+    validation: { enabled: true, packages: null },
+    pas: { partner: 'um' },
+    x12: { partner: null, pasVersion: '2.2.1' },
+    partners: {
+      um: { upstream: 'simulator', senderQualifier: 'ZZ', sender: 'X12PAS', receiverQualifier: 'ZZ', receiver: 'UMSIMULATOR', usage: 'P' },
+    },
+    upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
+    log: { level: 'info' },
+  };
+}
+
+type Obj = Record<string, unknown>;
+
+function fail(key: string, msg: string): never {
+  throw new ConfigError(`config ${key}: ${msg}`);
+}
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function known(o: Obj, key: string, keys: readonly string[]): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k) && !k.startsWith('$')) fail(key === '' ? k : `${key}.${k}`, `unknown key (known: ${keys.join(', ')})`);
+}
+function str(o: Obj, k: string, key: string, def: string): string {
+  const v = o[k];
+  if (v === undefined) return def;
+  if (typeof v !== 'string' || v === '') fail(key, 'must be a non-empty string');
+  return v;
+}
+function int(o: Obj, k: string, key: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = o[k];
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(key, `must be an integer from ${min} to ${max}`);
+  return v;
+}
+function oneOf<T extends string>(o: Obj, k: string, key: string, def: T, values: readonly T[]): T {
+  const v = o[k];
+  if (v === undefined) return def;
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(key, `must be one of ${values.join(', ')}`);
+  return v as T;
+}
+function url(o: Obj, k: string, key: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') fail(key, 'must be an http(s) URL');
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    fail(key, 'must be an http(s) URL');
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** Checks a parsed config (defaults filled in); throws ConfigError naming the key. */
+export function checkConfig(raw: unknown): GatewayConfig {
+  const d = defaultConfig();
+  if (!isObj(raw)) fail('(root)', 'must be a JSON object');
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log']);
+  const sub = (k: string): Obj => {
+    const v = raw[k];
+    if (v === undefined) return {};
+    if (!isObj(v)) fail(k, 'must be an object');
+    return v;
+  };
+  const validation = sub('validation');
+  known(validation, 'validation', ['enabled', 'packages']);
+  if (validation.enabled !== undefined && typeof validation.enabled !== 'boolean') fail('validation.enabled', 'must be true or false');
+  const upstreams: Record<string, UpstreamConfig> = {};
+  const upRaw = raw.upstreams === undefined ? d.upstreams : sub('upstreams');
+  for (const [name, u] of Object.entries(upRaw)) {
+    const key = `upstreams.${name}`;
+    if (!isObj(u)) fail(key, 'must be an object');
+    const type = oneOf(u, 'type', `${key}.type`, 'simulator', ['simulator', 'x12-http', 'pas-fhir'] as const);
+    const limits: UpstreamLimits = {
+      timeoutMs: int(u, 'timeoutMs', `${key}.timeoutMs`, LIMITS.timeoutMs, 1),
+      retries: int(u, 'retries', `${key}.retries`, LIMITS.retries, 0, 10),
+      concurrency: int(u, 'concurrency', `${key}.concurrency`, LIMITS.concurrency, 1, 10_000),
+    };
+    const common = ['type', 'timeoutMs', 'retries', 'concurrency'];
+    if (type === 'simulator') {
+      known(u, key, [...common, 'rules', 'latencyMs']);
+      upstreams[name] = { type, rules: u.rules === undefined || u.rules === null ? null : str(u, 'rules', `${key}.rules`, ''), latencyMs: int(u, 'latencyMs', `${key}.latencyMs`, 0, 0), ...limits };
+    } else if (type === 'x12-http') {
+      known(u, key, [...common, 'url', 'envelope']);
+      upstreams[name] = { type, url: url(u, 'url', `${key}.url`), envelope: oneOf(u, 'envelope', `${key}.envelope`, 'raw', ['raw', 'core'] as const), ...limits };
+    } else {
+      known(u, key, [...common, 'url', 'pasVersion']);
+      upstreams[name] = { type, url: url(u, 'url', `${key}.url`), pasVersion: oneOf(u, 'pasVersion', `${key}.pasVersion`, '2.2.1', ['2.2.1', '2.0.1'] as const), ...limits };
+    }
+  }
+  const partners: Record<string, PartnerConfig> = {};
+  const pRaw = raw.partners === undefined ? d.partners : sub('partners');
+  for (const [name, p] of Object.entries(pRaw)) {
+    const key = `partners.${name}`;
+    if (!isObj(p)) fail(key, 'must be an object');
+    known(p, key, ['upstream', 'senderQualifier', 'sender', 'receiverQualifier', 'receiver', 'usage']);
+    const upstream = str(p, 'upstream', `${key}.upstream`, 'simulator');
+    if (upstreams[upstream] === undefined) fail(`${key}.upstream`, `names no upstream (known: ${Object.keys(upstreams).join(', ') || 'none'})`);
+    const id = (k: string, def: string, len: number): string => {
+      const v = str(p, k, `${key}.${k}`, def);
+      if (v.length > len || /[*~:^\n\r]/.test(v)) fail(`${key}.${k}`, `must be at most ${len} characters with no X12 delimiter`);
+      return v;
+    };
+    partners[name] = {
+      upstream,
+      senderQualifier: id('senderQualifier', 'ZZ', 2),
+      sender: id('sender', 'X12PAS', 15),
+      receiverQualifier: id('receiverQualifier', 'ZZ', 2),
+      receiver: id('receiver', 'UMSIMULATOR', 15),
+      usage: oneOf(p, 'usage', `${key}.usage`, 'P', ['P', 'T'] as const),
+    };
+  }
+  const pas = sub('pas');
+  known(pas, 'pas', ['partner']);
+  const pasPartner = str(pas, 'partner', 'pas.partner', Object.keys(partners)[0] ?? 'um');
+  if (partners[pasPartner] === undefined) fail('pas.partner', `names no partner (known: ${Object.keys(partners).join(', ') || 'none'})`);
+  if (upstreams[partners[pasPartner].upstream]?.type === 'pas-fhir') fail('pas.partner', 'the PAS face needs a partner whose upstream speaks X12 (simulator or x12-http)');
+  const x12 = sub('x12');
+  known(x12, 'x12', ['partner', 'pasVersion']);
+  const x12Partner = x12.partner === undefined || x12.partner === null ? null : str(x12, 'partner', 'x12.partner', '');
+  if (x12Partner !== null) {
+    const p = partners[x12Partner];
+    if (p === undefined) fail('x12.partner', `names no partner (known: ${Object.keys(partners).join(', ')})`);
+    if (upstreams[p.upstream]?.type !== 'pas-fhir') fail('x12.partner', 'the X12 face needs a partner whose upstream is a PAS FHIR base (type pas-fhir)');
+  }
+  const log = sub('log');
+  known(log, 'log', ['level']);
+  return {
+    port: int(raw, 'port', 'port', d.port, 0, 65535),
+    host: str(raw, 'host', 'host', d.host),
+    store: str(raw, 'store', 'store', d.store),
+    syncBudgetMs: int(raw, 'syncBudgetMs', 'syncBudgetMs', d.syncBudgetMs, 1),
+    maxBodyBytes: int(raw, 'maxBodyBytes', 'maxBodyBytes', d.maxBodyBytes, 1024),
+    validation: {
+      enabled: (validation.enabled as boolean | undefined) ?? true,
+      packages: validation.packages === undefined || validation.packages === null ? null : str(validation, 'packages', 'validation.packages', ''),
+    },
+    pas: { partner: pasPartner },
+    x12: { partner: x12Partner, pasVersion: oneOf(x12, 'pasVersion', 'x12.pasVersion', '2.2.1', ['2.2.1', '2.0.1'] as const) },
+    partners,
+    upstreams,
+    log: { level: oneOf(log, 'level', 'log.level', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const) },
+  };
+}
+
+/** Reads and checks a config file. */
+export function loadConfig(file: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config ${file}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config ${file}: not JSON: ${(e as Error).message}`);
+  }
+  return checkConfig(raw);
+}

@@ -1,0 +1,34 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { GatewayConfig } from './config.js';
+import { createApp } from './app.js';
+import { closeGateway, createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+
+export interface RunningGateway {
+  readonly gateway: Gateway;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the gateway and listens; `port` 0 takes a free one. */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const gateway = createGateway(config, options);
+  const app = createApp(gateway);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  gateway.log.info('listening', { port, store: config.store, upstream: gateway.umPartner.upstream.name, validation: gateway.validationOff === null });
+  return {
+    gateway,
+    port,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGateway(gateway);
+    },
+  };
+}

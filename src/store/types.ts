@@ -1,0 +1,96 @@
+/** What the gateway keeps, behind one interface (SQLite first; PostgreSQL may follow). */
+
+export type ControlKind = 'isa' | 'gs' | 'st';
+
+/** Correlation of a submission with the 278s written for it and the parties they name. */
+export interface Correlation {
+  partner: string;
+  bht03: string | null;
+  claimIdentifier: string | null;
+  requesterId: string | null;
+  memberId: string | null;
+  payerId: string | null;
+  isa13: string | null;
+  gs06: string | null;
+  st02: string | null;
+  requestX12: string | null;
+  /** Every trace number of the request (2000E and 2000F TRN*1). */
+  traces: readonly string[];
+}
+
+export interface ItemDecision {
+  /** 1-based, in the order of the 278's service (or event) levels. */
+  position: number;
+  trace: string | null;
+  /** HCR01 (A1, A3, A4, A6...) or null when the level has none (an AAA error). */
+  decision: string | null;
+  authNumber: string | null;
+}
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface SubmissionRecord {
+  id: number;
+  face: string;
+  submitter: string;
+  key: string;
+  pasVersion: string | null;
+  state: 'pending' | 'answered';
+  requestHash: string;
+  requestBody: string | null;
+  answer: Answer | null;
+  responseX12: string | null;
+  correlation: Correlation;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type BeginResult = { readonly kind: 'new'; readonly id: number } | { readonly kind: 'existing'; readonly record: SubmissionRecord };
+
+export interface AuditEntry {
+  who: string;
+  kind: string;
+  outcome: string;
+  submissionId?: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  sha256In?: string | null;
+  sha256Out?: string | null;
+}
+
+export interface InquiryMatch {
+  requesterId: string | null;
+  memberId: string | null;
+  /** Authorization numbers (HCR02 / REF) or administrative / trace references to narrow by. */
+  references: readonly string[];
+}
+
+export interface GatewayStore {
+  /** First number of `count` consecutive ones of this kind for this partner; never handed out again. */
+  allocate(partner: string, kind: ControlKind, count: number): number;
+  /** Claims the idempotency key, or returns what is stored under it. */
+  begin(face: string, submitter: string, key: string, pasVersion: string | null, requestHash: string, requestBody: string | null): BeginResult;
+  /** Takes over a pending submission left by a process that died (its request is sent again). */
+  restart(id: number): void;
+  correlate(id: number, c: Correlation): void;
+  answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[]): void;
+  /** Drops a pending claim whose exchange failed (a retry starts afresh). */
+  abandon(id: number): void;
+  get(id: number): SubmissionRecord | null;
+  find(face: string, submitter: string, key: string): SubmissionRecord | null;
+  /** The submission a 278 response answers: by its echoed trace numbers, else by BHT03. */
+  findByTraces(traces: readonly string[], bht03: string | null): SubmissionRecord | null;
+  items(id: number): ItemDecision[];
+  /** Updates item decisions and the stored answer (an unsolicited 278 response). */
+  update(id: number, answer: Answer, responseX12: string, items: readonly ItemDecision[]): void;
+  /** Answered PAS submissions matching an inquiry (PAS's rules: requester and member, then references). */
+  match(q: InquiryMatch): SubmissionRecord[];
+  audit(e: AuditEntry): void;
+  /** Counts for metrics. */
+  stats(): { submissions: number; pendedItems: number; bytes: number };
+  close(): void;
+}
