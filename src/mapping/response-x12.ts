@@ -27,6 +27,8 @@ export interface ResponseX12Options {
   tables?: CompiledTables;
   /** The request bundle the response answers: names the requester (2010B) when the response's own requestor is absent or not in the bundle. */
   request?: Bundle | Obj;
+  /** ISA15 (default P). */
+  usage?: 'P' | 'T';
 }
 
 export interface ResponseX12Result {
@@ -69,7 +71,7 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   let text: string;
   try {
     const body = w.body(r.segments);
-    w.beginInterchange({ senderQualifier: 'ZZ', sender, receiverQualifier: 'ZZ', receiver, usage: 'P' });
+    w.beginInterchange({ senderQualifier: 'ZZ', sender, receiverQualifier: 'ZZ', receiver, usage: options.usage ?? 'P' });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
     w.raw(body, r.segments.length);

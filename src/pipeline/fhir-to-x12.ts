@@ -1,5 +1,4 @@
-import { bundlesToRequestX12 } from '../mapping/request-x12.js';
-import { responseBundleToX12 } from '../mapping/response-x12.js';
+import { bundlesToRequestX12, responseBundleToX12 } from '../mapping/guard.js';
 import { MemoryControlNumbers } from '../x12/index.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { FhirItem } from './fhir-input.js';
