@@ -29,6 +29,9 @@ export interface ResponseX12Options {
   request?: Bundle | Obj;
   /** ISA15 (default P). */
   usage?: 'P' | 'T';
+  /** ISA05 / ISA07 (default ZZ). */
+  senderQualifier?: string;
+  receiverQualifier?: string;
 }
 
 export interface ResponseX12Result {
@@ -71,7 +74,7 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   let text: string;
   try {
     const body = w.body(r.segments);
-    w.beginInterchange({ senderQualifier: 'ZZ', sender, receiverQualifier: 'ZZ', receiver, usage: options.usage ?? 'P' });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? 'P' });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
     w.raw(body, r.segments.length);

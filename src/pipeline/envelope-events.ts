@@ -1,15 +1,17 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { AckBuilder, type X12Event } from '../x12/index.js';
+import type { WriteStream } from 'node:fs';
+import { AckBuilder, type ControlNumberAllocator, type X12Event } from '../x12/index.js';
 import { findingsLine } from './ndjson.js';
-import type { LineWriter } from './line-writer.js';
+import { openOutput, type LineWriter } from './line-writer.js';
 
 /** Acknowledgments written to a file as each input interchange ends (`--ack FILE`). */
 export class AckFile {
-  readonly builder = new AckBuilder();
+  readonly builder: AckBuilder;
   private readonly out: WriteStream;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path);
+  /** Opened at once: a path that cannot be written is an error here, not an 'error' event later. */
+  constructor(path: string, options: { readonly controlNumbers?: ControlNumberAllocator } = {}) {
+    this.builder = new AckBuilder(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {});
+    this.out = openOutput(path);
   }
 
   async flush(): Promise<void> {

@@ -83,6 +83,10 @@ export class Tokenizer {
   private base = 0;
   private ordinal = 0;
   private junkStart = -1;
+  /** The junk being counted is the rest of an interchange already reported unusable: not reported again. */
+  private junkSilent = false;
+  /** An ISA was found but unusable (so the input is not one with no interchange). */
+  private skippedIsa = false;
   private junkBytes = 0;
   private junkSample = '';
   /** The first bytes of the skipped text (to tell a lone BOM from other text). */
@@ -155,7 +159,7 @@ export class Tokenizer {
       this.scan(tail, 0, this.tailOffset, true, Infinity);
     }
     this.flushJunk();
-    if (this.ordinal === 0) {
+    if (this.ordinal === 0 && !this.skippedIsa) {
       this.sink.finding({
         severity: 'error',
         code: 'NO_INTERCHANGE',
@@ -404,6 +408,8 @@ export class Tokenizer {
         pos = i + 3;
         from = pos;
         this.startJunk(buf, i, base);
+        this.junkSilent = true;
+        this.skippedIsa = true;
         continue;
       }
       const component = buf[j + 1]!;
@@ -421,7 +427,10 @@ export class Tokenizer {
         this.sink.finding({
           severity: 'error',
           code: 'ISA_DELIMITERS',
-          message: `ISA delimiters are unusable (element ${show(e)}, component ${show(component)}, terminator ${show(term)}); interchange skipped`,
+          message:
+            isAlphanumeric(term) || term === 0x20
+              ? `no segment terminator after the ISA (ISA16 ${show(component)} is followed by ${show(term)}); interchange skipped`
+              : `ISA delimiters are unusable (element ${show(e)}, component ${show(component)}, terminator ${show(term)}: they must differ and not be letters, digits or spaces); interchange skipped`,
           segment: 'ISA',
           offset: base + i,
           ack: { level: 'interchange', note: term === e || isAlphanumeric(term) || term === 0x20 ? '004' : '027', reject: true },
@@ -429,6 +438,8 @@ export class Tokenizer {
         pos = i + 3;
         from = pos;
         this.startJunk(buf, i, base);
+        this.junkSilent = true;
+        this.skippedIsa = true;
         continue;
       }
       const delims: Delimiters = { element: e, component, repetition, segment: term };
@@ -476,6 +487,12 @@ export class Tokenizer {
 
   private flushJunk(): void {
     if (this.junkStart < 0) return;
+    if (this.junkSilent) {
+      // The bytes of an interchange already reported unusable (its ISA finding says it was skipped).
+      this.junkSilent = false;
+      this.junkStart = -1;
+      return;
+    }
     const h = this.junkHead;
     const bom = this.junkStart === 0 && this.junkBytes === 3 && h[0] === BOM[0] && h[1] === BOM[1] && h[2] === BOM[2];
     this.sink.finding(
