@@ -3,6 +3,7 @@ import { analyzeTransaction } from '../grammar/validate.js';
 import { MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
 import { bundleToRequest, type WriteFinding } from './bundle-to-request.js';
 import { residueIn } from './round-trip.js';
+import { usageOfBundle } from './usage-tag.js';
 import { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
 import type { CompiledTables } from './table.js';
 import type { Elements } from './write-rows.js';
@@ -23,6 +24,7 @@ export interface RequestX12Options {
   receiver?: string;
   senderQualifier?: string;
   receiverQualifier?: string;
+  /** ISA15 (default: T when the first bundle written is tagged as test data, else P). */
   usage?: 'P' | 'T';
   delimiters?: Delimiters;
   /** '' (one line), '\n' or '\r\n' between segments; default '\n'. */
@@ -143,7 +145,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
     const controls: string[] = [];
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? 'P' });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundles[list[0]!.index]) });
     // One functional group per implementation guide (GS08): requests, then inquiries, as they come.
     let group: string | null = null;
     for (const x of list) {

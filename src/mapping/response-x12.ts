@@ -12,6 +12,7 @@ import { PAS_PROFILE } from '../pas/constants.js';
 import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inquiry-response.js';
 import { RESPONSE_GRAMMAR } from './response-tables.js';
 import { hasProfile } from './disassemble.js';
+import { usageOfBundle } from './usage-tag.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,7 +28,7 @@ export interface ResponseX12Options {
   tables?: CompiledTables;
   /** The request bundle the response answers: names the requester (2010B) when the response's own requestor is absent or not in the bundle. */
   request?: Bundle | Obj;
-  /** ISA15 (default P). */
+  /** ISA15 (default: T for a bundle tagged as test data, else P). */
   usage?: 'P' | 'T';
   /** ISA05 / ISA07 (default ZZ). */
   senderQualifier?: string;
@@ -74,7 +75,7 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   let text: string;
   try {
     const body = w.body(r.segments);
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? 'P' });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundle) });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
     w.raw(body, r.segments.length);
