@@ -13,6 +13,7 @@ import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inqui
 import { RESPONSE_GRAMMAR } from './response-tables.js';
 import { hasProfile } from './disassemble.js';
 import { usageOfBundle } from './usage-tag.js';
+import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
 
 type Obj = Record<string, unknown>;
 
@@ -66,8 +67,13 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const t = r.source.transmission;
   const sender = t.interchangeSenderID ?? options.sender ?? 'X12PAS';
   const receiver = t.interchangeReceiverID ?? options.receiver ?? 'UNKNOWN';
+  // Separators that occur in no value (those the options pin kept).
+  const used = new UsedCharacters();
+  for (const els of r.segments) for (const el of els) for (const c of el) used.add(c);
+  for (const v of [sender, receiver, t.applicationSenderCode ?? '', t.applicationReceiverCode ?? '']) used.add(v);
+  const delimiters = chooseDelimiters(used, options.delimiters ?? {}) ?? options.delimiters;
   const w = new X12Writer({
-    ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
+    ...(delimiters !== undefined ? { delimiters } : {}),
     lineEnding: options.lineEnding ?? '\n',
     ...(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
