@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { defaultControlFile, FileControlNumbers } from '../pipeline/control-file.js';
 import type { FhirEnvelopeOptions } from '../pipeline/fhir-to-x12.js';
 import { partyIdProblem, qualifierProblem } from '../x12/party-id.js';
+import type { Charset } from '../x12/characters.js';
 
 export const CONVERT_HELP = `Usage: x12pas convert [options] INPUT...
 
@@ -69,6 +70,12 @@ Options:
                      FHIR in: ISA05 / ISA07 (default ZZ; 01, 14, 20, 27, 28, 29, 30, 33 or ZZ)
   --usage T|P        FHIR in: ISA15, test or production data (default: T for a bundle tagged
                      as test data in Bundle.meta.tag, as X12 -> PAS does for an ISA15 T; else P)
+  --charset utf8|ascii
+                     the characters the partner takes (default utf8). X12 is read as UTF-8
+                     (Latin-1 where its bytes are not valid UTF-8) and written as UTF-8; control
+                     characters are reported where read (CONTROL_CHARACTER) and never written
+                     (LOSSY_VALUE). ascii: non-ASCII reported where read (NON_ASCII_CHARACTER)
+                     and written as plain ASCII (accents dropped, else ?) with LOSSY_VALUE
   --control-file FILE
                      where ISA13, GS06 and ST02 of the interchanges and acknowledgments written
                      are counted per sender/receiver pair, so they never repeat across runs
@@ -119,6 +126,7 @@ const CONVERT_OPTIONS = {
   'sender-qualifier': { type: 'string' },
   'receiver-qualifier': { type: 'string' },
   usage: { type: 'string' },
+  charset: { type: 'string' },
   'control-file': { type: 'string' },
   report: { type: 'string' },
   ack: { type: 'string' },
@@ -176,7 +184,9 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const envelope = envelopeOptions(values);
+  if (values.charset !== undefined && values.charset !== 'utf8' && values.charset !== 'ascii') throw new UsageError(`--charset must be utf8 or ascii, not ${JSON.stringify(values.charset)}`);
+  const charset = values.charset as Charset | undefined;
+  const envelope = { ...envelopeOptions(values), ...(charset !== undefined ? { charset } : {}) };
   checkAckPaths(values.ack, values['ack-dir']);
   const inputs = inputsOf(positionals, values);
   const workers = workersOption(values.workers, inputs);
@@ -203,7 +213,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
     }
     const summary = await convertArchive({
       inputs,
-      convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}) },
+      convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}), ...(charset !== undefined ? { charset } : {}) },
       workers,
       chunkSize,
       ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),

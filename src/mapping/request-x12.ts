@@ -2,6 +2,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
 import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
+import { fitCharacters, type Charset } from '../x12/characters.js';
 import { bundleToRequest, type WriteFinding } from './bundle-to-request.js';
 import { residueIn } from './round-trip.js';
 import { usageOfBundle } from './usage-tag.js';
@@ -28,6 +29,8 @@ export interface RequestX12Options {
   /** ISA15 (default: T when the first bundle written is tagged as test data, else P). */
   usage?: 'P' | 'T';
   delimiters?: Delimiters;
+  /** The characters the partner takes: utf8 (default) or plain ascii (see x12/characters.ts). */
+  charset?: Charset;
   /** '' (one line), '\n' or '\r\n' between segments; default '\n'. */
   lineEnding?: string;
   controlNumbers?: ControlNumberAllocator;
@@ -108,8 +111,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
         if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
       }
       const segments: Elements[] = [];
+      for (const x of r.segments) segments.push(x.els);
+      // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+      for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
       for (const x of r.segments) {
-        segments.push(x.els);
         for (const el of x.els) for (const c of el) used.add(c);
       }
       mine.push({ r: { index, body: '', count: segments.length, implementation: inquiry ? INQUIRY : REQUEST }, segments });

@@ -14,6 +14,7 @@ import { RESPONSE_GRAMMAR } from './response-tables.js';
 import { hasProfile } from './disassemble.js';
 import { usageOfBundle } from './usage-tag.js';
 import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
+import { fitCharacters, type Charset } from '../x12/characters.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ export interface ResponseX12Options {
   request?: Bundle | Obj;
   /** ISA15 (default: T for a bundle tagged as test data, else P). */
   usage?: 'P' | 'T';
+  /** The characters the partner takes: utf8 (default) or plain ascii (see x12/characters.ts). */
+  charset?: Charset;
   /** ISA05 / ISA07 (default ZZ). */
   senderQualifier?: string;
   receiverQualifier?: string;
@@ -67,6 +70,8 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const t = r.source.transmission;
   const sender = t.interchangeSenderID ?? options.sender ?? 'X12PAS';
   const receiver = t.interchangeReceiverID ?? options.receiver ?? 'UNKNOWN';
+  // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+  for (const c of fitCharacters(r.segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
   // Separators that occur in no value (those the options pin kept).
   const used = new UsedCharacters();
   for (const els of r.segments) for (const el of els) for (const c of el) used.add(c);

@@ -1,5 +1,6 @@
 import { bundlesToRequestX12, responseBundleToX12 } from '../mapping/guard.js';
 import { MemoryControlNumbers, type ControlNumberAllocator } from '../x12/index.js';
+import type { Charset } from '../x12/characters.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { FhirItem } from './fhir-input.js';
 import { requestFinderFor } from './request-file.js';
@@ -24,6 +25,8 @@ export interface FhirEnvelopeOptions {
   readonly receiverQualifier?: string;
   /** ISA15: T or P (default: T for bundles tagged as test data, else P). */
   readonly usage?: 'T' | 'P';
+  /** The characters the partner takes: utf8 (default) or plain ascii. */
+  readonly charset?: Charset;
 }
 
 /** Bundles written into one interchange at most (and held in memory at once). */
@@ -70,6 +73,7 @@ export class FhirToX12 {
       ...(o.senderQualifier !== undefined ? { senderQualifier: o.senderQualifier } : {}),
       ...(o.receiverQualifier !== undefined ? { receiverQualifier: o.receiverQualifier } : {}),
       ...(o.usage !== undefined ? { usage: o.usage } : {}),
+      ...(o.charset !== undefined ? { charset: o.charset } : {}),
     };
     this.finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
   }
