@@ -175,7 +175,10 @@ function x12Sink(input: InputFile, out: LineWriter, report: LineWriter, ackFile:
       // An envelope report line with an error (an interchange or group that cannot be used, text outside any) is one rejected item.
       if ((await envelopeEvent(ev, input.path, report, ackFile)) > 0) envelope.rejected++;
       if (perInterchange === null) return;
-      if (ev.kind === 'group-end') perInterchange.groupEnd(ev.group);
+      if (ev.kind === 'finding') {
+        // An interchange whose ISA is unusable: its TA1 (when the ISA can be read) named by the ISA's offset.
+        if (perInterchange.unusableInterchange(ev.finding)) writeFileAtomic(join(ackDir!, `${input.name}.at-${ev.finding.offset ?? 0}.ack.x12`), perInterchange.drain());
+      } else if (ev.kind === 'group-end') perInterchange.groupEnd(ev.group);
       else if (ev.kind === 'interchange-end') {
         perInterchange.interchangeEnd(ev.interchange);
         const text = perInterchange.drain();

@@ -44,6 +44,8 @@ export async function envelopeEvent(ev: Exclude<X12Event, { kind: 'transaction' 
   } else {
     findings = [ev.finding];
     line = findingsLine(file, findings);
+    // An interchange whose ISA is unusable: rejected in a TA1 when its fields can be read.
+    if (ack?.builder.unusableInterchange(ev.finding)) await ack.flush();
   }
   if (findings.length === 0) return 0;
   await lines.line(line);

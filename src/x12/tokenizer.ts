@@ -404,6 +404,7 @@ export class Tokenizer {
           segment: 'ISA',
           offset: base + i,
           ack: { level: 'interchange', note: count < 16 ? '024' : '023', reject: true },
+          ...(count >= 14 ? { isa: isaFields(buf, i, seps) } : {}),
         });
         pos = i + 3;
         from = pos;
@@ -434,6 +435,8 @@ export class Tokenizer {
           segment: 'ISA',
           offset: base + i,
           ack: { level: 'interchange', note: term === e || isAlphanumeric(term) || term === 0x20 ? '004' : '027', reject: true },
+          // Its fields, split at the element separator: enough for a TA1 that rejects it.
+          isa: isaFields(buf, i, seps),
         });
         pos = i + 3;
         from = pos;
@@ -512,6 +515,13 @@ export class Tokenizer {
     );
     this.junkStart = -1;
   }
+}
+
+/** ISA01.. of an ISA at `i` whose element separators stand at `seps` (the fields between them; ISA00 is the id). */
+function isaFields(buf: Buffer, i: number, seps: readonly number[]): string[] {
+  const out = ['ISA'];
+  for (let k = 0; k + 1 < seps.length; k++) out.push(buf.toString('latin1', seps[k]! + 1, seps[k + 1]!));
+  return out;
 }
 
 function show(b: number): string {

@@ -113,6 +113,20 @@ describe('convert: broken inputs cost only themselves', () => {
     expect(r.stderr).toContain('4 bundle(s) read: 3 converted to X12, 1 rejected; 2 input(s) or part(s) of one not read');
   });
 
+  it('an interchange whose separators collide gets one finding and a TA1 rejecting it (read with the element separator)', () => {
+    const dir = tempDir();
+    const collide = join(dir, 'collide.x12');
+    writeFileSync(collide, `${REFERRAL.slice(0, ISA_END - 2)}*${REFERRAL.slice(ISA_END - 1)}`, 'latin1');
+    const r = cli(['convert', '--ack', join(dir, 'acks.x12'), '--ack-dir', join(dir, 'acks'), '--report', join(dir, 'report.ndjson'), collide]);
+    expect(r.code).toBe(1);
+    const lines = jsonLines(readFileSync(join(dir, 'report.ndjson'), 'utf8')) as Line[];
+    expect(lines.flatMap((l) => l.findings.map((f) => f.code))).toEqual(['ISA_DELIMITERS']);
+    const ack = readFileSync(join(dir, 'acks.x12'), 'latin1');
+    expect(ack).toMatch(/^ISA\*00\*          \*00\*          \*ZZ\*ACMEHEALTH     \*ZZ\*CLINICSUBMIT01 \*/);
+    expect(ack).toContain('TA1*000000101*261123*0930*R*027~');
+    expect(readFileSync(join(dir, 'acks', 'collide.at-0.ack.x12'), 'latin1')).toContain('TA1*000000101*261123*0930*R*027~');
+  });
+
   it('a missing --ack directory and a bad --ack-dir parent are usage errors (exit 2) with a message, before any output', () => {
     const dir = tempDir();
     const ack = cli(['convert', '--ack', join(dir, 'no', 'acks.x12'), join(SAMPLES, 'referral-request.x12')]);
