@@ -107,8 +107,9 @@ and counted as rejected.
 Exit status:
   0  every input converted (every transaction set or bundle, no envelope or input problem)
   1  something rejected: a transaction set, a bundle, an interchange, an input (see the report)
-  2  the run itself failed: a usage error (bad option, bad --sender, a missing --ack directory),
-     or an output that cannot be written; -o is written under a temporary name and renamed at
+  2  the run itself failed: a usage error (bad option, bad --sender, a missing --ack directory,
+     an INPUT given that does not exist or a glob that matches nothing), or an output or the
+     control file that cannot be written; -o is written under a temporary name and renamed at
      the end, so a failed run leaves a file already there as it was
 `;
 

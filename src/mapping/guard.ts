@@ -102,11 +102,8 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     byUsage.set(usage, list);
   }
   let text = '';
-  for (const usage of ['P', 'T'] as const) {
-    const idx = byUsage.get(usage);
-    if (idx === undefined) continue;
-    text += writeIsolated(bundles, idx, { ...options, usage }, outcomes);
-  }
+  // In the order each usage first comes in the input.
+  for (const [usage, idx] of byUsage) text += writeIsolated(bundles, idx, { ...options, usage }, outcomes);
   return { text, outcomes };
 }
 
