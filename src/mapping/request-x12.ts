@@ -114,9 +114,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       for (const x of r.segments) segments.push(x.els);
       // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
       for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
-      for (const x of r.segments) {
-        for (const el of x.els) for (const c of el) used.add(c);
-      }
+      for (const els of segments) for (const el of els) for (const c of el) used.add(c);
       mine.push({ r: { index, body: '', count: segments.length, implementation: inquiry ? INQUIRY : REQUEST }, segments });
     }
     outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
