@@ -9,6 +9,12 @@ import { FHIR_BUNDLES_PER_INTERCHANGE } from '../pipeline/fhir-to-x12.js';
 import { convertFhirFiles } from './convert-fhir.js';
 import { EXIT_OK, EXIT_REJECTED, pasVersionOption, UsageError } from './output.js';
 import { loadRequestFinder } from '../pipeline/request-file.js';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { defaultControlFile, FileControlNumbers } from '../pipeline/control-file.js';
+import type { FhirEnvelopeOptions } from '../pipeline/fhir-to-x12.js';
+import { partyIdProblem, qualifierProblem } from '../x12/party-id.js';
+import type { Charset } from '../x12/characters.js';
 
 export const CONVERT_HELP = `Usage: x12pas convert [options] INPUT...
 
@@ -57,8 +63,24 @@ Options:
                      sequences; without it, ClaimResponse.request names the Claim by its
                      identifier. FHIR in: a Response Bundle whose requestor is absent or not
                      in it takes the requester (2010B) from the request it answers
-  --sender ID        FHIR in: ISA06/GS02 (default: the bundle's TransmissionIdentifiers, else X12PAS)
+  --sender ID        FHIR in: ISA06/GS02 (default: the bundle's TransmissionIdentifiers, else X12PAS):
+                     2-15 characters of printable ASCII
   --receiver ID      FHIR in: ISA08/GS03 (default: TransmissionIdentifiers, else the payer id)
+  --sender-qualifier Q, --receiver-qualifier Q
+                     FHIR in: ISA05 / ISA07 (default ZZ; 01, 14, 20, 27, 28, 29, 30, 33 or ZZ)
+  --usage T|P        FHIR in: ISA15, test or production data (default: T for a bundle tagged
+                     as test data in Bundle.meta.tag, as X12 -> PAS does for an ISA15 T; else P)
+  --charset utf8|ascii
+                     the characters the partner takes (default utf8). X12 is read as UTF-8
+                     (Latin-1 where its bytes are not valid UTF-8) and written as UTF-8; control
+                     characters are reported where read (CONTROL_CHARACTER) and never written
+                     (LOSSY_VALUE). ascii: non-ASCII reported where read (NON_ASCII_CHARACTER)
+                     and written as plain ASCII (accents dropped, else ?) with LOSSY_VALUE
+  --control-file FILE
+                     where ISA13, GS06 and ST02 of the interchanges and acknowledgments written
+                     are counted per sender/receiver pair, so they never repeat across runs
+                     (default: $X12PAS_CONTROL_FILE, else $XDG_STATE_HOME/x12pas/control-numbers.json,
+                     $XDG_STATE_HOME defaulting to ~/.local/state); safe for concurrent runs
   --report FILE      write the report lines there instead of standard error
   --ack FILE         write TA1/999 acknowledgments for all X12 input there
   --ack-dir DIR      one TA1/999 file per input interchange: <name>.<n>.ack.x12 (n: its
@@ -75,7 +97,20 @@ Environment: X12PAS_CONVERTER=URL runs the workers with that module's convertTra
 place of ours (experiments and tests): workers start whatever the input size; --workers 0
 ignores it.
 
-Exit status: 0 all converted, 1 some rejected, 2 usage or I/O error.
+An input that cannot be read (a file or directory that cannot be opened or listed, a dangling
+link, a link loop, a corrupt or truncated .gz, a line that is not JSON) is a rejected report
+line with its own code, and the run goes on with the next; what came before it stays in the
+output. An interchange that cannot be used (cut inside ISA, GS or IEA, separators that collide
+or are missing, no segment terminator) is reported once, with its TA1 when its ISA can be read,
+and counted as rejected.
+
+Exit status:
+  0  every input converted (every transaction set or bundle, no envelope or input problem)
+  1  something rejected: a transaction set, a bundle, an interchange, an input (see the report)
+  2  the run itself failed: a usage error (bad option, bad --sender, a missing --ack directory,
+     an INPUT given that does not exist or a glob that matches nothing), or an output or the
+     control file that cannot be written; -o is written under a temporary name and renamed at
+     the end, so a failed run leaves a file already there as it was
 `;
 
 /** The options of `convert`, for its own parsing and for plannedWorkers. */
@@ -89,6 +124,11 @@ const CONVERT_OPTIONS = {
   request: { type: 'string', multiple: true },
   sender: { type: 'string' },
   receiver: { type: 'string' },
+  'sender-qualifier': { type: 'string' },
+  'receiver-qualifier': { type: 'string' },
+  usage: { type: 'string' },
+  charset: { type: 'string' },
+  'control-file': { type: 'string' },
   report: { type: 'string' },
   ack: { type: 'string' },
   'ack-dir': { type: 'string' },
@@ -145,44 +185,86 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
+  if (values.charset !== undefined && values.charset !== 'utf8' && values.charset !== 'ascii') throw new UsageError(`--charset must be utf8 or ascii, not ${JSON.stringify(values.charset)}`);
+  const charset = values.charset as Charset | undefined;
+  const envelope = { ...envelopeOptions(values), ...(charset !== undefined ? { charset } : {}) };
+  checkAckPaths(values.ack, values['ack-dir']);
   const inputs = inputsOf(positionals, values);
   const workers = workersOption(values.workers, inputs);
-  if (outDir === undefined) {
-    const kinds = await Promise.all(inputs.map((i) => sniffKind(i.path)));
-    const json = inputs.filter((_, k) => kinds[k] === 'fhir').map((i) => i.path);
-    if (json.length > 0 && json.length !== inputs.length) {
-      throw new UsageError(`X12 and FHIR inputs would mix NDJSON and X12 on one output; give --out-dir DIR (one output per input) or convert them in two runs (FHIR: ${json.join(', ')})`);
+  const controlNumbers = new FileControlNumbers(values['control-file'] ?? defaultControlFile());
+  try {
+    if (outDir === undefined) {
+      const kinds = await Promise.all(inputs.map((i) => (i.unreadable !== undefined ? null : sniffKind(i.path))));
+      const fhir = inputs.filter((_, k) => kinds[k] === 'fhir').map((i) => i.path);
+      const x12 = inputs.some((i, k) => kinds[k] === 'x12' || i.path === '-');
+      if (fhir.length > 0 && x12) {
+        throw new UsageError(`X12 and FHIR inputs would mix NDJSON and X12 on one output; give --out-dir DIR (one output per input) or convert them in two runs (FHIR: ${fhir.join(', ')})`);
+      }
+      if (fhir.length > 0) {
+        if (values.lossless) throw new UsageError('--lossless is for X12 input (a bundle that carries the residue is written back with it anyway)');
+        return await convertFhirFiles(inputs, {
+          quiet: values.quiet === true,
+          envelope,
+          controlNumbers,
+          ...(values.output !== undefined ? { output: values.output } : {}),
+          ...(values.report !== undefined ? { report: values.report } : {}),
+          ...(requests.length > 0 ? { requests } : {}),
+        });
+      }
     }
-    if (json.length > 0) {
-      if (values.lossless) throw new UsageError('--lossless is for X12 input (a bundle that carries the residue is written back with it anyway)');
-      return convertFhirFiles(json, {
-        quiet: values.quiet === true,
-        ...(values.output !== undefined ? { output: values.output } : {}),
-        ...(values.report !== undefined ? { report: values.report } : {}),
-        ...(values.sender !== undefined ? { sender: values.sender } : {}),
-        ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
-        ...(requests.length > 0 ? { requests } : {}),
-      });
-    }
+    const summary = await convertArchive({
+      inputs,
+      convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}), ...(charset !== undefined ? { charset } : {}) },
+      workers,
+      chunkSize,
+      ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),
+      resume: values.resume === true,
+      progress: values.quiet !== true && process.stderr.isTTY === true,
+      envelope,
+      controlNumbers,
+      ...(values.output !== undefined ? { output: values.output } : {}),
+      ...(outDir !== undefined ? { outDir } : {}),
+      ...(values.report !== undefined ? { report: values.report } : {}),
+      ...(values.ack !== undefined ? { ack: values.ack } : {}),
+      ...(values['ack-dir'] !== undefined ? { ackDir: values['ack-dir'] } : {}),
+    });
+    if (!values.quiet) process.stderr.write(summaryText(summary));
+    return summary.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
+  } finally {
+    controlNumbers.close();
   }
-  const summary = await convertArchive({
-    inputs,
-    convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}) },
-    workers,
-    chunkSize,
-    ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),
-    resume: values.resume === true,
-    progress: values.quiet !== true && process.stderr.isTTY === true,
-    ...(values.output !== undefined ? { output: values.output } : {}),
-    ...(outDir !== undefined ? { outDir } : {}),
-    ...(values.report !== undefined ? { report: values.report } : {}),
-    ...(values.ack !== undefined ? { ack: values.ack } : {}),
-    ...(values['ack-dir'] !== undefined ? { ackDir: values['ack-dir'] } : {}),
+}
+
+/** The envelope options of FHIR input, checked: a bad id, qualifier or usage is a usage error. */
+function envelopeOptions(values: { readonly sender?: string; readonly receiver?: string; readonly 'sender-qualifier'?: string; readonly 'receiver-qualifier'?: string; readonly usage?: string }): FhirEnvelopeOptions {
+  const check = (problem: string | null): void => {
+    if (problem !== null) throw new UsageError(problem);
+  };
+  if (values.sender !== undefined) check(partyIdProblem(values.sender, 'application', '--sender (ISA06/GS02)'));
+  if (values.receiver !== undefined) check(partyIdProblem(values.receiver, 'application', '--receiver (ISA08/GS03)'));
+  if (values['sender-qualifier'] !== undefined) check(qualifierProblem(values['sender-qualifier'], '--sender-qualifier (ISA05)'));
+  if (values['receiver-qualifier'] !== undefined) check(qualifierProblem(values['receiver-qualifier'], '--receiver-qualifier (ISA07)'));
+  if (values.usage !== undefined && values.usage !== 'T' && values.usage !== 'P') throw new UsageError(`--usage must be T (test) or P (production), not ${JSON.stringify(values.usage)}`);
+  return {
     ...(values.sender !== undefined ? { sender: values.sender } : {}),
     ...(values.receiver !== undefined ? { receiver: values.receiver } : {}),
-  });
-  if (!values.quiet) process.stderr.write(summaryText(summary));
-  return summary.rejected === 0 ? EXIT_OK : EXIT_REJECTED;
+    ...(values['sender-qualifier'] !== undefined ? { senderQualifier: values['sender-qualifier'] } : {}),
+    ...(values['receiver-qualifier'] !== undefined ? { receiverQualifier: values['receiver-qualifier'] } : {}),
+    ...(values.usage === 'T' || values.usage === 'P' ? { usage: values.usage } : {}),
+  };
+}
+
+/** --ack FILE needs an existing directory; --ack-dir DIR is made when its parent exists. Else a usage error, before any work. */
+function checkAckPaths(ack: string | undefined, ackDir: string | undefined): void {
+  const isDir = (p: string): boolean => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (ack !== undefined && !isDir(dirname(resolve(ack)))) throw new UsageError(`--ack ${ack}: directory ${dirname(ack)} does not exist`);
+  if (ackDir !== undefined && !isDir(ackDir) && !isDir(dirname(resolve(ackDir)))) throw new UsageError(`--ack-dir ${ackDir}: neither it nor its parent directory ${dirname(ackDir)} exists`);
 }
 
 /** A whole-number option: its default when absent, a usage error when not a number >= min. */

@@ -56,7 +56,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`x12pas: ${e.message}\nRun 'x12pas --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    if (e.code !== undefined && e.syscall !== undefined) {
+    // The run itself cannot go on: an output or state file that cannot be written or read.
+    if ((e.code !== undefined && e.syscall !== undefined) || e.name === 'ControlFileError') {
       process.stderr.write(`x12pas: ${e.message}\n`);
       return EXIT_USAGE;
     }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { bundleMeta } from './usage-tag.js';
 import type { Bundle, BundleEntry, Claim, Resource } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
 import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
@@ -286,7 +287,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   add(requesterId, requester);
   if (practitionerRole !== null) add(roleId, practitionerRole);
   for (let i = 0; i < extra.length; i++) add(extra[i]![0], extra[i]![1]);
-  const bundle = put({ resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [kind === 'inquiry' ? PAS_PROFILE.inquiryRequestBundle : PAS_PROFILE.requestBundle] } }, bundleRaw);
+  const bundle = put({ resourceType: 'Bundle', id: entryOf(0).id, meta: bundleMeta(kind === 'inquiry' ? PAS_PROFILE.inquiryRequestBundle : PAS_PROFILE.requestBundle, tx.interchange.usage) }, bundleRaw);
   bundle.type = 'collection';
   bundle.entry = entry;
   return adaptRequestBundle(bundle as unknown as Bundle, pasVersion);

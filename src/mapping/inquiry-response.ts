@@ -4,6 +4,7 @@
  * `mappings/response/` read it, compiled against the `278-x215-response` grammar; only the
  * profiles differ (the inquiry response bundle and ClaimInquiryResponse).
  */
+import { bundleMeta } from './usage-tag.js';
 import type { Bundle, Parameters } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
 import { PAS_PROFILE } from '../pas/constants.js';
@@ -32,7 +33,7 @@ export function inquiryResponseToBundle(tx: TransactionSet, options: ResponseOpt
   const r = responseToBundle(tx, { ...options, tree, tables: options.tables ?? inquiryResponseTablesCompiled(options.pasVersion) });
   const b = r.bundle as unknown as Obj | null;
   if (b === null) return r;
-  b.meta = { profile: [PAS_PROFILE.inquiryResponseBundle] };
+  b.meta = bundleMeta(PAS_PROFILE.inquiryResponseBundle, tx.interchange.usage);
   const first = Array.isArray(b.entry) ? ((b.entry as Obj[])[0]?.resource as Obj | undefined) : undefined;
   if (first?.resourceType === 'ClaimResponse') first.meta = { profile: [PAS_PROFILE.claimInquiryResponse] };
   return r;

@@ -1,8 +1,11 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
+import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../x12/index.js';
+import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
+import { fitCharacters, type Charset } from '../x12/characters.js';
 import { bundleToRequest, type WriteFinding } from './bundle-to-request.js';
 import { residueIn } from './round-trip.js';
+import { usageOfBundle } from './usage-tag.js';
 import { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
 import type { CompiledTables } from './table.js';
 import type { Elements } from './write-rows.js';
@@ -23,8 +26,11 @@ export interface RequestX12Options {
   receiver?: string;
   senderQualifier?: string;
   receiverQualifier?: string;
+  /** ISA15 (default: T when the first bundle written is tagged as test data, else P). */
   usage?: 'P' | 'T';
   delimiters?: Delimiters;
+  /** The characters the partner takes: utf8 (default) or plain ascii (see x12/characters.ts). */
+  charset?: Charset;
   /** '' (one line), '\n' or '\r\n' between segments; default '\n'. */
   lineEnding?: string;
   controlNumbers?: ControlNumberAllocator;
@@ -57,7 +63,7 @@ export interface RequestX12Result {
 /** A 278's segments (BHT on) as text, rendered once: the probe and the interchange reuse it. */
 interface Rendered {
   readonly index: number;
-  readonly body: string;
+  body: string;
   readonly count: number;
   /** GS08 / ST03: 005010X217 (request) or 005010X215 (inquiry). */
   readonly implementation: string;
@@ -75,10 +81,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     outcomes[index] = { ...o, status: 'rejected', control: null, controls: [], findings: [...o.findings, f] };
   };
   const lineEnding = options.lineEnding ?? '\n';
-  /** Renders each written 278 at once (its segments are not kept); made at the first one. */
-  let bodies: X12Writer | null = null;
-  let bodiesError: unknown = null;
+  // Segments are rendered once every bundle is read: the separators are chosen to fit all of their values.
   let ok: Rendered[] = [];
+  const pending: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
+  const used = new UsedCharacters();
   let firstTransmission: { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null = null;
   let payerId: string | null = null;
   for (let index = 0; index < bundles.length; index++) {
@@ -88,7 +94,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
     const parts = inquiry ? splitByDiagnosis(b) : [b];
     const findings: WriteFinding[] = [];
-    const mine: Rendered[] = [];
+    const mine: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
     let rejected = false;
     for (const part of parts) {
       const residue = residueIn(part);
@@ -104,46 +110,48 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
         const ids = r.source?.insurer?.identifier;
         if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
       }
-      // Delimiters no writer can use: thrown once every bundle is written (as when the 278s were checked after).
-      if (bodies === null && bodiesError === null) {
-        try {
-          bodies = new X12Writer({ ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}), lineEnding });
-        } catch (e) {
-          bodiesError = e;
-        }
-      }
-      if (bodies === null) continue;
-      // A value holding a delimiter cannot be written: that bundle is left out.
       const segments: Elements[] = [];
       for (const x of r.segments) segments.push(x.els);
-      try {
-        mine.push({ index, body: bodies.body(segments), count: segments.length, implementation: inquiry ? INQUIRY : REQUEST });
-      } catch (e) {
-        if (!(e instanceof X12WriteError)) throw e;
-        findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
-        rejected = true;
-        break;
-      }
+      // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+      for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
+      for (const els of segments) for (const el of els) for (const c of el) used.add(c);
+      mine.push({ r: { index, body: '', count: segments.length, implementation: inquiry ? INQUIRY : REQUEST }, segments });
     }
     outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
-    if (!rejected) for (const x of mine) ok.push(x);
+    if (!rejected) for (const x of mine) pending.push(x);
   }
-  if (bodiesError !== null) throw bodiesError;
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
   const sender = options.sender ?? t?.interchangeSender ?? 'X12PAS';
   const receiver = options.receiver ?? t?.interchangeReceiver ?? payerId ?? 'UNKNOWN';
   const appSender = options.sender ?? t?.applicationSender ?? sender;
   const appReceiver = options.receiver ?? t?.applicationReceiver ?? receiver;
+  for (const v of [sender, receiver, appSender, appReceiver]) used.add(v);
+  // Separators that occur in no value (those the options pin kept); a writer refuses unusable ones.
+  const delimiters = chooseDelimiters(used, options.delimiters ?? {}) ?? options.delimiters ?? DEFAULT_DELIMITERS;
+  const bodies = new X12Writer({ delimiters, lineEnding });
+  for (const { r, segments } of pending) {
+    if (outcomes[r.index]!.status === 'rejected') continue;
+    try {
+      r.body = bodies.body(segments);
+      ok.push(r);
+    } catch (e) {
+      // A value holding a pinned separator cannot be written: that bundle is left out, with the finding.
+      if (!(e instanceof X12WriteError)) throw e;
+      fail(r.index, { severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
+    }
+  }
+  // A bundle written as several inquiries goes whole or not at all.
+  ok = ok.filter((x) => outcomes[x.index]!.status !== 'rejected');
 
   const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
     const w = new X12Writer({
-      ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
+      delimiters,
       lineEnding,
       ...(controlNumbers !== undefined ? { controlNumbers } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
     const controls: string[] = [];
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? 'P' });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundles[list[0]!.index]) });
     // One functional group per implementation guide (GS08): requests, then inquiries, as they come.
     let group: string | null = null;
     for (const x of list) {

@@ -21,6 +21,7 @@
  *   identifier; identifier only in 2.0.1, see responseMayReferenceAbsentClaim); else the Claim named
  *   by the 2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
  */
+import { bundleMeta } from './usage-tag.js';
 import { stableUuids, transmissionIdentifiers } from './assemble.js';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { LoopNode } from '../grammar/index.js';
@@ -336,7 +337,7 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   put(requesterId, requester);
   if (practitionerRole !== null) put(roleId, practitionerRole);
   for (const [id, r] of extra) put(id, r);
-  const bundle: Obj = { resourceType: 'Bundle', id: entryOf(0).id, meta: { profile: [PAS_PROFILE.responseBundle] }, ...role(ROLE.Bundle) };
+  const bundle: Obj = { resourceType: 'Bundle', id: entryOf(0).id, meta: bundleMeta(PAS_PROFILE.responseBundle, tx.interchange.usage), ...role(ROLE.Bundle) };
   bundle.type = 'collection';
   bundle.entry = entry;
   return adaptResponseBundle(bundle as unknown as Bundle, options.pasVersion, (what) => {

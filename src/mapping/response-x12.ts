@@ -12,6 +12,9 @@ import { PAS_PROFILE } from '../pas/constants.js';
 import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inquiry-response.js';
 import { RESPONSE_GRAMMAR } from './response-tables.js';
 import { hasProfile } from './disassemble.js';
+import { usageOfBundle } from './usage-tag.js';
+import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
+import { fitCharacters, type Charset } from '../x12/characters.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,6 +30,13 @@ export interface ResponseX12Options {
   tables?: CompiledTables;
   /** The request bundle the response answers: names the requester (2010B) when the response's own requestor is absent or not in the bundle. */
   request?: Bundle | Obj;
+  /** ISA15 (default: T for a bundle tagged as test data, else P). */
+  usage?: 'P' | 'T';
+  /** The characters the partner takes: utf8 (default) or plain ascii (see x12/characters.ts). */
+  charset?: Charset;
+  /** ISA05 / ISA07 (default ZZ). */
+  senderQualifier?: string;
+  receiverQualifier?: string;
 }
 
 export interface ResponseX12Result {
@@ -60,8 +70,15 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const t = r.source.transmission;
   const sender = t.interchangeSenderID ?? options.sender ?? 'X12PAS';
   const receiver = t.interchangeReceiverID ?? options.receiver ?? 'UNKNOWN';
+  // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+  for (const c of fitCharacters(r.segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
+  // Separators that occur in no value (those the options pin kept).
+  const used = new UsedCharacters();
+  for (const els of r.segments) for (const el of els) for (const c of el) used.add(c);
+  for (const v of [sender, receiver, t.applicationSenderCode ?? '', t.applicationReceiverCode ?? '']) used.add(v);
+  const delimiters = chooseDelimiters(used, options.delimiters ?? {}) ?? options.delimiters;
   const w = new X12Writer({
-    ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
+    ...(delimiters !== undefined ? { delimiters } : {}),
     lineEnding: options.lineEnding ?? '\n',
     ...(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
@@ -69,7 +86,7 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   let text: string;
   try {
     const body = w.body(r.segments);
-    w.beginInterchange({ senderQualifier: 'ZZ', sender, receiverQualifier: 'ZZ', receiver, usage: 'P' });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundle) });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
     w.raw(body, r.segments.length);

@@ -8,6 +8,7 @@ import { requestFinderFor } from './request-file.js';
 import { roundTripRequest } from '../mapping/round-trip.js';
 import type { PasVersion } from '../pas/versions.js';
 import { hasErrors, type Finding, type TransactionSet } from '../x12/index.js';
+import { characterFindings, type Charset } from '../x12/characters.js';
 
 /** How transaction sets are converted (the same for every transaction of a run). */
 export interface ConvertOptions {
@@ -16,6 +17,8 @@ export interface ConvertOptions {
   readonly lossless: boolean;
   /** Files of request bundles (`--request`): a response that answers one of them references its Claim. */
   readonly requests?: readonly string[];
+  /** The characters the partner sends: utf8 (default) or plain ascii; others are reported where read. */
+  readonly charset?: Charset;
 }
 
 /** What became of one transaction set. */
@@ -40,6 +43,8 @@ export type TransactionConverter = (tx: TransactionSet, options: ConvertOptions)
 export const convertTransaction: TransactionConverter = (tx, options) => {
   const v = analyzeTransaction(tx);
   const findings: Finding[] = [...tx.findings, ...v.findings];
+  // Characters the interchange cannot carry are reported where they are (warnings: the set still converts).
+  for (const f of characterFindings(tx.segments, options.charset)) findings.push(f);
   let line: string | null = null;
   if (!hasErrors(findings)) {
     const id = v.tree?.grammar.id;

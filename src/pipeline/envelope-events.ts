@@ -1,15 +1,17 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { AckBuilder, type X12Event } from '../x12/index.js';
+import type { WriteStream } from 'node:fs';
+import { AckBuilder, type ControlNumberAllocator, type X12Event } from '../x12/index.js';
 import { findingsLine } from './ndjson.js';
-import type { LineWriter } from './line-writer.js';
+import { openOutput, type LineWriter } from './line-writer.js';
 
 /** Acknowledgments written to a file as each input interchange ends (`--ack FILE`). */
 export class AckFile {
-  readonly builder = new AckBuilder();
+  readonly builder: AckBuilder;
   private readonly out: WriteStream;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path);
+  /** Opened at once: a path that cannot be written is an error here, not an 'error' event later. */
+  constructor(path: string, options: { readonly controlNumbers?: ControlNumberAllocator } = {}) {
+    this.builder = new AckBuilder(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {});
+    this.out = openOutput(path);
   }
 
   async flush(): Promise<void> {
@@ -42,6 +44,8 @@ export async function envelopeEvent(ev: Exclude<X12Event, { kind: 'transaction' 
   } else {
     findings = [ev.finding];
     line = findingsLine(file, findings);
+    // An interchange whose ISA is unusable: rejected in a TA1 when its fields can be read.
+    if (ack?.builder.unusableInterchange(ev.finding)) await ack.flush();
   }
   if (findings.length === 0) return 0;
   await lines.line(line);

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 /** One bundle read from a FHIR input file, or the reason a line or file is not one. */
-export type FhirItem = { readonly where: string; readonly bundle: Record<string, unknown> } | { readonly where: string; readonly error: string };
+export type FhirItem = { readonly where: string; readonly bundle: Record<string, unknown> } | { readonly where: string; readonly error: string; readonly code: 'NOT_JSON' | 'NOT_A_BUNDLE' };
 
 /**
  * Reads a FHIR input: a JSON Bundle, or NDJSON with one Bundle per line (`-` reads standard
@@ -20,7 +20,7 @@ function itemsOfJson(json: string, where: string): FhirItem[] {
   try {
     v = JSON.parse(json);
   } catch (e) {
-    return [{ where, error: `not JSON: ${(e as Error).message}` }];
+    return [{ where, error: `not JSON: ${(e as Error).message}`, code: 'NOT_JSON' }];
   }
   return itemsOfValue(v, where);
 }
@@ -31,12 +31,12 @@ function itemsOfJson(json: string, where: string): FhirItem[] {
  */
 function itemsOfValue(v: unknown, where: string): FhirItem[] {
   const o = v as { resourceType?: unknown; parameter?: unknown } | null;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return [{ where, error: 'not a FHIR Bundle' }];
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return [{ where, error: 'not a FHIR Bundle', code: 'NOT_A_BUNDLE' }];
   if (o.resourceType === 'Parameters') {
     const returned = Array.isArray(o.parameter) ? (o.parameter as Array<{ resource?: unknown } | null>).map((x) => x?.resource) : [];
-    return returned.map((r, k) => (typeof r === 'object' && r !== null && (r as Record<string, unknown>).resourceType === 'Bundle' ? { where: `${where} parameter[${k}]`, bundle: r as Record<string, unknown> } : { where: `${where} parameter[${k}]`, error: 'not a FHIR Bundle' }));
+    return returned.map((r, k) => (typeof r === 'object' && r !== null && (r as Record<string, unknown>).resourceType === 'Bundle' ? { where: `${where} parameter[${k}]`, bundle: r as Record<string, unknown> } : { where: `${where} parameter[${k}]`, error: 'not a FHIR Bundle', code: 'NOT_A_BUNDLE' }));
   }
-  if (o.resourceType !== 'Bundle') return [{ where, error: 'not a FHIR Bundle' }];
+  if (o.resourceType !== 'Bundle') return [{ where, error: 'not a FHIR Bundle', code: 'NOT_A_BUNDLE' }];
   return [{ where, bundle: o as Record<string, unknown> }];
 }
 

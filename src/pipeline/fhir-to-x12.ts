@@ -1,6 +1,6 @@
-import { bundlesToRequestX12 } from '../mapping/request-x12.js';
-import { responseBundleToX12 } from '../mapping/response-x12.js';
-import { MemoryControlNumbers } from '../x12/index.js';
+import { bundlesToRequestX12, responseBundleToX12 } from '../mapping/guard.js';
+import { MemoryControlNumbers, type ControlNumberAllocator } from '../x12/index.js';
+import type { Charset } from '../x12/characters.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { FhirItem } from './fhir-input.js';
 import { requestFinderFor } from './request-file.js';
@@ -11,6 +11,22 @@ export interface FhirX12Sink {
   /** Whole interchanges, each ending with a line break. */
   text(x12: string): Promise<void>;
   report(line: string): Promise<void>;
+}
+
+/** The envelope settings of a FHIR -> X12 run (a partner's): each absent one is taken from the bundles, else defaulted. */
+export interface FhirEnvelopeOptions {
+  /** ISA06/GS02. */
+  readonly sender?: string;
+  /** ISA08/GS03. */
+  readonly receiver?: string;
+  /** ISA05 (default ZZ). */
+  readonly senderQualifier?: string;
+  /** ISA07 (default ZZ). */
+  readonly receiverQualifier?: string;
+  /** ISA15: T or P (default: T for bundles tagged as test data, else P). */
+  readonly usage?: 'T' | 'P';
+  /** The characters the partner takes: utf8 (default) or plain ascii. */
+  readonly charset?: Charset;
 }
 
 /** Bundles written into one interchange at most (and held in memory at once). */
@@ -41,15 +57,24 @@ export class FhirToX12 {
   private requests: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
   private responses: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
   private errors: string[] = [];
-  private readonly envelope: { readonly controlNumbers: MemoryControlNumbers; readonly lineEnding: '\n'; readonly sender?: string; readonly receiver?: string };
+  private readonly envelope: FhirEnvelopeOptions & { readonly controlNumbers: ControlNumberAllocator; readonly lineEnding: '\n' };
   private readonly finder: RequestFinder | null;
 
   constructor(
-    o: { readonly sender?: string; readonly receiver?: string; readonly requests?: readonly string[] },
+    o: FhirEnvelopeOptions & { readonly requests?: readonly string[]; readonly controlNumbers?: ControlNumberAllocator },
     private readonly sink: FhirX12Sink,
     private readonly perInterchange = FHIR_BUNDLES_PER_INTERCHANGE,
   ) {
-    this.envelope = { controlNumbers: new MemoryControlNumbers(), lineEnding: '\n', ...(o.sender !== undefined ? { sender: o.sender } : {}), ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) };
+    this.envelope = {
+      controlNumbers: o.controlNumbers ?? new MemoryControlNumbers(),
+      lineEnding: '\n',
+      ...(o.sender !== undefined ? { sender: o.sender } : {}),
+      ...(o.receiver !== undefined ? { receiver: o.receiver } : {}),
+      ...(o.senderQualifier !== undefined ? { senderQualifier: o.senderQualifier } : {}),
+      ...(o.receiverQualifier !== undefined ? { receiverQualifier: o.receiverQualifier } : {}),
+      ...(o.usage !== undefined ? { usage: o.usage } : {}),
+      ...(o.charset !== undefined ? { charset: o.charset } : {}),
+    };
     this.finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
   }
 
@@ -57,7 +82,7 @@ export class FhirToX12 {
     this.read++;
     if ('error' in item) {
       this.rejected++;
-      this.errors.push(JSON.stringify({ file: item.where, status: 'rejected', findings: [{ severity: 'error', code: 'NOT_A_BUNDLE', message: item.error }] }));
+      this.errors.push(JSON.stringify({ file: item.where, status: 'rejected', findings: [{ severity: 'error', code: item.code, message: item.error }] }));
     } else (isResponse(item.bundle) ? this.responses : this.requests).push(item);
     if (this.requests.length >= this.perInterchange || this.responses.length >= this.perInterchange) await this.flush();
   }

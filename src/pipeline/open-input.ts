@@ -67,10 +67,19 @@ async function peek(it: AsyncIterator<Buffer>, bytes: number): Promise<{ head: B
   return { head: first.length === 1 ? first[0]! : Buffer.concat(first), chunks };
 }
 
-/** The kind of a file, from its first bytes (standard input cannot be looked at ahead: null). */
+/**
+ * The kind of a file, from its first bytes; null when it cannot be told ahead: standard input,
+ * or a file that cannot be opened or whose start is not readable (the run reports it when it
+ * comes to it).
+ */
 export async function sniffKind(path: string): Promise<InputKind | null> {
   if (path === '-') return null;
-  const opened = await openInput(path, 1 << 16);
+  let opened: OpenedInput;
+  try {
+    opened = await openInput(path, 1 << 16);
+  } catch {
+    return null;
+  }
   opened.close();
   return opened.kind;
 }
@@ -82,4 +91,32 @@ export function kindOf(head: Uint8Array): InputKind {
   if (head[i] === 0x7b) return 'fhir';
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 1 << 16)).toString('latin1');
   return /ISA[^A-Za-z0-9\s]/.test(text) ? 'x12' : 'unknown';
+}
+
+/** Why reading an input failed: its code in the report line and the reason. */
+export interface ReadFailure {
+  readonly code: 'UNREADABLE_INPUT' | 'CORRUPT_GZIP' | 'READ_ERROR';
+  readonly message: string;
+}
+
+/** The report code and reason of an error opening or reading an input. */
+export function readFailureOf(e: unknown, opening: boolean): ReadFailure {
+  const err = e as NodeJS.ErrnoException;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  if (code.startsWith('Z_') || code === 'ERR_ZLIB_INITIALIZATION_FAILED' || /unexpected end of file|incorrect header check|invalid (block type|distance|stored block|code)|(header|data) crc|gzip/i.test(String(err?.message))) {
+    return { code: 'CORRUPT_GZIP', message: `the gzip stream is corrupt or cut short (${String(err?.message ?? e)}): what came before was read` };
+  }
+  return { code: opening ? 'UNREADABLE_INPUT' : 'READ_ERROR', message: `${opening ? 'cannot be opened' : 'read failed'}: ${code !== '' ? `${code} ` : ''}${String(err?.message ?? e)}` };
+}
+
+/**
+ * The chunks of an input until a read error (a corrupt gzip stream, an I/O error), which ends
+ * them as if the input ended there and is kept in `state.failure` (reported after what was read).
+ */
+export async function* untilReadFailure(chunks: AsyncIterable<Uint8Array>, state: { failure: ReadFailure | null }): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const c of chunks) yield c;
+  } catch (e) {
+    state.failure = readFailureOf(e, false);
+  }
 }

@@ -30,8 +30,16 @@ export function transactionReportLine(file: string, at: TransactionPlace, conver
   });
 }
 
-/** The report line of an input not converted as a whole: neither X12 nor FHIR JSON, or of the wrong kind for the output (counted as one rejected input). */
-export function unreadableReportLine(file: string, code: 'NOT_X12_OR_FHIR' | 'MIXED_OUTPUT', message: string): string {
+/**
+ * Codes of an input (or the rest of one) not converted as a whole: neither X12 nor FHIR JSON, of
+ * the wrong kind for the output, unreadable (cannot be opened or listed: a dangling link, a link
+ * loop, a directory where a file was expected), not a regular file, a gzip stream that is
+ * corrupt or cut short, or another read error.
+ */
+export type InputProblemCode = 'NOT_X12_OR_FHIR' | 'MIXED_OUTPUT' | 'UNREADABLE_INPUT' | 'NOT_A_FILE' | 'CORRUPT_GZIP' | 'READ_ERROR';
+
+/** The report line of an input not converted as a whole (counted as one rejected input). */
+export function unreadableReportLine(file: string, code: InputProblemCode, message: string): string {
   return JSON.stringify({ file, offset: 0, status: 'rejected', findings: [{ severity: 'error', code, message }] });
 }
 

@@ -84,6 +84,25 @@ export class AckBuilder {
     return s;
   }
 
+  /**
+   * A TA1 rejecting an interchange whose ISA could not be used (ISA_DELIMITERS, ISA_UNREADABLE),
+   * when its fields can be read: ISA05-ISA10 and ISA13 well formed. Written with the
+   * conventional separators (the input's are unusable). Returns whether one was written.
+   */
+  unusableInterchange(f: Finding): boolean {
+    const isa = f.isa;
+    if (isa === undefined || isa.length < 14 || f.ack?.level !== 'interchange') return false;
+    const [q1, id1, q2, id2, date, time, control] = [isa[5]!, isa[6]!.trim(), isa[7]!, isa[8]!.trim(), isa[9]!, isa[10]!, isa[13]!];
+    if (!/^[0-9]{9}$/.test(control) || !/^[0-9]{6}$/.test(date) || !/^[0-9]{4}$/.test(time)) return false;
+    if (!/^[A-Z0-9]{2}$/.test(q1) || !/^[A-Z0-9]{2}$/.test(q2) || !/^[A-Za-z0-9 .,\-/()#&'+=?!%@]{1,15}$/.test(id1) || !/^[A-Za-z0-9 .,\-/()#&'+=?!%@]{1,15}$/.test(id2)) return false;
+    const w = new X12Writer({ lineEnding: '\n', controlNumbers: this.controls, now: this.now });
+    w.beginInterchange({ senderQualifier: q2, sender: id2, receiverQualifier: q1, receiver: id1, usage: isa[15] === 'T' ? 'T' : 'P' });
+    w.segment(['TA1', control, date, time, 'R', f.ack.note]);
+    w.endInterchange();
+    this.out.push(w.drain());
+    return true;
+  }
+
   private interchange(ic: InterchangeInfo): InterchangeAck {
     if (this.current === null || this.current.ic !== ic) this.current = { ic, groups: [] };
     return this.current;

@@ -44,6 +44,8 @@ export interface Finding {
   loop?: string;
   /** How the finding enters a TA1/999; absent for notes that no acknowledgment carries. */
   ack?: AckTarget;
+  /** An unusable ISA's fields as read (`['ISA', ISA01, ...]`), so a TA1 can still reject it. */
+  isa?: readonly string[];
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -171,18 +171,20 @@ export class Framer implements RawSegmentSink {
     const el = isa.elements();
     const findings = checkIsa(isa);
     const control = el[13] ?? '';
-    if (this.interchangeControls.has(control)) {
+    // ISA13 is unique per sender and receiver (ISA05-ISA08): other pairs count on their own.
+    const pairControl = `${el[5] ?? ''}:${(el[6] ?? '').trim()}|${el[7] ?? ''}:${(el[8] ?? '').trim()}|${control}`;
+    if (this.interchangeControls.has(pairControl)) {
       findings.push({
         severity: 'warning',
         code: 'DUPLICATE_INTERCHANGE_CONTROL',
-        message: `interchange control number ${control} was already used earlier in this input`,
+        message: `interchange control number ${control} was already used earlier in this input by the same sender and receiver`,
         segment: 'ISA',
         offset: isa.offset,
         ordinal: isa.ordinal,
         ack: { level: 'interchange', note: '025', reject: false },
       });
     }
-    this.interchangeControls.add(control);
+    this.interchangeControls.add(pairControl);
     if (this.interchangeControls.size > RECENT_INTERCHANGES) {
       this.interchangeControls.delete(this.interchangeControls.values().next().value as string);
     }

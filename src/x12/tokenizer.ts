@@ -83,6 +83,10 @@ export class Tokenizer {
   private base = 0;
   private ordinal = 0;
   private junkStart = -1;
+  /** The junk being counted is the rest of an interchange already reported unusable: not reported again. */
+  private junkSilent = false;
+  /** An ISA was found but unusable (so the input is not one with no interchange). */
+  private skippedIsa = false;
   private junkBytes = 0;
   private junkSample = '';
   /** The first bytes of the skipped text (to tell a lone BOM from other text). */
@@ -155,7 +159,7 @@ export class Tokenizer {
       this.scan(tail, 0, this.tailOffset, true, Infinity);
     }
     this.flushJunk();
-    if (this.ordinal === 0) {
+    if (this.ordinal === 0 && !this.skippedIsa) {
       this.sink.finding({
         severity: 'error',
         code: 'NO_INTERCHANGE',
@@ -400,10 +404,13 @@ export class Tokenizer {
           segment: 'ISA',
           offset: base + i,
           ack: { level: 'interchange', note: count < 16 ? '024' : '023', reject: true },
+          ...(count >= 14 ? { isa: isaFields(buf, i, seps) } : {}),
         });
         pos = i + 3;
         from = pos;
         this.startJunk(buf, i, base);
+        this.junkSilent = true;
+        this.skippedIsa = true;
         continue;
       }
       const component = buf[j + 1]!;
@@ -421,14 +428,21 @@ export class Tokenizer {
         this.sink.finding({
           severity: 'error',
           code: 'ISA_DELIMITERS',
-          message: `ISA delimiters are unusable (element ${show(e)}, component ${show(component)}, terminator ${show(term)}); interchange skipped`,
+          message:
+            isAlphanumeric(term) || term === 0x20
+              ? `no segment terminator after the ISA (ISA16 ${show(component)} is followed by ${show(term)}); interchange skipped`
+              : `ISA delimiters are unusable (element ${show(e)}, component ${show(component)}, terminator ${show(term)}: they must differ and not be letters, digits or spaces); interchange skipped`,
           segment: 'ISA',
           offset: base + i,
           ack: { level: 'interchange', note: term === e || isAlphanumeric(term) || term === 0x20 ? '004' : '027', reject: true },
+          // Its fields, split at the element separator: enough for a TA1 that rejects it.
+          isa: isaFields(buf, i, seps),
         });
         pos = i + 3;
         from = pos;
         this.startJunk(buf, i, base);
+        this.junkSilent = true;
+        this.skippedIsa = true;
         continue;
       }
       const delims: Delimiters = { element: e, component, repetition, segment: term };
@@ -476,6 +490,12 @@ export class Tokenizer {
 
   private flushJunk(): void {
     if (this.junkStart < 0) return;
+    if (this.junkSilent) {
+      // The bytes of an interchange already reported unusable (its ISA finding says it was skipped).
+      this.junkSilent = false;
+      this.junkStart = -1;
+      return;
+    }
     const h = this.junkHead;
     const bom = this.junkStart === 0 && this.junkBytes === 3 && h[0] === BOM[0] && h[1] === BOM[1] && h[2] === BOM[2];
     this.sink.finding(
@@ -495,6 +515,13 @@ export class Tokenizer {
     );
     this.junkStart = -1;
   }
+}
+
+/** ISA01.. of an ISA at `i` whose element separators stand at `seps` (the fields between them; ISA00 is the id). */
+function isaFields(buf: Buffer, i: number, seps: readonly number[]): string[] {
+  const out = ['ISA'];
+  for (let k = 0; k + 1 < seps.length; k++) out.push(buf.toString('latin1', seps[k]! + 1, seps[k + 1]!));
+  return out;
 }
 
 function show(b: number): string {

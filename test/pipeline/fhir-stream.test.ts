@@ -109,7 +109,7 @@ describeShared('fhir-packages', 'FHIR -> X12 of the IG examples as they come', (
     it('writes requests in interchanges of at most the limit, each response after the requests it came with, the same sets and reports as one interchange', async () => {
       const items: FhirItem[] = [];
       for (let k = 0; k < 7; k++) items.push({ where: `in:${k + 1}`, bundle: REQUESTS[k % REQUESTS.length]! });
-      items.splice(4, 0, { where: 'in:x', error: 'not a FHIR Bundle' });
+      items.splice(4, 0, { where: 'in:x', error: 'not a FHIR Bundle', code: 'NOT_A_BUNDLE' });
       items.push({ where: 'in:r', bundle: ERROR_RESPONSE });
       const one = await convert(items);
       const small = await convert(items, 3);

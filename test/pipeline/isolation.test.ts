@@ -68,7 +68,20 @@ describe('failure isolation and resuming', () => {
   });
 });
 
-/** Acknowledgments with the time they were written (ISA09/ISA10, GS04/GS05) blanked. */
+/**
+ * Acknowledgments with the time they were written (ISA09/ISA10, GS04/GS05) and their own control
+ * numbers (ISA13/IEA02, GS06/GE02, ST02/SE02: counted on across runs) blanked.
+ */
 function undated(files: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.replace(/\*\d{6}\*\d{4}\*/g, '*D*T*').replace(/\*\d{8}\*\d{4,8}\*/g, '*D*T*')]));
+  const blank = (v: string): string =>
+    v
+      .replace(/\*\d{6}\*\d{4}\*/g, '*D*T*')
+      .replace(/\*\d{8}\*\d{4,8}\*/g, '*D*T*')
+      .replace(/(\*00501\*)\d{9}\*/g, '$1N*')
+      .replace(/^IEA\*(\d+)\*\d+~/gm, 'IEA*$1*N~')
+      .replace(/^(GS\*FA\*[^*]*\*[^*]*\*D\*T\*)\d+\*/gm, '$1N*')
+      .replace(/^GE\*(\d+)\*\d+~/gm, 'GE*$1*N~')
+      .replace(/^ST\*999\*\d+\*/gm, 'ST*999*N*')
+      .replace(/^SE\*(\d+)\*\d+~/gm, 'SE*$1*N~');
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, blank(v)]));
 }
