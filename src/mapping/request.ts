@@ -33,9 +33,10 @@ export interface RequestOptions {
    */
   tree?: LoopTree | null;
   /**
-   * Also report values the way back writes at another level than they came (a 2000E value every
-   * item overrides, a 2000F value every item shares): nothing of them is lost in PAS, but a round
-   * trip does not put them where they were. Off by default (it costs a quarter of the conversion).
+   * Report values the way back writes at another level than they came (a 2000E value every
+   * item overrides, a 2000F value every item shares): a round trip does not put them where they
+   * were. On by default, so `convert` reports every change a round trip makes; `false` skips the
+   * analysis (only for callers that never write the bundle back).
    */
   layout?: boolean;
   /**
@@ -239,7 +240,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
           inherit(services.get(it)!, templateService);
         }
         // What the split between event and items does not carry back to the same level (the writer's own rules): asked for by round trips.
-        if (options.layout === true) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
+        if (options.layout !== false) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
           if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
           else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
         }
