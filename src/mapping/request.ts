@@ -11,8 +11,12 @@ import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type Compile
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
 export interface MappingFinding {
   readonly severity: 'error' | 'warning';
-  /** UNMAPPED_SEGMENT: no element of the segment was read; UNMAPPED_ELEMENT: this element was not; INVALID_VALUE: a codec refused it; NO_TREE: the set has no loop tree. */
-  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE';
+  /**
+   * UNMAPPED_SEGMENT: no element of the segment was read; UNMAPPED_ELEMENT: this element was not;
+   * INVALID_VALUE: a codec refused it; NO_TREE: the set has no loop tree; ROUND_TRIP: the bundle,
+   * written back, gives another value or layout here (found by writing it back, see silent.ts).
+   */
+  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE' | 'ROUND_TRIP';
   /** Loop path, e.g. `2000A/2000B/2000C/2000E`. */
   readonly loop: string;
   /** Segment use as the grammar names it (`DTP*435`, `NM1`), or the segment id when it fills no grammar row. */
@@ -109,6 +113,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   let template: Obj | null = null;
   let templateService: Obj = {};
   let sawDependent = false;
+  const serviceSegments = new Set<string>();
   // Where the reading is (for findings): loop path, segment use, position.
   let hereLoop = '';
   let hereSegment = '';
@@ -161,6 +166,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       const seg = s.segment;
       const id = seg.id;
       if (id === 'HL' || id === 'ST' || id === 'SE') continue; // structure and envelope
+      if (id === 'SV1' || id === 'SV2' || id === 'SV3') serviceSegments.add(id);
       const row = s.row;
       const name = row !== null ? row.name : id;
       hereLoop = loopPath;
@@ -253,5 +259,5 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   };
   visit(tree.root, tree.root.path);
 
-  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion, kind), findings };
+  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent, serviceSegments }, options.pasVersion, kind), findings };
 }

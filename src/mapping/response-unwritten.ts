@@ -4,6 +4,7 @@
  * writer carry, and extensions (by url) no response row writes.
  */
 import { PAS_EXTENSION } from '../pas/constants.js';
+import { RESIDUE_EXTENSION } from './residue.js';
 import type { ResponseSource } from './response-disassemble.js';
 import type { CompiledTables } from './table.js';
 
@@ -14,7 +15,7 @@ const CLAIM_RESPONSE = new Set(['resourceType', 'id', 'meta', 'extension', 'iden
 const ITEM = new Set(['extension', 'itemSequence', 'noteNumber', 'adjudication']);
 const ADD_ITEM = new Set(['extension', 'itemSequence', 'provider', 'productOrService', 'modifier', 'locationCodeableConcept', 'quantity', 'net', 'adjudication']);
 /** Extensions the writer reads without a row naming them (the assembler makes them). */
-const WRITER_EXTENSIONS = [PAS_EXTENSION.transmissionIdentifiers, PAS_EXTENSION.itemAuthorizedProvider, PAS_EXTENSION.requestedService];
+const WRITER_EXTENSIONS = [PAS_EXTENSION.transmissionIdentifiers, PAS_EXTENSION.itemAuthorizedProvider, PAS_EXTENSION.requestedService, RESIDUE_EXTENSION];
 
 const urlsOf = new WeakMap<CompiledTables, ReadonlySet<string>>();
 

@@ -5,13 +5,14 @@
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../x12/index.js';
+import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../x12/index.js';
 import { bundleToResponse, type ResponseWriteFinding } from './response-write.js';
 import type { CompiledTables } from './table.js';
 import { PAS_PROFILE } from '../pas/constants.js';
 import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from './inquiry-response.js';
 import { RESPONSE_GRAMMAR } from './response-tables.js';
 import { hasProfile } from './disassemble.js';
+import { residueIn, spliceResidue } from './residue.js';
 
 type Obj = Record<string, unknown>;
 
@@ -60,23 +61,36 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const t = r.source.transmission;
   const sender = t.interchangeSenderID ?? options.sender ?? 'X12PAS';
   const receiver = t.interchangeReceiverID ?? options.receiver ?? 'UNKNOWN';
-  const w = new X12Writer({
-    ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
-    lineEnding: options.lineEnding ?? '\n',
-    ...(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {}),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-  });
-  let text: string;
-  try {
-    const body = w.body(r.segments);
+  const writerOf = (controlNumbers: WriterOptions['controlNumbers'] | undefined): X12Writer =>
+    new X12Writer({
+      ...(options.delimiters !== undefined ? { delimiters: options.delimiters } : {}),
+      lineEnding: options.lineEnding ?? '\n',
+      ...(controlNumbers !== undefined ? { controlNumbers } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+    });
+  const write = (segments: NonNullable<typeof r.segments>, w = writerOf(options.controlNumbers)): string => {
+    const body = w.body(segments);
     w.beginInterchange({ senderQualifier: 'ZZ', sender, receiverQualifier: 'ZZ', receiver, usage: 'P' });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
-    w.raw(body, r.segments.length);
+    w.raw(body, segments.length);
     w.endTransaction();
     w.endGroup();
     w.endInterchange();
-    text = w.drain();
+    return w.drain();
+  };
+  let text: string;
+  try {
+    // --lossless: the residue's original segments stand in for the loop instances they name (residue.ts); the draft takes no control number.
+    const residue = residueIn(bundle);
+    text = residue === null ? write(r.segments) : write(r.segments, writerOf(new MemoryControlNumbers()));
+    if (residue !== null) {
+      const tx = readX12Buffer(Buffer.from(text, 'utf8')).find((e) => e.kind === 'transaction');
+      const tree = tx?.kind === 'transaction' ? analyzeTransaction(tx.transaction).tree : null;
+      const spliced = tree === null || tx?.kind !== 'transaction' ? null : spliceResidue(tree.root, String.fromCharCode(tx.transaction.interchange.delimiters.component), residue);
+      if (spliced === null) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: 'the x12-residue extension names loop instances this response does not have: not applied' });
+      text = write(spliced ?? r.segments);
+    }
   } catch (e) {
     if (!(e instanceof X12WriteError)) throw e;
     findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });

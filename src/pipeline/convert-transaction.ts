@@ -1,18 +1,17 @@
 import { analyzeTransaction } from '../grammar/validate.js';
-import { inquiryResponseToBundle, INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
-import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, requestToBundle, type MappingFinding } from '../mapping/request.js';
-import { responseToBundle } from '../mapping/response.js';
+import { INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
+import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, type MappingFinding } from '../mapping/request.js';
 import { RESPONSE_GRAMMAR } from '../mapping/response-tables.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { requestFinderFor } from './request-file.js';
-import { roundTripRequest } from '../mapping/round-trip.js';
+import { x12ToBundle } from '../mapping/round-trip.js';
 import type { PasVersion } from '../pas/versions.js';
 import { hasErrors, type Finding, type TransactionSet } from '../x12/index.js';
 
 /** How transaction sets are converted (the same for every transaction of a run). */
 export interface ConvertOptions {
   readonly pasVersion: PasVersion;
-  /** Carry what PAS has no place for in the Claim's residue extension. */
+  /** Carry what PAS has no place for in the Claim's (or ClaimResponse's) residue extension. */
   readonly lossless: boolean;
   /** Files of request bundles (`--request`): a response that answers one of them references its Claim. */
   readonly requests?: readonly string[];
@@ -46,17 +45,15 @@ export const convertTransaction: TransactionConverter = (tx, options) => {
     const pasVersion = options.pasVersion;
     let r: { bundle: unknown; findings: readonly MappingFinding[] } | null = null;
     if (id === REQUEST_GRAMMAR || id === INQUIRY_GRAMMAR) {
-      r = options.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
+      r = x12ToBundle(tx, { pasVersion, lossless: options.lossless, tree: v.tree });
     } else if (id === RESPONSE_GRAMMAR || id === INQUIRY_RESPONSE_GRAMMAR) {
-      if (options.lossless) findings.push({ severity: 'warning', code: 'LOSSLESS_UNAVAILABLE', message: `${v.tree!.grammar.label}: --lossless carries request residue only; what this response holds that PAS has no place for is reported, not carried` });
       let request: Bundle | undefined;
       if (options.requests !== undefined && options.requests.length > 0) {
         const m = requestFinderFor(options.requests).find(tx);
         if (m.bundle !== null) request = m.bundle;
         else findings.push({ severity: 'warning', code: 'REQUEST_NOT_FOUND', message: m.why === 'ambiguous' ? 'two --request bundles have the trace number or BHT03 this response echoes: neither is referenced' : 'no --request bundle has the trace number or BHT03 this response echoes: ClaimResponse.request names the Claim by identifier' });
       }
-      const ro = { pasVersion, tree: v.tree, ...(request !== undefined ? { request } : {}) };
-      r = id === INQUIRY_RESPONSE_GRAMMAR ? inquiryResponseToBundle(tx, ro) : responseToBundle(tx, ro);
+      r = x12ToBundle(tx, { pasVersion, lossless: options.lossless, tree: v.tree, ...(request !== undefined ? { request } : {}) });
     } else {
       findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
     }

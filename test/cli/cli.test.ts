@@ -196,13 +196,22 @@ describe('x12pas roundtrip', () => {
     expect(lossless.lines.map((l) => (l as unknown as { status: string }).status)).toEqual(['same', 'same']);
   });
 
-  it('an X215 inquiry comes back as it was; a response is refused as not a request, not read as one', () => {
-    const r = run(['roundtrip', 'samples/referral-inquiry.x12', 'samples/referral-response.x12']);
+  it('every kind round-trips: an X215 inquiry comes back as it was; responses come back with every change named (none silent), and with --lossless unchanged', () => {
+    const files = ['samples/referral-inquiry.x12', 'samples/referral-response.x12', 'samples/referral-inquiry-response.x12', 'samples/dependent-response.x12'];
+    const r = run(['roundtrip', ...files]);
     expect(r.code).toBe(1);
-    const [inquiry, response] = r.lines as unknown as Array<{ status: string; findings?: string[] }>;
-    expect(inquiry!.status).toBe('same');
-    expect(response!.status).toBe('not converted');
-    expect(response!.findings).toEqual([expect.stringContaining('278 review response (278-x217-response)')]);
+    const lines = r.lines as unknown as Array<{ status: string; differences: unknown[]; silent?: unknown[]; findings?: string[] }>;
+    expect(lines.length).toBe(5);
+    expect(lines[0]!.status).toBe('same');
+    // referral-response: the way back lays its event out otherwise; each change is one convert reports.
+    expect(lines[1]!.status).toBe('different');
+    for (const l of lines) {
+      expect(l.findings).toBeUndefined();
+      expect(l.silent).toBeUndefined();
+    }
+    const lossless = run(['roundtrip', '--lossless', ...files]);
+    expect(lossless.code).toBe(0);
+    expect((lossless.lines as unknown as Array<{ status: string }>).map((l) => l.status)).toEqual(['same', 'same', 'same', 'same', 'same']);
   });
 });
 
