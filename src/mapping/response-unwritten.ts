@@ -11,7 +11,7 @@ import type { CompiledTables } from './table.js';
 type Obj = Record<string, unknown>;
 
 /** Elements the writer carries (or derives again on reading: ids, profiles, type, status...). */
-const CLAIM_RESPONSE = new Set(['resourceType', 'id', 'meta', 'extension', 'identifier', 'status', 'type', 'use', 'patient', 'created', 'insurer', 'requestor', 'request', 'outcome', 'preAuthPeriod', 'item', 'addItem', 'processNote', 'error', 'communicationRequest']);
+const CLAIM_RESPONSE = new Set(['resourceType', 'id', 'meta', 'extension', 'identifier', 'status', 'type', 'use', 'patient', 'created', 'insurer', 'requestor', 'request', 'outcome', 'preAuthPeriod', 'adjudication', 'item', 'addItem', 'processNote', 'error', 'communicationRequest']);
 const ITEM = new Set(['extension', 'itemSequence', 'noteNumber', 'adjudication']);
 const ADD_ITEM = new Set(['extension', 'itemSequence', 'provider', 'productOrService', 'modifier', 'locationCodeableConcept', 'quantity', 'net', 'adjudication']);
 /** Extensions the writer reads without a row naming them (the assembler makes them). */
