@@ -3,6 +3,7 @@ import type { Bundle, BundleEntry, Claim, Resource } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
 import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
+import { claimTypeOf } from './claim-type.js';
 import { copy } from './path.js';
 import { ROLE } from './table.js';
 
@@ -164,10 +165,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   coverage.payor = [{ reference: insurerId.ref }];
 
   const claimRaw = role(ROLE.Claim);
-  // The kind of claim is the kind of service line (an SV2 with a procedure and no revenue code is still institutional); with none, a revenue code says so.
-  let institutional = serviceSegments?.has('SV2') === true;
-  for (let i = 0; i < items.length; i++) if (items[i]!.revenue !== undefined) institutional = true;
-  const oral = !institutional && serviceSegments?.has('SV3') === true;
+
   const absent = absentOf;
   // Event providers: claim-scope care team members (a person through a PractitionerRole, as PAS asks).
   let next = 8;
@@ -268,7 +266,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   // The transmission identifiers make `ext` never empty: the Claim's extension comes right after meta.
   const claim = put({ resourceType: 'Claim', id: claimId.id, meta: { profile: [kind === 'inquiry' ? PAS_PROFILE.claimInquiry : PAS_PROFILE.claim] }, extension: ext }, claimRaw);
   claim.status = 'active';
-  claim.type = { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : oral ? 'oral' : 'professional' }] };
+  claim.type = { coding: [{ system: SYSTEM.claimType, code: claimTypeOf(serviceSegments, items) }] };
   claim.use = 'preauthorization';
   claim.patient = { reference: patientId.ref };
   claim.insurer = { reference: insurerId.ref };

@@ -6,6 +6,7 @@ import type { TransactionSet } from '../x12/index.js';
 import { copy } from './path.js';
 import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
+import { claimTypeOf, serviceSegmentOf } from './claim-type.js';
 import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
@@ -246,7 +247,8 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
           inherit(services.get(it)!, templateService);
         }
         // What the split between event and items does not carry back to the same level (the writer's own rules): asked for by round trips.
-        if (options.layout !== false) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
+        const typeSegment = serviceSegmentOf({ type: { coding: [{ code: claimTypeOf(serviceSegments, items) }] } });
+        if (options.layout !== false) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!), typeSegment)) {
           if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
           else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
         }
