@@ -13,6 +13,7 @@ import { responseBundleToX12 } from './response-x12.js';
 import type { ResponseWriteFinding } from './response-write.js';
 import type { Elements } from './write-rows.js';
 import { roundTripFindings, silentChanges } from './silent.js';
+import { applyTimezone } from './timezone.js';
 import { RESPONSE_GRAMMAR } from './response-tables.js';
 
 export { residueIn };
@@ -124,6 +125,8 @@ export interface X12ToBundleOptions {
   tree?: LoopTree | null;
   /** For a response: the request bundle it answers. */
   request?: Bundle;
+  /** The zone of the X12 times (`Z` or `+hh:mm`; timezone.ts); default `Z`. */
+  timezone?: string;
 }
 
 /**
@@ -139,6 +142,8 @@ export function x12ToBundle(tx: TransactionSet, options: X12ToBundleOptions): { 
   const r = response ? roundTripResponse(tx, o) : roundTripRequest(tx, o);
   if (r.bundle === null) return { bundle: null, findings: r.findings };
   const findings = [...r.findings, ...roundTripFindings(silentChanges(r.differences, r.findings))];
+  // The zone is given after the round trip: the digits are what X12 carries, the zone is the caller's.
+  if (options.timezone !== undefined) applyTimezone(r.bundle, options.timezone);
   const failed = r.writeFindings.filter((f) => f.severity === 'error');
   if (failed.length > 0) {
     findings.push({ severity: 'warning', code: 'ROUND_TRIP', loop: '', segment: 'ST', position: 1, message: `the bundle cannot be written back as a 278: ${failed.map((f) => f.message).join('; ')}` });

@@ -7,6 +7,7 @@
  *   checked element by element (silent.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { roundTripRequest, roundTripResponse, x12ToBundle } from '../../src/mapping/round-trip.js';
@@ -14,6 +15,8 @@ import { silentChanges } from '../../src/mapping/silent.js';
 import { hasErrors, type TransactionSet } from '../../src/x12/index.js';
 import { CORPUS_X12, corpusFiles } from '../support/corpus.js';
 import { transactions } from './support.js';
+import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
+import { renderResponse, x217ResponseArb } from './response-arbitrary.js';
 
 const SAMPLES = new URL('../../samples/', import.meta.url);
 
@@ -72,4 +75,29 @@ describe('round trips of every kind of 278', () => {
     expect(r.kinds.has('278-x217-response')).toBe(true);
   });
   if (!haveCorpus) it('corpus round trips skipped: ../shared/corpus/x12 is absent', () => undefined);
+});
+
+/** Runs per kind (ROUND_TRIP_RUNS for more, e.g. 5000 by hand). */
+const RUNS = Number(process.env.ROUND_TRIP_RUNS ?? 200);
+
+describe('random valid 278s: none refused, lossless exact, plain with every change named by convert', () => {
+  const property = (bytes: Buffer, response: boolean): void => {
+    const [tx] = transactions(bytes);
+    const v = analyzeTransaction(tx!);
+    expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([]);
+    const converted = x12ToBundle(tx!, { pasVersion: '2.2.1', tree: v.tree });
+    expect(converted.findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([]);
+    expect(converted.bundle).not.toBeNull();
+    const rt = (lossless: boolean) => (response ? roundTripResponse(tx!, { pasVersion: '2.2.1', lossless, tree: v.tree }) : roundTripRequest(tx!, { pasVersion: '2.2.1', lossless, tree: v.tree }));
+    expect(rt(true).differences).toEqual([]);
+    expect(silentChanges(rt(false).differences, converted.findings)).toEqual([]);
+  };
+
+  it(`${RUNS} X217 requests`, () => {
+    fc.assert(fc.property(x217RequestArb(), (m) => property(renderX217Bytes(m), false)), { numRuns: RUNS });
+  });
+
+  it(`${RUNS} X217 responses`, () => {
+    fc.assert(fc.property(x217ResponseArb, (r) => property(Buffer.from(renderResponse(r), 'latin1'), true)), { numRuns: RUNS });
+  });
 });
