@@ -51,7 +51,7 @@ Options:
   --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
   --timezone=ZONE    X12 in: the zone of the X12 dates and times (Z or +hh:mm/-hh:mm; default Z,
                      reported once per interchange): instants keep the X12 digits with this offset
-  --lossless         X12 in: carry what PAS has no place for in a Claim extension
+  --lossless         X12 in: carry what PAS has no place for in a Claim (or ClaimResponse) extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
                      the 278 segment for segment as it was; default output stays clean PAS
   --request FILE     responses in: the request bundles they answer (JSON or NDJSON; may be
