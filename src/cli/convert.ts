@@ -1,3 +1,4 @@
+import { isTimezone } from '../mapping/timezone.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { convertArchive } from '../pipeline/archive.js';
@@ -54,7 +55,9 @@ Options:
                      each with a capped heap, so memory stays flat whatever the input size.
                      0 converts on the main thread: its heap is not capped
   --pas VERSION      PAS version of the bundles: 2.2.1 (default) or 2.0.1
-  --lossless         X12 in: carry what PAS has no place for in a Claim extension
+  --timezone=ZONE    X12 in: the zone of the X12 dates and times (Z or +hh:mm/-hh:mm; default Z,
+                     reported once per interchange): instants keep the X12 digits with this offset
+  --lossless         X12 in: carry what PAS has no place for in a Claim (or ClaimResponse) extension
                      (urn:x12pas:extension:x12-residue), so converting the bundle back writes
                      the 278 segment for segment as it was; default output stays clean PAS
   --request FILE     responses in: the request bundles they answer (JSON or NDJSON; may be
@@ -121,6 +124,7 @@ const CONVERT_OPTIONS = {
   workers: { type: 'string' },
   pas: { type: 'string', default: '2.2.1' },
   lossless: { type: 'boolean' },
+  timezone: { type: 'string' },
   request: { type: 'string', multiple: true },
   sender: { type: 'string' },
   receiver: { type: 'string' },
@@ -214,7 +218,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
     }
     const summary = await convertArchive({
       inputs,
-      convert: { pasVersion, lossless: values.lossless === true, ...(requests.length > 0 ? { requests } : {}), ...(charset !== undefined ? { charset } : {}) },
+      convert: { pasVersion, lossless: values.lossless === true, ...(values.timezone !== undefined ? { timezone: timezoneOption(values.timezone) } : {}), ...(requests.length > 0 ? { requests } : {}), ...(charset !== undefined ? { charset } : {}) },
       workers,
       chunkSize,
       ...(process.env.X12PAS_CONVERTER ? { converter: process.env.X12PAS_CONVERTER } : {}),
@@ -272,4 +276,10 @@ function countOption(name: string, value: string | undefined, dflt: number, min:
   if (value === undefined) return dflt;
   if (!/^[0-9]+$/.test(value) || Number(value) < min) throw new UsageError(`${name} must be a whole number >= ${min}, not ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** --timezone: Z or an offset +hh:mm / -hh:mm. */
+function timezoneOption(x: string): string {
+  if (!isTimezone(x)) throw new UsageError(`--timezone ${JSON.stringify(x)}: give Z or an offset such as -05:00`);
+  return x;
 }

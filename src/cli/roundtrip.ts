@@ -3,7 +3,11 @@ import { parseArgs } from 'node:util';
 import { analyzeTransaction } from '../grammar/validate.js';
 import { bundlesToRequestX12 } from '../mapping/request-x12.js';
 import { requestToBundle } from '../mapping/request.js';
-import { roundTripRequest } from '../mapping/round-trip.js';
+import { roundTripRequest, roundTripResponse } from '../mapping/round-trip.js';
+import { silentChanges } from '../mapping/silent.js';
+
+/** The response grammars (X217 response, X215 inquiry response): written back by the response writer. */
+const RESPONSE_GRAMMARS = new Set(['278-x217-response', '278-x215-response']);
 import { MemoryControlNumbers, readX12Buffer, hasErrors, readX12 } from '../x12/index.js';
 import { readFhirBundles, looksLikeJson } from '../pipeline/fhir-input.js';
 import { EXIT_OK, EXIT_REJECTED, UsageError } from './output.js';
@@ -14,11 +18,12 @@ export const ROUNDTRIP_HELP = `Usage: x12pas roundtrip [options] FILE...
 Converts each input there and back and prints every difference, one NDJSON line per
 transaction set or bundle: {"file","control"|"bundle","status","differences":[...]}.
 
-  X12 in:  278 request (or X215 inquiry) -> PAS bundle -> 278 again; responses are not
-           written back yet and are reported as not converted. A difference names the loop instance
-           (2000A[0]/.../2000F[1]), the segment's position and both texts; envelope control
-           numbers and dates are not compared. With --lossless the residue extension rides
-           along, so there should be none.
+  X12 in:  any 278 (X217 request or response, X215 inquiry or response) -> PAS bundle -> 278
+           again. A difference names the loop instance (2000A[0]/.../2000F[1]), the segment's
+           position and both texts; envelope control numbers and dates are not compared.
+           Changes no finding of convert names are also listed, element by element, under
+           "silent" (there should be none). With --lossless the residue extension rides
+           along, so there should be no difference at all.
   FHIR in: PAS bundle -> 278 -> PAS bundle -> 278: the two 278s are compared, so every value
            a mapping row carries is shown to survive.
 
@@ -66,11 +71,15 @@ export async function roundtripCommand(argv: string[]): Promise<number> {
         await out.line(JSON.stringify({ file, control: tx.control, status: 'not converted', findings: findings.filter((f) => f.severity === 'error').map((f) => f.message) }));
         continue;
       }
-      const r = roundTripRequest(tx, { pasVersion: '2.2.1', lossless: values.lossless === true, tree: v.tree });
+      const options = { pasVersion: '2.2.1' as const, lossless: values.lossless === true, tree: v.tree };
+      const response = v.tree !== null && RESPONSE_GRAMMARS.has(v.tree.grammar.id);
+      const r = response ? roundTripResponse(tx, options) : roundTripRequest(tx, options);
       const errors = [...r.findings, ...r.writeFindings].filter((f) => f.severity === 'error');
       const status = r.bundle === null || errors.length > 0 ? 'not converted' : r.differences.length === 0 ? 'same' : 'different';
       if (status !== 'same') clean = false;
-      await out.line(JSON.stringify({ file, control: tx.control, status, differences: r.differences, ...(errors.length > 0 ? { findings: errors.map((f) => f.message) } : {}) }));
+      // Each difference is one the way in reported (convert says the same), or silent: listed apart.
+      const silent = silentChanges(r.differences, r.findings);
+      await out.line(JSON.stringify({ file, control: tx.control, status, differences: r.differences, ...(silent.length > 0 ? { silent } : {}), ...(errors.length > 0 ? { findings: errors.map((f) => f.message) } : {}) }));
     }
   }
   await out.close();

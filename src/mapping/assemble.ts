@@ -4,6 +4,7 @@ import type { Bundle, BundleEntry, Claim, Resource } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../pas/constants.js';
 import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
+import { claimTypeOf } from './claim-type.js';
 import { copy } from './path.js';
 import { ROLE } from './table.js';
 
@@ -72,6 +73,8 @@ export interface Read {
   readonly services: ReadonlyMap<Obj, Obj>;
   readonly providers: readonly Provider[];
   readonly sawDependent: boolean;
+  /** The service segments the 2000F levels used (SV1 professional, SV2 institutional, SV3 dental): they decide Claim.type. */
+  readonly serviceSegments?: ReadonlySet<string>;
 }
 
 /**
@@ -79,7 +82,7 @@ export interface Read {
  * The role objects are this transaction's own: most become their resource in place (new fields
  * appended, a field already there kept where it stands, as a spread would).
  */
-export function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent }: Read, pasVersion: PasVersion, kind: RequestKind = 'request'): Bundle {
+export function assemble(tx: TransactionSet, { roles, items, services, providers, sawDependent, serviceSegments }: Read, pasVersion: PasVersion, kind: RequestKind = 'request'): Bundle {
   const ic = tx.interchange;
   const uuid = stableUuids(`${ic.sender}|${ic.control}|${tx.group?.control ?? ''}|${tx.control}`);
   const entryOf = (n: number): { id: string; ref: string } => {
@@ -163,8 +166,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   coverage.payor = [{ reference: insurerId.ref }];
 
   const claimRaw = role(ROLE.Claim);
-  let institutional = false;
-  for (let i = 0; i < items.length; i++) if (items[i]!.revenue !== undefined) institutional = true;
+
   const absent = absentOf;
   // Event providers: claim-scope care team members (a person through a PractitionerRole, as PAS asks).
   let next = 8;
@@ -265,7 +267,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   // The transmission identifiers make `ext` never empty: the Claim's extension comes right after meta.
   const claim = put({ resourceType: 'Claim', id: claimId.id, meta: { profile: [kind === 'inquiry' ? PAS_PROFILE.claimInquiry : PAS_PROFILE.claim] }, extension: ext }, claimRaw);
   claim.status = 'active';
-  claim.type = { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : 'professional' }] };
+  claim.type = { coding: [{ system: SYSTEM.claimType, code: claimTypeOf(serviceSegments, items) }] };
   claim.use = 'preauthorization';
   claim.patient = { reference: patientId.ref };
   claim.insurer = { reference: insurerId.ref };

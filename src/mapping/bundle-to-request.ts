@@ -2,6 +2,8 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
 import { RESIDUE_EXTENSION } from './residue.js';
+import { serviceSegmentOf } from './claim-type.js';
+import { viableSegment } from './viable.js';
 import { disassembleRequest, isInquiryRequest, type RequestSource } from './disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
@@ -116,6 +118,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const roles: Array<Obj | null> = ROLES.map(() => null);
   roles[ROLE.Bundle] = source.bundle;
   roles[ROLE.Claim] = source.claim;
+  /** The service segment Claim.type names. */
+  const typeSegment = serviceSegmentOf(source.claim);
   roles[ROLE.Insurer] = source.insurer;
   roles[ROLE.Requester] = source.requester;
   roles[ROLE.Subscriber] = source.subscriber;
@@ -286,16 +290,27 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         let pick = step.row;
         let pickPlan = step.plan;
         if (step.alts !== null) {
-          // Of segment uses that say the same thing, the one that carries the most of the resource.
+          // Of segment uses that say the same thing, the one Claim.type names (SV1 professional, SV2 institutional, SV3 oral) when it
+          // can carry the item, else the one that carries the most of the resource.
+          // A use X12 would refuse as written (SV1 without SV101, SV2 without SV201 or SV202) is never chosen.
           let best = -1;
+          let dropped = 0;
           for (const [a, ap] of step.alts) {
             const trial = segment(ap, a, c, mode, done, true);
-            const n = trial?.count ?? 0;
+            if (trial !== null && !viableSegment(trial.els)) {
+              dropped = Math.max(dropped, trial.count);
+              continue;
+            }
+            const n = (trial?.count ?? 0) + (trial !== null && a.segment === typeSegment ? 1000 : 0);
             if (n > best) {
               best = n;
               pick = a;
               pickPlan = ap;
             }
+          }
+          if (best <= 0 && dropped > 0) {
+            findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${key}: ${step.alts.map(([a]) => a.segment).join('/')} not written: the item's values for it lack what X12 requires there (a procedure or revenue code)` });
+            continue;
           }
         }
         // Written even when the residue stands in for this instance: the event level decides what its items inherit.

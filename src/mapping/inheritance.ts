@@ -48,7 +48,7 @@ const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
  * @param event the 2000E node; `template`/`templateService` its own values (before the items took theirs)
  * @param serviceNodes the 2000F nodes in order; `items`/`services` the items after inheritance
  */
-export function inheritanceLosses(tables: CompiledTables, comp: string, event: LoopNode, template: Obj, templateService: Obj, serviceNodes: readonly LoopNode[], items: readonly Obj[], services: readonly Obj[]): InheritanceLoss[] {
+export function inheritanceLosses(tables: CompiledTables, comp: string, event: LoopNode, template: Obj, templateService: Obj, serviceNodes: readonly LoopNode[], items: readonly Obj[], services: readonly Obj[], typeSegment: string | null = null): InheritanceLoss[] {
   const wp = plans(tables);
   const ctx: WriteContext = { roles: [], slices: newSliceCache(), problem: () => undefined };
   const losses: InheritanceLoss[] = [];
@@ -103,7 +103,9 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
       let best = -1;
       let pickRow = s.row;
       for (const a of alts) {
-        const n = (wp.bySegment.get(a)?.writers ?? []).filter((w) => ITEM_ROLES.includes(w.role) && w.value.encode(pick(w.role, items[i]!, services[i]!), ctx) !== null).length;
+        const carried = (wp.bySegment.get(a)?.writers ?? []).filter((w) => ITEM_ROLES.includes(w.role) && w.value.encode(pick(w.role, items[i]!, services[i]!), ctx) !== null).length;
+        // The writer's rule: the segment Claim.type names, when it carries anything; else the one carrying the most.
+        const n = carried + (carried > 0 && a.segment === typeSegment ? 1000 : 0);
         if (n > best) {
           best = n;
           pickRow = a;

@@ -6,13 +6,18 @@ import type { TransactionSet } from '../x12/index.js';
 import { copy } from './path.js';
 import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
+import { claimTypeOf, serviceSegmentOf } from './claim-type.js';
 import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
 export interface MappingFinding {
   readonly severity: 'error' | 'warning';
-  /** UNMAPPED_SEGMENT: no element of the segment was read; UNMAPPED_ELEMENT: this element was not; INVALID_VALUE: a codec refused it; NO_TREE: the set has no loop tree. */
-  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE';
+  /**
+   * UNMAPPED_SEGMENT: no element of the segment was read; UNMAPPED_ELEMENT: this element was not;
+   * INVALID_VALUE: a codec refused it; NO_TREE: the set has no loop tree; ROUND_TRIP: the bundle,
+   * written back, gives another value or layout here (found by writing it back, see silent.ts).
+   */
+  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE' | 'ROUND_TRIP';
   /** Loop path, e.g. `2000A/2000B/2000C/2000E`. */
   readonly loop: string;
   /** Segment use as the grammar names it (`DTP*435`, `NM1`), or the segment id when it fills no grammar row. */
@@ -33,9 +38,10 @@ export interface RequestOptions {
    */
   tree?: LoopTree | null;
   /**
-   * Also report values the way back writes at another level than they came (a 2000E value every
-   * item overrides, a 2000F value every item shares): nothing of them is lost in PAS, but a round
-   * trip does not put them where they were. Off by default (it costs a quarter of the conversion).
+   * Report values the way back writes at another level than they came (a 2000E value every
+   * item overrides, a 2000F value every item shares): a round trip does not put them where they
+   * were. On by default, so `convert` reports every change a round trip makes; `false` skips the
+   * analysis (only for callers that never write the bundle back).
    */
   layout?: boolean;
   /**
@@ -108,6 +114,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   let template: Obj | null = null;
   let templateService: Obj = {};
   let sawDependent = false;
+  const serviceSegments = new Set<string>();
   // Where the reading is (for findings): loop path, segment use, position.
   let hereLoop = '';
   let hereSegment = '';
@@ -160,6 +167,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       const seg = s.segment;
       const id = seg.id;
       if (id === 'HL' || id === 'ST' || id === 'SE') continue; // structure and envelope
+      if (id === 'SV1' || id === 'SV2' || id === 'SV3') serviceSegments.add(id);
       const row = s.row;
       const name = row !== null ? row.name : id;
       hereLoop = loopPath;
@@ -239,7 +247,8 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
           inherit(services.get(it)!, templateService);
         }
         // What the split between event and items does not carry back to the same level (the writer's own rules): asked for by round trips.
-        if (options.layout === true) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!))) {
+        const typeSegment = serviceSegmentOf({ type: { coding: [{ code: claimTypeOf(serviceSegments, items) }] } });
+        if (options.layout !== false) for (const l of inheritanceLosses(tables, compSep, node, template, templateService, serviceNodes, items, items.map((it) => services.get(it)!), typeSegment)) {
           if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
           else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
         }
@@ -252,5 +261,5 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   };
   visit(tree.root, tree.root.path);
 
-  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent }, options.pasVersion, kind), findings };
+  return { bundle: assemble(tx, { roles, items, services, providers, sawDependent, serviceSegments }, options.pasVersion, kind), findings };
 }

@@ -188,3 +188,54 @@ export function decodeResidue(text: string): Map<string, Elements[]> | null {
   }
   return out;
 }
+
+/** The residue key that stands for the whole transaction (BHT to the last loop), when loop instances do not line up. */
+export const WHOLE_RESIDUE = '*';
+
+/**
+ * Puts a residue in place of a written transaction's loop instances (the response writer's way of
+ * carrying it): walks the written loop tree; an instance the residue holds is written as its
+ * original segments, the others as written; residue instances the writer did not write come after
+ * their parent's children. With the `*` key the residue is the whole transaction. Returns null
+ * when the residue names an instance whose parent is neither written nor in the residue.
+ */
+export function spliceResidue(root: LoopNode, component: string, residue: ReadonlyMap<string, readonly Elements[]>): Elements[] | null {
+  const whole = residue.get(WHOLE_RESIDUE);
+  if (whole !== undefined) return [...whole];
+  const keys = loopKeys(root);
+  const written = new Set(keys.values());
+  const out: Elements[] = [];
+  const emitted = new Set<string>();
+  const orphans = (parent: string): string[] =>
+    [...residue.keys()].filter((k) => !written.has(k) && !emitted.has(k) && k !== '' && (k.lastIndexOf('/') < 0 ? parent === '' : k.slice(0, k.lastIndexOf('/')) === parent));
+  const emitOrphan = (k: string): void => {
+    emitted.add(k);
+    out.push(...residue.get(k)!);
+    for (const c of orphans(k)) emitOrphan(c);
+  };
+  const walk = (n: LoopNode): void => {
+    const key = keys.get(n)!;
+    const kept = residue.get(key);
+    if (kept !== undefined) out.push(...kept);
+    else for (const s of n.segments) if (s.segment.id !== 'ST' && s.segment.id !== 'SE') out.push(splitSegment(s.segment.elements(), component));
+    emitted.add(key);
+    for (const c of n.children) walk(c);
+    for (const k of orphans(key)) emitOrphan(k);
+  };
+  walk(root);
+  for (const k of residue.keys()) if (!emitted.has(k)) return null;
+  return out;
+}
+
+/** The residue carried by a bundle's Claim or ClaimResponse (its first entry; see above), if any. */
+export function residueIn(bundle: object): ReturnType<typeof decodeResidue> {
+  const entries = (bundle as { entry?: unknown }).entry;
+  if (!Array.isArray(entries)) return null;
+  for (const e of entries as Array<{ resource?: { resourceType?: unknown; extension?: unknown } } | null>) {
+    const r = e?.resource;
+    if ((r?.resourceType !== 'Claim' && r?.resourceType !== 'ClaimResponse') || !Array.isArray(r.extension)) continue;
+    const x = (r.extension as Array<{ url?: unknown; valueString?: unknown }>).find((x) => x.url === RESIDUE_EXTENSION);
+    if (x !== undefined && typeof x.valueString === 'string') return decodeResidue(x.valueString);
+  }
+  return null;
+}

@@ -5,11 +5,13 @@
  *
  * Rules (mappings/response/*.json say which X12 place feeds which role):
  * - Items: one ClaimResponse.item per 2000F, or the 2000E's when there is none. A 2000F takes from
- *   the 2000E what it lacks (extensions by url; the event's decision when it has no HCR of its
- *   own). itemSequence: the request item whose trace number the 2000F TRN echoes, when the request
- *   bundle is given, else the loop's order. An event decision that no line takes (every line has
- *   its own, none modified) has no place: PAS allows reviewAction on item and addItem
- *   adjudications only; it is reported.
+ *   the 2000E what it lacks (extensions by url); the event's decision only when it has neither an
+ *   HCR nor an AAA of its own (a line the UMO rejected is not made "certified": its adjudication is
+ *   the bare `submitted` category, its AAA an error naming its itemSequence). The event's decision
+ *   has no ClaimResponse-level home: reviewAction may sit on ClaimResponse.adjudication, but its
+ *   required reviewActionCode's context (PAS 2.2.1) allows only item and addItem adjudications, so
+ *   an event decision no line takes is reported. itemSequence: the request item whose trace number
+ *   the 2000F TRN echoes, when the request bundle is given, else the loop's order.
  * - A modified decision (A6, the line's or the event's): the authorized version of the service
  *   becomes a ClaimResponse.addItem with the item's itemSequence and the A6 adjudication; its HSD a
  *   ServiceRequest named by extension-requestedService.
@@ -198,7 +200,8 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
   decisions.forEach((d, i) => {
     const raw = d.item;
     if (template !== null) inherit(raw, template.item, 'adjudication');
-    if (raw.adjudication === undefined && template?.item.adjudication !== undefined) {
+    // A line with no decision and no rejection (AAA) of its own takes the event's; a rejected line is not made "certified".
+    if (raw.adjudication === undefined && template?.item.adjudication !== undefined && !errors.some((e) => e.decision === d)) {
       raw.adjudication = copy(template.item.adjudication);
       eventDecisionUsed = true;
     }
@@ -227,7 +230,8 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
     items.push(item);
 
     // A modified decision: the authorized version as an addItem with the same itemSequence.
-    if (d.action !== 'A6' && template?.action !== 'A6') return;
+    // A modified decision: the line's own, or the event's (response.ts: not for a line rejected with no decision of its own).
+    if (d.action !== 'A6' && (template?.action !== 'A6' || d.action === null)) return;
     const added = d.addItem;
     const service = d.service;
     if (template !== null && template.action === 'A6') {
@@ -291,7 +295,10 @@ export function assembleResponse(tx: TransactionSet, read: ResponseRead, options
       const seq = e.decision !== null && e.decision !== event ? (sequenceOf.get(e.decision) ?? null) : null;
       path = errorPathOf(req, e.place.loop, errorElementOf(e.place), seq, eaIndex.get(e.node) ?? null) ?? undefined;
     }
-    return aaaError(e.place, path);
+    const error = aaaError(e.place, path);
+    // A line's rejection names its item (R4 ClaimResponse.error.itemSequence).
+    const line = e.decision !== null && e.decision !== event ? sequenceOf.get(e.decision) : undefined;
+    return line !== undefined && (e.place.loop === '2000F' || e.place.loop === '2010FA') ? { ...(error as Obj), itemSequence: line } : error;
   });
 
   // Outcome.

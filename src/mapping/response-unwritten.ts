@@ -4,17 +4,18 @@
  * writer carry, and extensions (by url) no response row writes.
  */
 import { PAS_EXTENSION } from '../pas/constants.js';
+import { RESIDUE_EXTENSION } from './residue.js';
 import type { ResponseSource } from './response-disassemble.js';
 import type { CompiledTables } from './table.js';
 
 type Obj = Record<string, unknown>;
 
 /** Elements the writer carries (or derives again on reading: ids, profiles, type, status...). */
-const CLAIM_RESPONSE = new Set(['resourceType', 'id', 'meta', 'extension', 'identifier', 'status', 'type', 'use', 'patient', 'created', 'insurer', 'requestor', 'request', 'outcome', 'preAuthPeriod', 'item', 'addItem', 'processNote', 'error', 'communicationRequest']);
+const CLAIM_RESPONSE = new Set(['resourceType', 'id', 'meta', 'extension', 'identifier', 'status', 'type', 'use', 'patient', 'created', 'insurer', 'requestor', 'request', 'outcome', 'preAuthPeriod', 'adjudication', 'item', 'addItem', 'processNote', 'error', 'communicationRequest']);
 const ITEM = new Set(['extension', 'itemSequence', 'noteNumber', 'adjudication']);
 const ADD_ITEM = new Set(['extension', 'itemSequence', 'provider', 'productOrService', 'modifier', 'locationCodeableConcept', 'quantity', 'net', 'adjudication']);
 /** Extensions the writer reads without a row naming them (the assembler makes them). */
-const WRITER_EXTENSIONS = [PAS_EXTENSION.transmissionIdentifiers, PAS_EXTENSION.itemAuthorizedProvider, PAS_EXTENSION.requestedService];
+const WRITER_EXTENSIONS = [PAS_EXTENSION.transmissionIdentifiers, PAS_EXTENSION.itemAuthorizedProvider, PAS_EXTENSION.requestedService, RESIDUE_EXTENSION];
 
 const urlsOf = new WeakMap<CompiledTables, ReadonlySet<string>>();
 

@@ -159,6 +159,9 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   // One item whose addItem carries another decision than the item (a modified event over a certified line): the event's.
   const only0 = items.length === 1 ? items[0]! : null;
   const eventDecision = only0 !== null && only0.addItem !== null && actionOf(only0.addItem) !== actionOf(only0.item) ? only0 : null;
+  /** The event's decision: ClaimResponse.adjudication with a reviewAction (the reader puts the 2000E HCR over service lines there). */
+  const claimAdjudication = source.claimResponse.adjudication as Obj[] | undefined;
+  const claimDecision = claimAdjudication !== undefined && actionOf({ adjudication: claimAdjudication }) !== '' ? claimAdjudication : null;
   /** An item value no 2000F row writes (only the 2000E holds it). */
   const eventOnlyKey = (w: SegmentWritePlan['writers'][number]): boolean => !(wp.placesByLoop.get('2000F')?.has(w.fhirKey) ?? false);
   // Providers every item names are the event's (2010EA), when their kind is one a 2010EA may name; the others their line's (2010FA).
@@ -193,7 +196,8 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
     const loop = errorLoop(e) ?? '2000A';
     let key = loop;
     if (loop === '2000F' || loop === '2010FA') {
-      const k = pathIndex(e, 'item');
+      // The item the error names: its itemSequence (the reader's), else its errorPath.
+      const k = typeof e.itemSequence === 'number' ? e.itemSequence - 1 : pathIndex(e, 'item');
       const at = k === null ? -1 : items.findIndex((d) => d.item.itemSequence === k + 1);
       if (!lines || items.length === 0) key = loop === '2000F' ? '2000E' : '2010EA#0';
       else key = `${loop}#${at < 0 ? 0 : at}`;
@@ -207,7 +211,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
     findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: what });
   };
   /** At a 2000E over lines: item values only the 2000E can hold; the event's decision (HCR) when it has its own. */
-  const eventOnly = (w: SegmentWritePlan['writers'][number]): boolean => w.role !== ROLE.ResponseItem || eventOnlyKey(w) || (eventDecision !== null && w.spec.path[0]?.prop === 'adjudication');
+  const eventOnly = (w: SegmentWritePlan['writers'][number]): boolean => w.role !== ROLE.ResponseItem || eventOnlyKey(w) || ((eventDecision !== null || claimDecision !== null) && w.spec.path[0]?.prop === 'adjudication');
 
   /** Writes the segments of a loop instance (and its name loops); `instance` keys its errors. */
   const loop = (def: LoopDef, ctx: WriteContext, hl: Elements | null, instance: string, providers: readonly ProviderSource[], eventLevel: boolean): void => {
@@ -304,8 +308,8 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
       if (eventDecision !== null) {
         // The event's decision and modified service: its HCR, UM and HSD from the addItem.
         roles = [[ROLE.ResponseItem, { ...eventDecision.item, adjudication: eventDecision.addItem!.adjudication }], [ROLE.AddItem, eventDecision.addItem], [ROLE.Service, eventDecision.service], [ROLE.Note, note]];
-      } else if (lines) roles = [[ROLE.ResponseItem, first?.item ?? null], [ROLE.Note, note]];
-      else roles = first !== undefined ? [...decisionRoles(first), [ROLE.Note, { ...note, ...first.note }]] : [[ROLE.Note, note]];
+      } else if (lines) roles = [[ROLE.ResponseItem, first === undefined ? null : claimDecision !== null ? { ...first.item, adjudication: claimDecision } : first.item], [ROLE.Note, note]];
+      else roles = first !== undefined ? [...decisionRoles(claimDecision !== null && actionOf(first.item) === '' ? { ...first, item: { ...first.item, adjudication: claimDecision } } : first), [ROLE.Note, { ...note, ...first.note }]] : [[ROLE.Note, note]];
       loop(def, ctxOf(roles), hl, '2000E', eventProviders, lines);
     } else loop(def, ctxOf([]), hl, id, [], false);
     parent = n;

@@ -5,7 +5,7 @@
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../x12/index.js';
+import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../x12/index.js';
 import { bundleToResponse, type ResponseWriteFinding } from './response-write.js';
 import type { CompiledTables } from './table.js';
 import { PAS_PROFILE } from '../pas/constants.js';
@@ -15,6 +15,7 @@ import { hasProfile } from './disassemble.js';
 import { usageOfBundle } from './usage-tag.js';
 import { chooseDelimiters, UsedCharacters } from '../x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../x12/characters.js';
+import { residueIn, spliceResidue } from './residue.js';
 
 type Obj = Record<string, unknown>;
 
@@ -72,28 +73,41 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
   const receiver = t.interchangeReceiverID ?? options.receiver ?? 'UNKNOWN';
   // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
   for (const c of fitCharacters(r.segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
-  // Separators that occur in no value (those the options pin kept).
-  const used = new UsedCharacters();
-  for (const els of r.segments) for (const el of els) for (const c of el) used.add(c);
-  for (const v of [sender, receiver, t.applicationSenderCode ?? '', t.applicationReceiverCode ?? '']) used.add(v);
-  const delimiters = chooseDelimiters(used, options.delimiters ?? {}) ?? options.delimiters;
-  const w = new X12Writer({
-    ...(delimiters !== undefined ? { delimiters } : {}),
-    lineEnding: options.lineEnding ?? '\n',
-    ...(options.controlNumbers !== undefined ? { controlNumbers: options.controlNumbers } : {}),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-  });
-  let text: string;
-  try {
-    const body = w.body(r.segments);
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundle) });
+  const usage = options.usage ?? usageOfBundle(bundle);
+  const write = (segments: NonNullable<typeof r.segments>, controlNumbers: WriterOptions['controlNumbers'] | undefined = options.controlNumbers): string => {
+    // Separators that occur in no value (those the options pin kept).
+    const used = new UsedCharacters();
+    for (const els of segments) for (const el of els) for (const ch of el) used.add(ch);
+    for (const v of [sender, receiver, t.applicationSenderCode ?? '', t.applicationReceiverCode ?? '']) used.add(v);
+    const delimiters = chooseDelimiters(used, options.delimiters ?? {}) ?? options.delimiters;
+    const w = new X12Writer({
+      ...(delimiters !== undefined ? { delimiters } : {}),
+      lineEnding: options.lineEnding ?? '\n',
+      ...(controlNumbers !== undefined ? { controlNumbers } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+    });
+    const body = w.body(segments);
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
-    w.raw(body, r.segments.length);
+    w.raw(body, segments.length);
     w.endTransaction();
     w.endGroup();
     w.endInterchange();
-    text = w.drain();
+    return w.drain();
+  };
+  let text: string;
+  try {
+    // --lossless: the residue's original segments stand in for the loop instances they name (residue.ts); the draft takes no control number.
+    const residue = residueIn(bundle);
+    text = residue === null ? write(r.segments) : write(r.segments, new MemoryControlNumbers());
+    if (residue !== null) {
+      const tx = readX12Buffer(Buffer.from(text, 'utf8')).find((e) => e.kind === 'transaction');
+      const tree = tx?.kind === 'transaction' ? analyzeTransaction(tx.transaction).tree : null;
+      const spliced = tree === null || tx?.kind !== 'transaction' ? null : spliceResidue(tree.root, String.fromCharCode(tx.transaction.interchange.delimiters.component), residue);
+      if (spliced === null) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: 'the x12-residue extension names loop instances this response does not have: not applied' });
+      text = write(spliced ?? r.segments);
+    }
   } catch (e) {
     if (!(e instanceof X12WriteError)) throw e;
     findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });

@@ -113,8 +113,8 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
       own = event = newDecision(node, actionOf(node));
       setDecision(own);
     } else if (id === '2000F') {
-      // A line without its own HCR is decided by the event's.
-      own = newDecision(node, actionOf(node) ?? event?.action ?? null);
+      // A line without its own HCR is decided by the event's, unless the UMO rejected it (AAA): then it has no decision.
+      own = newDecision(node, actionOf(node) ?? (node.segments.some((x) => x.segment.id === 'AAA') ? null : (event?.action ?? null)));
       items.push(own);
       setDecision(own);
     } else if (id === '2010EA' || id === '2010FA') {

@@ -5,7 +5,18 @@ import type { PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { bundleToRequest, type WriteFinding, type WrittenSegment } from './bundle-to-request.js';
 import { requestToBundle, type MappingFinding } from './request.js';
-import { compareByLoop, decodeResidue, encodeResidue, originalByLoop, residueOf, RESIDUE_EXTENSION, writtenByLoop, type RoundTripDifference } from './residue.js';
+import { compareByLoop, encodeResidue, originalByLoop, residueIn, residueOf, RESIDUE_EXTENSION, WHOLE_RESIDUE, writtenByLoop, type RoundTripDifference } from './residue.js';
+import { MemoryControlNumbers, readX12Buffer } from '../x12/index.js';
+import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseToBundle } from './inquiry-response.js';
+import { responseToBundle } from './response.js';
+import { responseBundleToX12 } from './response-x12.js';
+import type { ResponseWriteFinding } from './response-write.js';
+import type { Elements } from './write-rows.js';
+import { roundTripFindings, silentChanges } from './silent.js';
+import { applyTimezone } from './timezone.js';
+import { RESPONSE_GRAMMAR } from './response-tables.js';
+
+export { residueIn };
 import type { CompiledTables } from './table.js';
 
 type Obj = Record<string, unknown>;
@@ -31,19 +42,6 @@ export interface RoundTripOptions {
   tree?: LoopTree | null;
 }
 
-/** The residue carried by a bundle's Claim (see residue.ts), if any. */
-export function residueIn(bundle: Bundle | Obj): ReturnType<typeof decodeResidue> {
-  const entries = (bundle as Obj).entry;
-  if (!Array.isArray(entries)) return null;
-  for (const e of entries) {
-    const r = (e as Obj | null)?.resource as Obj | undefined;
-    if (r?.resourceType !== 'Claim' || !Array.isArray(r.extension)) continue;
-    const x = (r.extension as Obj[]).find((x) => x.url === RESIDUE_EXTENSION);
-    if (x !== undefined && typeof x.valueString === 'string') return decodeResidue(x.valueString);
-  }
-  return null;
-}
-
 /**
  * X12 -> PAS -> X12 for one X217 request: the bundle (with the residue extension when lossless),
  * and every segment the way back does not reproduce.
@@ -66,4 +64,89 @@ export function roundTripRequest(tx: TransactionSet, options: RoundTripOptions):
     differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments), positions);
   }
   return { bundle: r.bundle, findings: r.findings, writeFindings: back.findings, written: back.segments, differences };
+}
+
+/** The transaction of an interchange text (the first). */
+function firstTransaction(text: string): TransactionSet | null {
+  for (const e of readX12Buffer(Buffer.from(text, 'utf8'))) if (e.kind === 'transaction') return e.transaction;
+  return null;
+}
+
+export interface ResponseRoundTripResult {
+  readonly bundle: Bundle | null;
+  /** Findings of the way in (X12 -> PAS). */
+  readonly findings: MappingFinding[];
+  /** Findings of the way back (PAS -> X12). */
+  readonly writeFindings: ResponseWriteFinding[];
+  /** The interchange written back, or null. */
+  readonly text: string | null;
+  readonly differences: RoundTripDifference[];
+}
+
+/**
+ * X12 -> PAS -> X12 for one X217 response or X215 inquiry response: the bundle (with the residue
+ * extension on its ClaimResponse when lossless), and every segment the way back does not
+ * reproduce, compared loop instance by loop instance as for requests.
+ */
+export function roundTripResponse(tx: TransactionSet, options: Omit<RoundTripOptions, 'tables'> & { request?: Bundle }): ResponseRoundTripResult {
+  const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
+  const inquiry = tree?.grammar.id === INQUIRY_RESPONSE_GRAMMAR;
+  const opts = { pasVersion: options.pasVersion, tree, ...(options.request !== undefined ? { request: options.request } : {}) };
+  const r = inquiry ? inquiryResponseToBundle(tx, opts) : responseToBundle(tx, opts);
+  if (r.bundle === null || tree === null) return { bundle: null, findings: r.findings, writeFindings: [], text: null, differences: [] };
+  const positions = new Map<string, number[]>();
+  const original = originalByLoop(tx, tree.root, positions);
+  const fixed = { now: () => new Date(0), controlNumbers: new MemoryControlNumbers() };
+  const compare = (text: string | null): RoundTripDifference[] => {
+    const back = text === null ? null : firstTransaction(text);
+    const backTree = back === null ? null : analyzeTransaction(back).tree;
+    return back === null || backTree === null ? [] : compareByLoop(original, originalByLoop(back, backTree.root), positions);
+  };
+  let back = responseBundleToX12(r.bundle, fixed);
+  let differences = compare(back.text);
+  if (options.lossless === true && back.text !== null && differences.length > 0) {
+    const cr = r.bundle.entry![0]!.resource as unknown as Obj;
+    const base = (cr.extension as Obj[] | undefined) ?? [];
+    const carry = (residue: Map<string, Elements[]>): void => {
+      cr.extension = [...base, { url: RESIDUE_EXTENSION, valueString: encodeResidue(residue) }];
+      back = responseBundleToX12(r.bundle!, fixed);
+      differences = compare(back.text);
+    };
+    carry(residueOf(differences, original));
+    // Loop instances that do not line up (a level the writer lays out otherwise): the whole transaction rides along.
+    if (differences.length > 0 || back.text === null) carry(new Map([[WHOLE_RESIDUE, [...original.values()].flat()]]));
+  }
+  return { bundle: r.bundle, findings: r.findings, writeFindings: back.findings, text: back.text, differences };
+}
+
+export interface X12ToBundleOptions {
+  pasVersion: PasVersion;
+  lossless?: boolean;
+  tree?: LoopTree | null;
+  /** For a response: the request bundle it answers. */
+  request?: Bundle;
+  /** The zone of the X12 times (`Z` or `+hh:mm`; timezone.ts); default `Z`. */
+  timezone?: string;
+}
+
+/**
+ * Any 278 (X217 request or response, X215 inquiry or response) -> its PAS bundle, as `convert`
+ * does it: the way in, then the way back, so that every change a round trip makes is named by a
+ * finding (the rows' and the layout analysis's, and a ROUND_TRIP finding for any other; with
+ * `lossless` the residue carries them instead). A bundle the way back cannot write is said so.
+ */
+export function x12ToBundle(tx: TransactionSet, options: X12ToBundleOptions): { bundle: Bundle | null; findings: MappingFinding[] } {
+  const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
+  const response = tree !== null && (tree.grammar.id === INQUIRY_RESPONSE_GRAMMAR || tree.grammar.id === RESPONSE_GRAMMAR);
+  const o = { pasVersion: options.pasVersion, lossless: options.lossless === true, tree, ...(options.request !== undefined ? { request: options.request } : {}) };
+  const r = response ? roundTripResponse(tx, o) : roundTripRequest(tx, o);
+  if (r.bundle === null) return { bundle: null, findings: r.findings };
+  const findings = [...r.findings, ...roundTripFindings(silentChanges(r.differences, r.findings))];
+  // The zone is given after the round trip: the digits are what X12 carries, the zone is the caller's.
+  if (options.timezone !== undefined) applyTimezone(r.bundle, options.timezone);
+  const failed = r.writeFindings.filter((f) => f.severity === 'error');
+  if (failed.length > 0) {
+    findings.push({ severity: 'warning', code: 'ROUND_TRIP', loop: '', segment: 'ST', position: 1, message: `the bundle cannot be written back as a 278: ${failed.map((f) => f.message).join('; ')}` });
+  }
+  return { bundle: r.bundle, findings };
 }

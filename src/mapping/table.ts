@@ -149,7 +149,7 @@ function resolveCodec(name: string): AnyCodec | string {
   if (fixed !== undefined) return fixed;
   const m = /^(map|map-code):([a-z0-9-]+)$/.exec(name);
   if (m === null) return `unknown codec ${JSON.stringify(name)} (known: ${[...FIXED_CODECS.keys()].join(', ')}, map:<code table>, map-code:<code table>)`;
-  let c: Codec<string, { system?: string; code: string }> & { readonly system?: string };
+  let c: Codec<string, { system?: string; code: string }> & { readonly system?: string; readonly x12System?: string };
   try {
     c = codeMap(m[2]!);
   } catch (e) {
@@ -160,7 +160,8 @@ function resolveCodec(name: string): AnyCodec | string {
     name,
     read: (x) => {
       const v = c.read(x);
-      return v === INVALID ? INVALID : v.code;
+      // A code carried in its X12 system (no FHIR code for it) has no place where only the code is written.
+      return v === INVALID || (c.x12System !== undefined && v.system === c.x12System && c.system !== c.x12System) ? INVALID : v.code;
     },
     // The code alone is written back in the table's own system.
     write: (f) => c.write(c.system !== undefined ? { system: c.system, code: f } : { code: f }),

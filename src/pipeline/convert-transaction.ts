@@ -1,11 +1,11 @@
 import { analyzeTransaction } from '../grammar/validate.js';
-import { inquiryResponseToBundle, INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
-import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, requestToBundle, type MappingFinding } from '../mapping/request.js';
-import { responseToBundle } from '../mapping/response.js';
+import { INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
+import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, type MappingFinding } from '../mapping/request.js';
 import { RESPONSE_GRAMMAR } from '../mapping/response-tables.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { requestFinderFor } from './request-file.js';
-import { roundTripRequest } from '../mapping/round-trip.js';
+import { x12ToBundle } from '../mapping/round-trip.js';
+import { DEFAULT_TIMEZONE } from '../mapping/timezone.js';
 import type { PasVersion } from '../pas/versions.js';
 import { hasErrors, type Finding, type TransactionSet } from '../x12/index.js';
 import { characterFindings, type Charset } from '../x12/characters.js';
@@ -13,8 +13,10 @@ import { characterFindings, type Charset } from '../x12/characters.js';
 /** How transaction sets are converted (the same for every transaction of a run). */
 export interface ConvertOptions {
   readonly pasVersion: PasVersion;
-  /** Carry what PAS has no place for in the Claim's residue extension. */
+  /** Carry what PAS has no place for in the Claim's (or ClaimResponse's) residue extension. */
   readonly lossless: boolean;
+  /** The zone of the X12 dates and times (`--timezone`: `Z` or `+hh:mm`); left out, `Z` is used and said once per interchange (DEFAULTED). */
+  readonly timezone?: string;
   /** Files of request bundles (`--request`): a response that answers one of them references its Claim. */
   readonly requests?: readonly string[];
   /** The characters the partner sends: utf8 (default) or plain ascii; others are reported where read. */
@@ -30,6 +32,8 @@ export interface TransactionOutcome {
   /** The grammar check's findings alone (the acknowledgment adds them to the framer's). */
   readonly validation: Finding[];
 }
+
+let lastInterchange: object | null = null;
 
 /** The per-transaction step of `convert`: one call, so a faster one can take its place. */
 export type TransactionConverter = (tx: TransactionSet, options: ConvertOptions) => TransactionOutcome;
@@ -49,19 +53,19 @@ export const convertTransaction: TransactionConverter = (tx, options) => {
   if (!hasErrors(findings)) {
     const id = v.tree?.grammar.id;
     const pasVersion = options.pasVersion;
+    const zone = options.timezone !== undefined ? { timezone: options.timezone } : {};
+
     let r: { bundle: unknown; findings: readonly MappingFinding[] } | null = null;
     if (id === REQUEST_GRAMMAR || id === INQUIRY_GRAMMAR) {
-      r = options.lossless ? roundTripRequest(tx, { pasVersion, lossless: true, tree: v.tree }) : requestToBundle(tx, { pasVersion, tree: v.tree });
+      r = x12ToBundle(tx, { pasVersion, lossless: options.lossless, tree: v.tree, ...zone });
     } else if (id === RESPONSE_GRAMMAR || id === INQUIRY_RESPONSE_GRAMMAR) {
-      if (options.lossless) findings.push({ severity: 'warning', code: 'LOSSLESS_UNAVAILABLE', message: `${v.tree!.grammar.label}: --lossless carries request residue only; what this response holds that PAS has no place for is reported, not carried` });
       let request: Bundle | undefined;
       if (options.requests !== undefined && options.requests.length > 0) {
         const m = requestFinderFor(options.requests).find(tx);
         if (m.bundle !== null) request = m.bundle;
         else findings.push({ severity: 'warning', code: 'REQUEST_NOT_FOUND', message: m.why === 'ambiguous' ? 'two --request bundles have the trace number or BHT03 this response echoes: neither is referenced' : 'no --request bundle has the trace number or BHT03 this response echoes: ClaimResponse.request names the Claim by identifier' });
       }
-      const ro = { pasVersion, tree: v.tree, ...(request !== undefined ? { request } : {}) };
-      r = id === INQUIRY_RESPONSE_GRAMMAR ? inquiryResponseToBundle(tx, ro) : responseToBundle(tx, ro);
+      r = x12ToBundle(tx, { pasVersion, lossless: options.lossless, tree: v.tree, ...zone, ...(request !== undefined ? { request } : {}) });
     } else {
       findings.push({ severity: 'error', code: 'NOT_CONVERTED_YET', message: `${v.tree?.grammar.label ?? `transaction set ${tx.type} ${tx.implementation}`}: conversion to PAS is not available yet` });
     }
@@ -71,7 +75,14 @@ export const convertTransaction: TransactionConverter = (tx, options) => {
         if (m.severity === 'error') mappingError = true;
         findings.push({ severity: m.severity, code: m.code, message: m.message, segment: m.segment, position: m.position, ...(m.loop ? { loop: m.loop } : {}) });
       }
-      if (r.bundle !== null && !mappingError) line = JSON.stringify(r.bundle);
+      if (r.bundle !== null && !mappingError) {
+        line = JSON.stringify(r.bundle);
+        // X12 times have no zone: the default is said once per interchange (the last one this thread converted from).
+        if (options.timezone === undefined && tx.interchange !== lastInterchange) {
+          lastInterchange = tx.interchange;
+          findings.push({ severity: 'info', code: 'DEFAULTED', message: `X12 dates and times carry no time zone: instants are built with ${DEFAULT_TIMEZONE} (UTC) and the X12 digits unchanged; --timezone sets the zone` });
+        }
+      }
     }
   }
   return { line, findings, validation: v.findings };

@@ -159,7 +159,9 @@ describe('x12pas convert', () => {
       // The referral request and the response convert; the home health request (wrong SE01) does not.
       expect(r.lines.map((b) => (b.entry as Array<{ resource: { resourceType: string } }>)[0]!.resource.resourceType)).toEqual(['Claim', 'ClaimResponse']);
       const report = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { status: string; findings: Array<{ code: string }> });
-      expect(report.map((l) => [l.status, l.findings.find((f) => f.code !== 'UNMAPPED_ELEMENT' && f.code !== 'UNMAPPED_SEGMENT')?.code])).toEqual([
+      // Each converted one says once that its times had no zone (DEFAULTED, one per interchange).
+      expect(report.map((l) => l.findings.filter((f) => f.code === 'DEFAULTED').length)).toEqual([0, 1, 1]);
+      expect(report.map((l) => [l.status, l.findings.find((f) => f.code !== 'UNMAPPED_ELEMENT' && f.code !== 'UNMAPPED_SEGMENT' && f.code !== 'DEFAULTED')?.code])).toEqual([
         ['rejected', 'SE01_COUNT'],
         ['converted', undefined],
         ['converted', undefined],
@@ -210,13 +212,34 @@ describe('x12pas roundtrip', () => {
     expect(lossless.lines.map((l) => (l as unknown as { status: string }).status)).toEqual(['same', 'same']);
   });
 
-  it('an X215 inquiry comes back as it was; a response is refused as not a request, not read as one', () => {
-    const r = run(['roundtrip', 'samples/referral-inquiry.x12', 'samples/referral-response.x12']);
+  it('every kind round-trips: an X215 inquiry comes back as it was; responses come back with every change named (none silent), and with --lossless unchanged', () => {
+    const files = ['samples/referral-inquiry.x12', 'samples/referral-response.x12', 'samples/referral-inquiry-response.x12', 'samples/dependent-response.x12'];
+    const r = run(['roundtrip', ...files]);
     expect(r.code).toBe(1);
-    const [inquiry, response] = r.lines as unknown as Array<{ status: string; findings?: string[] }>;
-    expect(inquiry!.status).toBe('same');
-    expect(response!.status).toBe('not converted');
-    expect(response!.findings).toEqual([expect.stringContaining('278 review response (278-x217-response)')]);
+    const lines = r.lines as unknown as Array<{ status: string; differences: unknown[]; silent?: unknown[]; findings?: string[] }>;
+    expect(lines.length).toBe(5);
+    expect(lines[0]!.status).toBe('same');
+    // referral-response: the way back lays its event out otherwise; each change is one convert reports.
+    expect(lines[1]!.status).toBe('different');
+    for (const l of lines) {
+      expect(l.findings).toBeUndefined();
+      expect(l.silent).toBeUndefined();
+    }
+    const lossless = run(['roundtrip', '--lossless', ...files]);
+    expect(lossless.code).toBe(0);
+    expect((lossless.lines as unknown as Array<{ status: string }>).map((l) => l.status)).toEqual(['same', 'same', 'same', 'same', 'same']);
+  });
+});
+
+describe('x12pas convert --timezone', () => {
+  it('instants keep the X12 digits with the zone given; without it Z, said once per interchange; a bad zone is a usage error', () => {
+    const zoned = run(['convert', '-q', '--timezone=-05:00', 'samples/referral-request.x12']);
+    expect(zoned.code).toBe(0);
+    expect(zoned.lines[0]!.timestamp).toBe('2026-11-23T09:30:00-05:00');
+    const plain = run(['convert', '-q', 'samples/batch-requests.x12']);
+    expect(plain.lines.map((b) => b.timestamp as string).every((t) => t.endsWith('Z'))).toBe(true);
+    expect((plain.stderr.match(/"code":"DEFAULTED","message":"X12 dates and times carry no time zone/g) ?? []).length).toBe(1);
+    expect(run(['convert', '-q', '--timezone=EST', 'samples/referral-request.x12']).code).toBe(2);
   });
 });
 

@@ -68,3 +68,23 @@ describe('yes-no (Y/N <-> boolean)', () => {
     for (const bad of ['Y', 'true', 1, null, undefined]) expect(yesNo.write(bad as unknown as boolean), String(bad)).toBe(INVALID);
   });
 });
+
+describe('code tables with an X12 code system (an X12 code is never refused)', () => {
+  it('INS02 relationship: a code with a FHIR code maps to it; any other X12 code is carried in X12 system 1069, both ways', async () => {
+    const { codeMap } = await import('../../src/mapping/codecs/code-map.js');
+    const rel = codeMap('relationship');
+    expect(rel.read('19')).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'child' });
+    const x12 = 'https://codesystem.x12.org/005010/1069';
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')), minLength: 1, maxLength: 2 }), (code) => {
+        const f = rel.read(code);
+        expect(f).not.toBe(INVALID);
+        expect(rel.write(f as { system?: string; code: string })).toBe(code);
+      }),
+    );
+    expect(rel.read('17')).toEqual({ system: x12, code: '17' });
+    expect(rel.read('')).toBe(INVALID);
+    // A FHIR code the table lacks, in a FHIR system, is still refused on the way back (no X12 code for it).
+    expect(rel.write({ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'parent' })).toBe(INVALID);
+  });
+});

@@ -100,15 +100,21 @@ describe('codecs for the request tables', () => {
   const alnum = fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'.split(''));
 
   it('date + time -> instant with Z (X12 has no zone)', () => {
+    const chars1 = (set: string, n: number) => fc.string({ unit: fc.constantFrom(...set.split('')), minLength: n, maxLength: n });
     const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}`);
     const hhmmss = fc.tuple(hhmm, fc.integer({ min: 0, max: 59 })).map(([t, s]) => t + String(s).padStart(2, '0'));
-    const x12 = fc.tuple(dateArb.map(compact), fc.oneof(hhmm, hhmmss)).map(([d, t]) => [d, t] as const);
+    // HHMMSSD and HHMMSSDD (decimal seconds, X12 TM's four to eight digits) come back as they were.
+    const decimals = fc.tuple(hhmmss, fc.oneof(chars1('0123456789', 1), chars1('0123456789', 2))).map(([t, d]) => t + d);
+    const x12 = fc.tuple(dateArb.map(compact), fc.oneof(hhmm, hhmmss, decimals)).map(([d, t]) => [d, t] as const);
     const fhir = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z');
     laws(dateTimeUtc, x12, fhir);
     expect(dateTimeUtc.read(['20261123', '0930'])).toBe('2026-11-23T09:30:00Z');
     expect(dateTimeUtc.write('2026-11-23T09:30:00Z')).toEqual(['20261123', '0930']);
     expect(dateTimeUtc.write('2026-11-23T09:30:07Z')).toEqual(['20261123', '093007']);
-    for (const bad of [['20261123', '2460'], ['20261123', '09301'], ['20261123', '09300712'], ['20261131', '0930']] as const) expect(dateTimeUtc.read(bad), bad.join(' ')).toBe(INVALID);
+    expect(dateTimeUtc.read(['20261123', '09300712'])).toBe('2026-11-23T09:30:07.12Z');
+    expect(dateTimeUtc.write('2026-11-23T09:30:00.10Z')).toEqual(['20261123', '09300010']);
+    expect(dateTimeUtc.write('2026-11-23T09:30:00.1Z')).toEqual(['20261123', '0930001']);
+    for (const bad of [['20261123', '2460'], ['20261123', '09301'], ['20261123', '093007123'], ['20261123', '093060'], ['20261131', '0930']] as const) expect(dateTimeUtc.read(bad), bad.join(' ')).toBe(INVALID);
     expect(dateTimeUtc.write('2026-11-23T09:30:00+05:00')).toBe(INVALID);
   });
 

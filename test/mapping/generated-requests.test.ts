@@ -72,7 +72,10 @@ function knownGaps(r: X217Request): string[] {
  * Findings about what moves between the event level and its items on the way back (UM, HSD and
  * the HL that holds them): their exactness is shown by test/mapping/round-trip.test.ts.
  */
-const movesBetweenLevels = (f: MappingFinding): boolean => /\/(2000E|2000F)$/.test(f.loop) && ['UM', 'HSD', 'HL'].includes(f.segment);
+const movesBetweenLevels = (f: MappingFinding): boolean =>
+  (/\/(2000E|2000F)$/.test(f.loop) && ['UM', 'HSD', 'HL'].includes(f.segment)) ||
+  // A 278 mixing SV1 and SV2 lines: PAS has one Claim.type, so the lines of the other kind come back as its segment (reported).
+  (/\/2000F$/.test(f.loop) && /^SV[123]$/.test(f.segment) && f.message.includes('comes back as'));
 
 // ---------------------------------------------------------------------------------------------
 // What the model says the bundle holds (FHIR forms written here from the X12 rules)

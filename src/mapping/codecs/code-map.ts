@@ -18,10 +18,13 @@ interface Row {
 /**
  * An X12 code <-> FHIR code table (data in `mappings/codes/`). Every X12 code maps to one FHIR
  * code; a FHIR code that several X12 codes share names the one it writes back (`preferred`), so
- * both directions are defined by the one table.
+ * both directions are defined by the one table. A table that names `x12System` (the X12 code
+ * system of its element, `https://codesystem.x12.org/005010/<element number>`) never refuses an
+ * X12 code: one the table has no FHIR code for is carried as itself in that system (the X12Code
+ * slices PAS defines), and a coding in that system is written back as its code.
  */
 /** A code table's codec; `system` is the table's default system (what `map-code` rows write back in). */
-export type CodeMapCodec = Codec<string, MappedCode> & { readonly system?: string };
+export type CodeMapCodec = Codec<string, MappedCode> & { readonly system?: string; readonly x12System?: string };
 
 export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
   const fail = (where: string, why: string): never => {
@@ -32,6 +35,7 @@ export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
   if (typeof o.name !== 'string' || o.name === '') fail('name', 'must be a non-empty string');
   if (!Array.isArray(o.rows) || o.rows.length === 0) fail('rows', 'must be a non-empty array');
   const defaultSystem = o.system === undefined ? undefined : typeof o.system === 'string' ? o.system : fail('system', 'must be a string');
+  const x12System = o.x12System === undefined ? undefined : typeof o.x12System === 'string' && /^https:\/\/codesystem\.x12\.org\/005010\/\d+$/.test(o.x12System) ? o.x12System : fail('x12System', 'must be https://codesystem.x12.org/005010/<element number>');
   const byX12 = new Map<string, MappedCode>();
   const byFhir = new Map<string, { x12: string; preferred: boolean }>();
   (o.rows as unknown[]).forEach((r, i) => {
@@ -60,8 +64,9 @@ export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
   return {
     name,
     ...(defaultSystem !== undefined ? { system: defaultSystem } : {}),
-    read: (x) => byX12.get(x) ?? INVALID,
-    write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? INVALID,
+    ...(x12System !== undefined ? { x12System } : {}),
+    read: x12System === undefined ? (x) => byX12.get(x) ?? INVALID : (x) => byX12.get(x) ?? (x === '' ? INVALID : { system: x12System, code: x }),
+    write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? (x12System !== undefined && f.system === x12System && f.code !== '' ? f.code : INVALID),
     why: (x) => `${JSON.stringify(x)} is not a code of ${name}`,
   };
 }

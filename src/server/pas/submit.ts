@@ -28,7 +28,7 @@ function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreCo
   const o = w.outcomes[0]!;
   if (o.status !== 'converted' || w.text === '') {
     const errors = o.findings.filter((f) => f.severity === 'error');
-    return { answer: operationOutcome(422, errors.map((f) => ({ code: 'not-supported' as const, text: `cannot be written as a 278: ${f.message}${f.row ? ` (mapping row ${f.row})` : ''}` }))) };
+    return { answer: operationOutcome(422, errors.map((f) => ({ code: 'not-supported' as const, text: `cannot be written as a 278: ${f.message}${'row' in f && f.row ? ` (mapping row ${f.row})` : ''}` }))) };
   }
   return { text: w.text, controls };
 }
