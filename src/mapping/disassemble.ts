@@ -1,6 +1,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
+import type { Ledger } from './ledger.js';
 
 /**
  * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
@@ -58,10 +59,14 @@ function realTelecom(t: unknown): Obj[] | undefined {
 }
 
 /** A copy of an item whose certification type is 3 (cancel). */
-function asCancelled(item: Obj): Obj {
+function asCancelled(item: Obj, ledger?: Ledger): Obj {
   const ext = Array.isArray(item.extension) ? (item.extension as unknown[]).filter((x) => !(isObj(x) && x.url === PAS_EXTENSION.certificationType)) : [];
   ext.push({ url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } });
-  return { ...item, extension: ext };
+  const copy = { ...item, extension: ext };
+  ledger?.copyOf(copy, item);
+  // The cancel speaks for the item's own certification type.
+  if (Array.isArray(item.extension)) for (const x of item.extension as unknown[]) if (isObj(x) && x.url === PAS_EXTENSION.certificationType) ledger?.all(x);
+  return copy;
 }
 
 function extensionCode(o: Obj, url: string): unknown {
@@ -77,7 +82,7 @@ function extensionValue(o: Obj, url: string): unknown {
   return e === undefined ? undefined : (e.valueReference ?? e.extension);
 }
 
-export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSource | null; problems: DisassemblyProblem[] } {
+export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { source: RequestSource | null; problems: DisassemblyProblem[] } {
   const problems: DisassemblyProblem[] = [];
   // A 2.0.1 bundle is read as its 2.2.1 form where the rows read it (write-rows.ts `as221`): no
   // system the 2.0.1 renames touch is read here.
@@ -100,6 +105,11 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
       claim = Array.isArray(ids) && ids.some((i) => isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))
         ? { ...r, identifier: ids.filter((i) => !(isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))) }
         : r;
+      if (claim !== r) {
+        ledger?.copyOf(claim, r);
+        // The BHT03 identifier is carried by Bundle.identifier.
+        for (const i of ids as unknown[]) if (isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM)) ledger?.all(i);
+      }
     }
   }
   if (claim === null) {
@@ -114,7 +124,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
     if (hit === undefined) {
       const what = severity === 'error' ? '' : ': left out of the 278';
       problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}` });
-    }
+    } else ledger?.all(ref);
     return hit ?? null;
   };
   /** A PractitionerRole stands for its practitioner (with the role's numbers and specialty) or its organization. */
@@ -126,7 +136,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
       const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
       const { telecom: _drop, ...rest } = person;
       const specialty = r.specialty ?? person.specialty;
-      return { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
+      return ledger?.copyOf({ ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) }, person) ?? { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
     return resolve(r.organization, `${where}.organization`);
   };
@@ -163,7 +173,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
   const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    cancelled(it) ? asCancelled(it) : it,
+    cancelled(it) ? asCancelled(it, ledger) : it,
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);

@@ -15,6 +15,7 @@ import { PAS_EXTENSION } from '../pas/constants.js';
 import { disassembleResponse, type DecisionSource, type ProviderSource, type ResponseSource } from './response-disassemble.js';
 import { responseTablesCompiled } from './response-tables.js';
 import { unwritten } from './response-unwritten.js';
+import { acceptResponseParties } from './response-accept.js';
 import { getSegmentDef } from '../x12/dictionary.js';
 import { ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
@@ -26,6 +27,8 @@ export interface ResponseWriteFinding {
   /** NOT_A_RESPONSE_BUNDLE, UNRESOLVED_REFERENCE; NOT_WRITTEN: a value the 278 has no place for in this layout; the others as the row writer reports them. */
   readonly code: string;
   readonly message: string;
+  /** The FHIR element concerned, by its path in the bundle, when known. */
+  readonly path?: string;
 }
 
 export interface WrittenResponse {
@@ -127,9 +130,11 @@ function pathIndex(error: Obj, what: 'item' | 'careTeam'): number | null {
 /** A PAS Response Bundle -> the segments of an X217 response (see the module comment). */
 export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: CompiledTables; request?: Bundle | Obj } = {}): WrittenResponse {
   const findings: ResponseWriteFinding[] = [];
-  const { source, problems } = disassembleResponse(bundle, options.request);
-  for (const p of problems) findings.push({ severity: source === null ? 'error' : 'warning', code: source === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p });
-  if (source === null) return { segments: null, source, findings };
+  const { source: taken, problems } = disassembleResponse(bundle, options.request);
+  for (const p of problems) findings.push({ severity: taken === null ? 'error' : 'warning', code: taken === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p });
+  if (taken === null) return { segments: null, source: taken, findings };
+  const source = acceptResponseParties(taken, findings);
+  if (findings.some((f) => f.severity === 'error')) return { segments: null, source, findings };
   const wp = plansOf(options.tables ?? responseTablesCompiled('2.2.1'));
   const g = wp.tables.grammar;
   for (const m of unwritten(source, wp.tables)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: m });

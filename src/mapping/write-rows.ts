@@ -4,6 +4,7 @@ import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
 import { INVALID } from './codecs/index.js';
 import type { Path, Step } from './path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
+import type { Ledger } from './ledger.js';
 
 /**
  * The write direction of the mapping rows (FHIR resources -> the elements of one segment use).
@@ -29,6 +30,8 @@ export interface WriteContext {
   /** Slice resolutions of this bundle (kept per write). */
   readonly slices: SliceCache;
   problem(p: WriteProblem): void;
+  /** Marks what the rows carry into X12 (absent in trials and quiet contexts). */
+  readonly ledger?: Ledger;
 }
 
 /** One compiled row, write side. Returns true when it wrote a value from the resources (not just constants). */
@@ -61,6 +64,8 @@ export interface SegmentWritePlan {
     readonly spec: RowSpec;
     readonly write: RowWriter;
     readonly value: RowValue;
+    /** Marks the row's value (and constants) in `res` carried, when the context has a ledger. */
+    readonly consume: (res: Obj, ctx: WriteContext) => void;
   }>;
   /** The writers with a default (`x12.default`), in writer order. */
   readonly defaulting: SegmentWritePlan['writers'];
@@ -406,7 +411,24 @@ function eachIndex(p: Path): number {
   return p.findIndex((s) => s.kind === 'each');
 }
 
-function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue } {
+/** Marks the value at `path` under `o` carried (a primitive by its key, an object whole). */
+function markPath(l: Ledger, o: Obj, path: Path, slices: SliceTable, role: number, cache: SliceCache, base: number): void {
+  if (path.length === 0) return;
+  const parent = getPath(o, path, 0, path.length - 1, slices, role, cache, base);
+  if (typeof parent !== 'object' || parent === null) return;
+  const last = path[path.length - 1]!;
+  const v = (parent as Obj)[last.prop];
+  if (last.kind === 'prop') l.key(parent, last.prop);
+  else if (Array.isArray(v)) {
+    if (last.kind === 'index') l.key(v, String(last.index));
+    else if (last.kind === 'slice') {
+      const hit = getPath(o, path, 0, path.length, slices, role, cache, base);
+      l.all(hit);
+    }
+  }
+}
+
+function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue; consume: (res: Obj, ctx: WriteContext) => void } {
   const s = r.spec;
   const role = ROLE[s.role];
   const [e0] = s.positions;
@@ -450,6 +472,12 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     if (m.problems !== null) for (const p of m.problems) ctx.problem(p);
     return m.x;
   };
+  const consume = (res: Obj, ctx: WriteContext): void => {
+    const l = ctx.ledger;
+    if (l === undefined) return;
+    markPath(l, res, s.path, slices, role, ctx.slices, 0);
+    for (const [p] of s.sets) markPath(l, res, p, slices, role, ctx.slices, 0);
+  };
   const write: RowWriter = (els, ctx) => {
     const res = ctx.roles[role];
     if (res === null || res === undefined) return false;
@@ -469,6 +497,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     }
     for (let i = 0; i < positions.length; i++) if (x[i] !== '') put(els, positions[i]!, s.component, x[i]!);
     if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, sibling.values[0]!);
+    consume(res, ctx);
     return true;
   };
   const value: RowValue = {
@@ -481,7 +510,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
       return x === null ? null : x.length === 1 ? x[0]! : x.join('\u0000');
     },
   };
-  return { write, value };
+  return { write, value, consume };
 }
 
 export interface EachGroup {
@@ -546,6 +575,13 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
         if (w !== null) put(els, w.element === 0 ? e : w.element, w.component, w.values[0]!);
         put(els, e, best.s.component, x.x[0]!);
         wrote = true;
+        const l = ctx.ledger;
+        if (l !== undefined) {
+          markPath(l, entry, best.rest, slices, role, ctx.slices, -1);
+          for (const [p] of best.consts) markPath(l, entry, p, slices, role, ctx.slices, -1);
+          // The entry's own order key (Claim.diagnosis.sequence) is the element position.
+          if (typeof entry.sequence === 'number') l.key(entry, 'sequence');
+        }
       }
       return wrote;
     },

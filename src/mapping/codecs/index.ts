@@ -5,6 +5,6 @@ export { count, decimal } from './decimal.js';
 export { personName, type PersonName, type X12PersonName } from './person-name.js';
 export { postalCode } from './postal-code.js';
 export { dateTimeUtc, text } from './datetime.js';
-export { icd10, npi, trnOrg } from './identifiers.js';
+export { icd10, npi, npiCheck, trnOrg } from './identifiers.js';
 export { icd9 } from './icd9.js';
 export { yesNo } from './yes-no.js';
