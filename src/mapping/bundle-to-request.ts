@@ -111,7 +111,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const findings: WriteFinding[] = [];
   const ledger = new Ledger();
   const { source: taken, problems } = disassembleRequest(bundle, ledger);
-  for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message });
+  for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message, ...(p.path !== undefined ? { path: p.path } : {}) });
   if (taken === null || problems.some((p) => p.severity === 'error')) return { segments: null, source: taken, findings };
   const source = acceptParties(taken, ledger, findings);
   if (findings.some((f) => f.severity === 'error')) return { segments: null, source, findings };
@@ -132,7 +132,10 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     roles,
     ledger,
     slices: newSliceCache(),
-    problem: (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId }),
+    problem: (p) => {
+      const at = p.res !== undefined ? ledger.pathIn(source.bundle, p.res) : null;
+      findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId, ...(at !== null ? { path: p.field !== undefined ? `${at}.${p.field}` : at } : {}) });
+    },
   };
   const silent = (): undefined => undefined;
   /** The context reporting nothing (for trials and shared values), made once per context. */
@@ -267,7 +270,10 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       const v = els[e]?.[0];
       if (v === undefined || v.length <= max) continue;
       els[e] = [v.slice(0, max)];
-      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
+      const by = plan.writers.find((w) => w.spec.positions.includes(e));
+      const byRes = by !== undefined ? (c.roles[by.role] ?? itemCtxOf(0).roles[by.role]) : null;
+      const at = by !== undefined && byRes !== null && byRes !== undefined ? ledger.pathIn(source.bundle, byRes) : null;
+      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', ...(at !== null ? { path: `${at}.${by!.spec.path[0]!.prop}` } : {}), message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
     }
     // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
     if (filled.length > 0) {
@@ -278,7 +284,9 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     for (const [e, w] of defaults) {
       if (quiet || get(els, e, 0) === '' || done[w.keyId] === 1 || defaulted.has(w.id)) continue;
       defaulted.add(w.id);
-      findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
+      const res = c.roles[w.role] ?? itemCtxOf(0).roles[w.role];
+      const at = res !== null && res !== undefined ? ledger.pathIn(source.bundle, res) : null;
+      findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, ...(at !== null ? { path: `${at}.${w.spec.path[0]!.prop}` } : {}), message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
     }
     return { els, count };
   };
@@ -387,6 +395,14 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       const [hl] = hlOf(serviceLoop, parent, false);
       loop(serviceLoop, `${key}/2000F[${i}]`, itemCtxOf(i), 'service', hl);
     });
+  }
+  // Second readings of a place written above (Claim.created from BHT04...): carried when they say the same.
+  for (const { echo, writer } of wp.echoes) {
+    const er = roles[echo.role];
+    const wr = roles[writer.role];
+    if (er === null || er === undefined || wr === null || wr === undefined) continue;
+    const v = echo.value.encode(er, ctx);
+    if (v !== null && v === writer.value.encode(wr, quietOf(ctx))) echo.consume(er, ctx);
   }
   for (const u of requestUnconsumed(source, ledger, needItems)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 does not carry it` });
   return { segments: out, source, findings };

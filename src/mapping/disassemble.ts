@@ -45,6 +45,8 @@ export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
   readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE';
   readonly message: string;
+  /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
+  readonly path?: string;
 }
 
 function isObj(v: unknown): v is Obj {
@@ -65,7 +67,13 @@ function asCancelled(item: Obj, ledger?: Ledger): Obj {
   const copy = { ...item, extension: ext };
   ledger?.copyOf(copy, item);
   // The cancel speaks for the item's own certification type.
-  if (Array.isArray(item.extension)) for (const x of item.extension as unknown[]) if (isObj(x) && x.url === PAS_EXTENSION.certificationType) ledger?.all(x);
+  if (Array.isArray(item.extension)) {
+    for (const x of item.extension as unknown[]) {
+      if (!isObj(x) || x.url !== PAS_EXTENSION.certificationType) continue;
+      const codings = isObj(x.valueCodeableConcept) && Array.isArray(x.valueCodeableConcept.coding) ? (x.valueCodeableConcept.coding as unknown[]) : [];
+      for (const c of codings) if (isObj(c) && c.code === '3') for (const k of ['system', 'code']) ledger?.key(c, k);
+    }
+  }
   return copy;
 }
 
@@ -94,6 +102,7 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   const byUrl = new Map<string, Obj>();
   const byTypeId = new Map<string, Obj>();
   let claim: Obj | null = null;
+  const claimAt = (b.entry as unknown[]).findIndex((e) => isObj(e) && isObj(e.resource) && e.resource.resourceType === 'Claim');
   for (const e of b.entry as unknown[]) {
     if (!isObj(e) || !isObj(e.resource)) continue;
     const r = e.resource;
@@ -123,7 +132,8 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     const hit = byUrl.get(r) ?? byTypeId.get(r) ?? byTypeId.get(r.split('/').slice(-2).join('/'));
     if (hit === undefined) {
       const what = severity === 'error' ? '' : ': left out of the 278';
-      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}` });
+      const at = claimAt >= 0 && where.startsWith('Claim.') ? `Bundle.entry[${claimAt}].resource${where.slice(5).split(' ')[0]!.replace(/\.(?:practitioner|organization)$/, '')}` : undefined;
+      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}`, ...(at !== undefined ? { path: at } : {}) });
     } else ledger?.all(ref);
     return hit ?? null;
   };

@@ -19,6 +19,8 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const DATA_ABSENT = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
+
 /** Keys every resource has that X12 does not need to carry (identity and bookkeeping made again on reading). */
 const STRUCTURAL = new Set(['resourceType', 'id', 'meta']);
 
@@ -43,6 +45,29 @@ export class Ledger {
     return this.real(o) as T;
   }
 
+  /** The path of an object of the bundle (a resource, an item...), found by identity; null when it is not in it. */
+  pathIn(bundle: Obj, o: object): string | null {
+    const target = this.real(o);
+    const find = (v: unknown, path: string, depth: number): string | null => {
+      if (v === target) return path;
+      if (typeof v !== 'object' || v === null || depth > 6) return null;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const r = find(v[i], `${path}[${i}]`, depth + 1);
+          if (r !== null) return r;
+        }
+        return null;
+      }
+      for (const k in v as Obj) {
+        const r = find((v as Obj)[k], `${path}.${k}`, depth + 1);
+        if (r !== null) return r;
+      }
+      return null;
+    };
+    if (target === bundle) return 'Bundle';
+    return find(bundle.entry, 'Bundle.entry', 0);
+  }
+
   private real(o: object): object {
     return this.origin.get(o) ?? o;
   }
@@ -65,8 +90,6 @@ export class Ledger {
     let s = this.keys.get(r);
     if (s === undefined) this.keys.set(r, (s = new Set()));
     s.add(k);
-    // A code carries its display (the reader names the code again).
-    if (k === 'code' && typeof (o as Obj).display === 'string') s.add('display');
   }
 
   /** Whether `o[k]` was carried. */
@@ -139,6 +162,8 @@ export class Ledger {
   /** Walks the keys `view` lists of `o`; returns whether anything under it was carried. */
   private walkObject(o: Obj, view: Obj, path: string, out: Unconsumed[], label: string): boolean {
     if (this.whole.has(o)) return true;
+    // A data-absent reason says nothing to carry.
+    if (o.url === DATA_ABSENT) return true;
     let any = false;
     const mine: Unconsumed[] = [];
     const isExtension = typeof o.url === 'string' && /(?:^|\.)(?:modifierE|e)xtension\[\d+\]$/.test(path);

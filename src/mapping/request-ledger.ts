@@ -59,7 +59,72 @@ export function acceptParties(source: RequestSource, ledger: Ledger, findings: W
 }
 
 /** Extensions the writer's code reads (disassemble.ts, the residue). */
-const HANDLED = new Set<string>([PAS_EXTENSION.transmissionIdentifiers, PAS_EXTENSION.infoChanged, PAS_EXTENSION.infoCancelled, OTHER_EXTENSION.claimEncounter, RESIDUE_EXTENSION]);
+const HANDLED = new Set<string>([PAS_EXTENSION.transmissionIdentifiers, OTHER_EXTENSION.claimEncounter, RESIDUE_EXTENSION]);
+
+/** Whether `o.coding` is one coding of `system` with `code`. */
+function codingIs(o: unknown, system: string, code: string): boolean {
+  if (!isObj(o) || !Array.isArray(o.coding) || o.coding.length !== 1) return false;
+  const c = o.coding[0] as unknown;
+  return isObj(c) && c.system === system && c.code === code && Object.keys(o).length === 1;
+}
+
+/** Marks the system and code of each coding of a CodeableConcept (what a 278 code gives again; not the display). */
+function codesOf(ledger: Ledger, cc: unknown): void {
+  if (!isObj(cc) || !Array.isArray(cc.coding)) return;
+  for (const c of cc.coding as unknown[]) {
+    ledger.key(c, 'system');
+    ledger.key(c, 'code');
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Values the reader makes again from the 278's structure alone, marked carried when the bundle
+ * has exactly them: an order (sequence = place), the Claim's type from the service lines (SV2 ->
+ * institutional), a normal priority, a service request's fixed status/intent/subject/code, an
+ * item's service type standing for its service, every claim-scope member named by every item.
+ */
+function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj, teamSeqs: readonly unknown[]): void {
+  for (const k of ['diagnosis', 'supportingInfo'] as const) {
+    const list = claim[k];
+    if (Array.isArray(list)) list.forEach((x: unknown, i) => isObj(x) && x.sequence === i + 1 && ledger.key(x, 'sequence'));
+  }
+  const institutional = source.items.some((it) => isObj(ledger.originOf(it.item).revenue));
+  if (codingIs(claim.type, 'http://terminology.hl7.org/CodeSystem/claim-type', institutional ? 'institutional' : 'professional')) ledger.all(claim.type);
+  if (codingIs(claim.priority, 'http://terminology.hl7.org/CodeSystem/processpriority', 'normal')) ledger.all(claim.priority);
+  const patientRef = claim.patient;
+  for (const it of source.items) {
+    const item = ledger.originOf(it.item);
+    if (Array.isArray(item.careTeamSequence) && teamSeqs.length > 0 && same(item.careTeamSequence, teamSeqs)) ledger.all(item.careTeamSequence);
+    if (item.productOrService !== undefined && same(item.productOrService, item.category) && isObj(item.category)) {
+      // A service named by its type only: the type is what the 278 carries (UM03).
+      codesOf(ledger, item.productOrService);
+    }
+    const sr = it.service !== null ? ledger.originOf(it.service) : null;
+    if (sr === null) continue;
+    if (sr.status === 'active') ledger.key(sr, 'status');
+    if (sr.intent === 'order') ledger.key(sr, 'intent');
+    if (isObj(sr.subject) && isObj(patientRef) && sr.subject.reference === patientRef.reference) ledger.all(sr.subject);
+    if (sr.code !== undefined && same(sr.code, item.productOrService)) codesOf(ledger, sr.code);
+  }
+  // The member id on the patients (the reader names both by it).
+  const covIds = source.coverage !== null && Array.isArray(source.coverage.identifier) ? (source.coverage.identifier as unknown[]) : [];
+  const member = covIds.find((x): x is Obj => isObj(x) && Array.isArray((x.type as Obj | undefined)?.coding) && ((x.type as Obj).coding as Obj[]).some((c) => c.code === 'MB'))?.value;
+  for (const p of [source.subscriber, source.dependent]) {
+    if (p === null || typeof member !== 'string') continue;
+    for (const id of (ledger.originOf(p).identifier as unknown[] | undefined) ?? []) {
+      if (isObj(id) && id.value === member && (id.system === 'urn:x12pas:member-id' || id.system === undefined)) ledger.all(id);
+    }
+  }
+  const enc = source.encounter !== null ? ledger.originOf(source.encounter) : null;
+  if (enc !== null) {
+    if (enc.status === 'planned') ledger.key(enc, 'status');
+    if (isObj(enc.subject) && isObj(patientRef) && enc.subject.reference === patientRef.reference) ledger.all(enc.subject);
+  }
+}
 
 /** Marks what the writer's code carries, then names every element of the bundle left. */
 export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWritten: boolean): Unconsumed[] {
@@ -85,14 +150,28 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
     if (source.dependent === null && rel.length > 0 && rel.every((c) => isObj(c) && c.code === 'self')) ledger.all(coverage.relationship);
   }
   // The items sent, in their order (2000F order is the sequence); their handled extensions.
-  for (const it of source.items) {
+  source.items.forEach((it, i) => {
     const item = ledger.originOf(it.item);
-    if (itemsWritten || source.items.length === 1) ledger.key(item, 'sequence');
+    // The 2000F order gives the sequence again (not for the items a Claim Update leaves out).
+    if ((itemsWritten || source.items.length === 1) && item.sequence === i + 1) ledger.key(item, 'sequence');
     for (const x of [...((item.extension as unknown[] | undefined) ?? []), ...((item.modifierExtension as unknown[] | undefined) ?? [])]) if (isObj(x) && HANDLED.has(x.url as string)) ledger.all(x);
-  }
-  // Care team members written as providers: their place in the team.
+  });
+  // Care team members written as providers: their place in the team, their claim scope.
+  const teamSeqs: unknown[] = [];
   for (const p of source.providers) {
-    ledger.key(p.careTeam, 'sequence');
+    const ct = ledger.originOf(p.careTeam);
+    ledger.key(ct, 'sequence');
+    teamSeqs.push(ct.sequence);
+    for (const x of (ct.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope && x.valueBoolean === true) ledger.all(x);
+    // An organization the 278 names is one in business (the reader says active again).
+    const res = ledger.originOf(p.resource);
+    if (res.active === true) ledger.key(res, 'active');
   }
+  for (const party of [source.insurer, source.requester]) {
+    if (party === null) continue;
+    const res = ledger.originOf(party);
+    if (res.active === true) ledger.key(res, 'active');
+  }
+  derivedFromStructure(source, ledger, claim, teamSeqs);
   return ledger.unconsumed(source.bundle, [claim]);
 }
