@@ -113,7 +113,6 @@ export function disassembleResponse(input: Bundle | Obj, request?: Bundle | Obj)
     const at = entries.findIndex((e) => (e?.resource as Obj | undefined)?.resourceType === 'ClaimResponse');
     if (at < 0) return { source: null, problems: ['the bundle has no ClaimResponse: not a PAS Response Bundle'] };
     cr = entries[at]!.resource as Obj;
-    entries.unshift(...entries.splice(at, 1));
     problems.push(`Bundle.entry[${at}]: the ClaimResponse is not the first entry, as PAS requires; read as the response all the same`);
   }
   as221(cr);
