@@ -55,7 +55,7 @@ export function responseUnconsumed(source: ResponseSource, ledger: Ledger, writt
   for (const p of parties) if (p.active === true) ledger.key(p, 'active');
   const type = cr.type;
   if (isObj(type) && Array.isArray(type.coding) && type.coding.length === 1 && isObj(type.coding[0]) && type.coding[0].system === 'http://terminology.hl7.org/CodeSystem/claim-type' && type.coding[0].code === (institutional ? 'institutional' : 'professional')) codes(ledger, type);
-  if (typeof cr.created === 'string' && cr.created === source.bundle.timestamp) ledger.key(cr, 'created');
+  if (typeof cr.created === 'string' && cr.created === source.bundle.timestamp && ledger.has(source.bundle, 'timestamp')) ledger.key(cr, 'created');
   for (const ref of [cr.requestor, ...source.items.flatMap((d) => d.providers.map((p) => (p.extension.extension as Obj[] | undefined)?.find((x) => x.url === 'provider')?.valueReference))]) {
     const r = resolve(ref);
     if (r?.resourceType === 'PractitionerRole' && isObj(r.practitioner) && resolve(r.practitioner) !== undefined) ledger.all(r.practitioner);
