@@ -210,6 +210,12 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
           // Items that differ on a required value: the row's default speaks for the event (a certification type of I, not one item's cancel).
           if (v === undefined && w.spec.default !== null && w.spec.component === 0 && items.length > 1) {
             put(els, w.spec.positions[0]!, 0, w.spec.default);
+            // No item gives one at all: the default is the items' value too (reported, once per row).
+            if (!quiet && !defaulted.has(w.id) && items.every((_, i) => { const r = itemCtxOf(i).roles[w.role]; return r === null || r === undefined || w.value.encode(r, quietOf(itemCtxOf(i))) === null; })) {
+              defaulted.add(w.id);
+              const at = items[0] !== undefined ? ledger.pathIn(source.bundle, items[0].item) : null;
+              findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, ...(at !== null ? { path: `${at.replace(/\[0\]$/, '')}` } : {}), message: `${seg.name} element ${w.spec.positions[0]!}: no item gives a value X12 can hold (${w.spec.role} ${w.spec.path.map((x) => x.prop).join('.')}); wrote the default ${JSON.stringify(w.spec.default)}` });
+            }
             wrote = true;
             count++;
             mine.push(w.keyId);
@@ -405,6 +411,14 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     if (v !== null && v === writer.value.encode(wr, quietOf(ctx))) echo.consume(er, ctx);
   }
   for (const u of requestUnconsumed(source, ledger, needItems)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 does not carry it` });
-  return { segments: out, source, findings };
+  // A value written at the event level and by its item says the same thing twice: once is enough.
+  const seen = new Set<string>();
+  const unique = findings.filter((f) => {
+    const k = `${f.code}|${f.path ?? ''}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { segments: out, source, findings: unique };
 }
 

@@ -240,18 +240,21 @@ export function bundleDifferences(original: Obj, again: Obj, response: boolean):
   const b = rolesOf(again, response);
   const ra = resolver(original);
   const rb = resolver(again);
-  const roleOf = (m: Map<string, Obj>, r: Obj | undefined): string | undefined => {
-    if (r === undefined) return undefined;
-    for (const [k, v] of m) if (v === r || (v.resourceType === r.resourceType && v.id === r.id && r.id !== undefined)) return k;
-    return undefined;
+  const rolesFor = (m: Map<string, Obj>, r: Obj | undefined): string[] => {
+    if (r === undefined) return [];
+    const keys: string[] = [];
+    for (const [k, v] of m) if (v === r || (v.resourceType === r.resourceType && v.id === r.id && r.id !== undefined)) keys.push(k);
+    return keys;
   };
   const refs: RefPair = {
     same(x, y) {
       const tx = ra(x);
       const ty = rb(y);
       if (tx === undefined || ty === undefined) return false;
-      const kx = roleOf(a, tx);
-      return kx !== undefined ? kx === roleOf(b, ty) : tx.resourceType === ty.resourceType;
+      const kx = rolesFor(a, tx);
+      if (kx.length === 0) return tx.resourceType === ty.resourceType;
+      const ky = rolesFor(b, ty);
+      return kx.some((k) => ky.includes(k));
     },
   };
   const paired = new Set<number>();

@@ -543,7 +543,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
       }
     }
     for (let i = 0; i < positions.length; i++) if (x[i] !== '') put(els, positions[i]!, s.component, x[i]!);
-    if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, sibling.values[0]!);
+    if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, s.codec.qualifier?.(x[0]!) ?? sibling.values[0]!);
     consume(res, ctx);
     return true;
   };
