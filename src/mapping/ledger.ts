@@ -92,6 +92,15 @@ export class Ledger {
     s.add(k);
   }
 
+  /** Whether anything under `o` was carried. */
+  anyUnder(o: unknown): boolean {
+    if (typeof o !== 'object' || o === null) return false;
+    const r = this.real(o);
+    if (this.whole.has(r) || (this.keys.get(r)?.size ?? 0) > 0) return true;
+    for (const k in o as Obj) if (this.anyUnder((o as Obj)[k])) return true;
+    return false;
+  }
+
   /** Whether `o[k]` was carried. */
   has(o: object, k: string): boolean {
     const v = (o as Obj)[k];
@@ -163,7 +172,7 @@ export class Ledger {
   private walkObject(o: Obj, view: Obj, path: string, out: Unconsumed[], label: string): boolean {
     if (this.whole.has(o)) return true;
     // A data-absent reason says nothing to carry.
-    if (o.url === DATA_ABSENT) return true;
+    if (o.url === DATA_ABSENT && typeof o.valueCode === 'string') return true;
     let any = false;
     const mine: Unconsumed[] = [];
     const isExtension = typeof o.url === 'string' && /(?:^|\.)(?:modifierE|e)xtension\[\d+\]$/.test(path);

@@ -90,7 +90,15 @@ function same(a: unknown, b: unknown): boolean {
 function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj, teamSeqs: readonly unknown[]): void {
   for (const k of ['diagnosis', 'supportingInfo'] as const) {
     const list = claim[k];
-    if (Array.isArray(list)) list.forEach((x: unknown, i) => isObj(x) && x.sequence === i + 1 && ledger.key(x, 'sequence'));
+    // The reader numbers what it reads in order: a written entry's sequence comes back when it is its place among them.
+    let n = 0;
+    if (Array.isArray(list)) {
+      for (const x of list as unknown[]) {
+        if (!isObj(x) || !ledger.anyUnder(x)) continue;
+        n++;
+        if (x.sequence === n) ledger.key(x, 'sequence');
+      }
+    }
   }
   const institutional = source.items.some((it) => isObj(ledger.originOf(it.item).revenue));
   if (codingIs(claim.type, 'http://terminology.hl7.org/CodeSystem/claim-type', institutional ? 'institutional' : 'professional')) ledger.all(claim.type);
@@ -132,12 +140,14 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
   // Values the reader makes again from the 278 itself: a Claim is an active preauthorization.
   if (claim.status === 'active') ledger.key(claim, 'status');
   if (claim.use === 'preauthorization') ledger.key(claim, 'use');
-  for (const x of [...((claim.extension as unknown[] | undefined) ?? []), ...((claim.modifierExtension as unknown[] | undefined) ?? [])]) if (isObj(x) && HANDLED.has(x.url as string)) ledger.all(x);
+  // The extensions the writer's code reads, in the form it reads them (sub-extensions, a reference).
+  for (const x of (claim.extension as unknown[] | undefined) ?? []) if (isObj(x) && HANDLED.has(x.url as string) && (Array.isArray(x.extension) || isObj(x.valueReference))) ledger.all(x);
   const insurance = Array.isArray(claim.insurance) ? (claim.insurance as unknown[]).filter(isObj) : [];
   const focal = insurance.find((i) => i.focal === true) ?? insurance[0];
   if (focal !== undefined && source.coverage !== null) {
-    ledger.key(focal, 'focal');
-    ledger.key(focal, 'sequence');
+    // The reader makes the one insurance again: sequence 1, focal.
+    if (focal.focal === true) ledger.key(focal, 'focal');
+    if (focal.sequence === 1) ledger.key(focal, 'sequence');
   }
   // The Coverage's ties the 278's levels say by structure: whose it is, which payer, active, self.
   const coverage = source.coverage !== null ? ledger.originOf(source.coverage) : null;
@@ -154,19 +164,19 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
     const item = ledger.originOf(it.item);
     // The 2000F order gives the sequence again (not for the items a Claim Update leaves out).
     if ((itemsWritten || source.items.length === 1) && item.sequence === i + 1) ledger.key(item, 'sequence');
-    for (const x of [...((item.extension as unknown[] | undefined) ?? []), ...((item.modifierExtension as unknown[] | undefined) ?? [])]) if (isObj(x) && HANDLED.has(x.url as string)) ledger.all(x);
   });
   // Care team members written as providers: their place in the team, their claim scope.
   const teamSeqs: unknown[] = [];
-  for (const p of source.providers) {
+  source.providers.forEach((p, i) => {
     const ct = ledger.originOf(p.careTeam);
-    ledger.key(ct, 'sequence');
+    // The reader numbers the 2010EA providers in order.
+    if (ct.sequence === i + 1) ledger.key(ct, 'sequence');
     teamSeqs.push(ct.sequence);
     for (const x of (ct.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope && x.valueBoolean === true) ledger.all(x);
     // An organization the 278 names is one in business (the reader says active again).
     const res = ledger.originOf(p.resource);
     if (res.active === true) ledger.key(res, 'active');
-  }
+  });
   for (const party of [source.insurer, source.requester]) {
     if (party === null) continue;
     const res = ledger.originOf(party);

@@ -75,15 +75,15 @@ export function responseUnconsumed(source: ResponseSource, ledger: Ledger, writt
   const pended = JSON.stringify(cr).includes('"A4"');
   const outcome = (source.errors.length > 0 ? 'error' : pended ? 'partial' : 'complete');
   if (cr.outcome === outcome) ledger.key(cr, 'outcome');
-  for (const x of (cr.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.transmissionIdentifiers) ledger.all(x);
+  for (const x of (cr.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.transmissionIdentifiers && Array.isArray(x.extension)) ledger.all(x);
   for (const e of written.errors) {
     codes(ledger, e.code);
     for (const x of (e.extension as unknown[] | undefined) ?? []) {
       // errorPath only places the AAA: the reader makes it again only with the request bundle (reported otherwise).
-      if (isObj(x) && (x.url === PAS_EXTENSION.errorFollowupAction || x.url === PAS_EXTENSION.errorElement)) {
+      // errorElement: marked by the writer when the reader makes the same again from the AAA's place.
+      if (isObj(x) && x.url === PAS_EXTENSION.errorFollowupAction) {
         ledger.key(x, 'url');
-        if (x.url === PAS_EXTENSION.errorFollowupAction) codes(ledger, x.valueCodeableConcept);
-        else ledger.all(x);
+        codes(ledger, x.valueCodeableConcept);
       }
     }
   }
@@ -101,7 +101,8 @@ export function responseUnconsumed(source: ResponseSource, ledger: Ledger, writt
   const items = (cr.item as unknown[] | undefined) ?? [];
   items.forEach((it, i) => {
     if (!isObj(it)) return;
-    if (it.itemSequence === i + 1 || source.items.length > 0) ledger.key(it, 'itemSequence');
+    // Without the request, the reader numbers the items in loop order.
+    if (it.itemSequence === i + 1) ledger.key(it, 'itemSequence');
     if (Array.isArray(it.noteNumber) && it.noteNumber.every((n) => [...written.notes].some((w) => w.number === n))) ledger.all(it.noteNumber);
     // The bare adjudication an item without a decision gets (category submitted).
     for (const a of (it.adjudication as unknown[] | undefined) ?? []) if (isObj(a)) codes(ledger, a.category);

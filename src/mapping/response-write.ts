@@ -15,6 +15,7 @@ import { PAS_EXTENSION } from '../pas/constants.js';
 import { disassembleResponse, type DecisionSource, type ProviderSource, type ResponseSource } from './response-disassemble.js';
 import { responseTablesCompiled } from './response-tables.js';
 import { Ledger } from './ledger.js';
+import { errorElementOf } from './aaa.js';
 import { responseUnconsumed } from './response-ledger.js';
 import { acceptResponseParties } from './response-accept.js';
 import { getSegmentDef } from '../x12/dictionary.js';
@@ -133,7 +134,12 @@ function pathIndex(error: Obj, what: 'item' | 'careTeam'): number | null {
 export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: CompiledTables; request?: Bundle | Obj } = {}): WrittenResponse {
   const findings: ResponseWriteFinding[] = [];
   const { source: taken, problems } = disassembleResponse(bundle, options.request);
-  for (const p of problems) findings.push({ severity: taken === null ? 'error' : 'warning', code: taken === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p });
+  const crAt = taken === null ? -1 : ((taken.bundle.entry as Array<{ resource?: unknown }> | undefined) ?? []).findIndex((e) => e.resource === taken.claimResponse);
+  for (const p of problems) {
+    // `ClaimResponse.patient: ...` names the element: its path in the bundle.
+    const m = crAt >= 0 ? /^ClaimResponse((?:\.[A-Za-z]+)+):/.exec(p) : null;
+    findings.push({ severity: taken === null ? 'error' : 'warning', code: taken === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p, ...(m !== null ? { path: `Bundle.entry[${crAt}].resource${m[1]!}` } : {}) });
+  }
   if (taken === null) return { segments: null, source: taken, findings };
   const source = acceptResponseParties(taken, findings);
   if (findings.some((f) => f.severity === 'error')) return { segments: null, source, findings };
@@ -229,6 +235,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
 
   /** Writes the segments of a loop instance (and its name loops); `instance` keys its errors. */
   const loop = (def: LoopDef, ctx: WriteContext, hl: Elements | null, instance: string, providers: readonly ProviderSource[], eventLevel: boolean): void => {
+    const startAt = out.length;
     for (const slot of def.slots) {
       if (slot.kind === 'loop') {
         const child = g.loops.get(slot.id) ?? slot;
@@ -256,8 +263,18 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
       }
       if (slot.segment === 'AAA') {
         for (const e of errorsAt.get(instance) ?? []) {
-          out.push(aaaOf(e));
+          const aaa = aaaOf(e);
+          out.push(aaa);
           written.errors.add(e);
+          // The errorElement the reader makes again from this AAA and its loop: carried when it is the bundle's.
+          const segs = out.slice(startAt).map((x) => x[0]![0]!);
+          const again = errorElementOf({ elements: aaa.map((c) => c[0] ?? ''), loop: def.id, loopSegments: segs, index: segs.length - 1 });
+          const ee = ((e.extension as Obj[] | undefined) ?? []).find((x) => x.url === PAS_EXTENSION.errorElement);
+          const given = ((ee?.extension as Obj[] | undefined) ?? []).find((x) => x.url === 'error');
+          if (given !== undefined && given.valueString === again) {
+            ledger.key(ee, 'url');
+            ledger.all(given);
+          }
         }
         errorsAt.delete(instance);
         continue;

@@ -652,8 +652,6 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
         if (l !== undefined) {
           markPath(l, entry, best.rest, slices, role, ctx.slices, -1, readBack(best.s, x.x));
           for (const [p, cv] of best.consts) markPath(l, entry, p, slices, role, ctx.slices, -1, cv);
-          // The entry's own order key (Claim.diagnosis.sequence) is the element position.
-          if (typeof entry.sequence === 'number') l.key(entry, 'sequence');
         }
       }
       return wrote;
