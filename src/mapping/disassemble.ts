@@ -169,7 +169,16 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   }
   const providers: SourceProvider[] = [];
   if (Array.isArray(claim.careTeam)) {
-    (claim.careTeam as unknown[]).filter(isObj).forEach((ct, i) => {
+    const itemList = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
+    (claim.careTeam as unknown[]).forEach((ct, i) => {
+      if (!isObj(ct)) return;
+      // An item-scoped member (PAS ItemClaimMember: careTeamClaimScope false, or named by some items
+      // only) belongs in the 2010F of its items, which no row writes yet: left to the ledger
+      // (reported), never made an event provider that would apply to every item.
+      const scope = Array.isArray(ct.extension) ? (ct.extension as unknown[]).find((x) => isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope) : undefined;
+      const naming = itemList.filter((it) => Array.isArray(it.careTeamSequence) && (it.careTeamSequence as unknown[]).includes(ct.sequence));
+      const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
+      if (itemScoped) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
       if (res !== null) providers.push({ careTeam: ct, resource: res });
     });
