@@ -116,7 +116,8 @@ function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj,
     if (sr.status === 'active') ledger.key(sr, 'status');
     if (sr.intent === 'order') ledger.key(sr, 'intent');
     if (isObj(sr.subject) && isObj(patientRef) && sr.subject.reference === patientRef.reference) ledger.all(sr.subject);
-    if (sr.code !== undefined && same(sr.code, item.productOrService)) codesOf(ledger, sr.code);
+    // The reader copies the item's service into the request's code: carried when the item's is.
+    if (sr.code !== undefined && same(sr.code, item.productOrService) && ledger.anyUnder(item.productOrService)) codesOf(ledger, sr.code);
   }
   // The member id on the patients (the reader names both by it).
   const covIds = source.coverage !== null && Array.isArray(source.coverage.identifier) ? (source.coverage.identifier as unknown[]) : [];
