@@ -184,5 +184,6 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
     if (res.active === true) ledger.key(res, 'active');
   }
   derivedFromStructure(source, ledger, claim, teamSeqs);
-  return ledger.unconsumed(source.bundle, [claim]);
+  const roots = [claim, source.insurer, source.requester, source.subscriber, source.dependent, source.coverage, source.encounter].filter((x): x is Obj => x !== null);
+  return ledger.unconsumed(source.bundle, roots);
 }

@@ -119,5 +119,7 @@ export function responseUnconsumed(source: ResponseSource, ledger: Ledger, writt
     if (Array.isArray(r.recipient) && r.recipient.length === 1 && resolve(r.recipient[0]) === source.requester) ledger.all(r.recipient);
     for (const x of (r.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.serviceLineNumber) ledger.all(x);
   }
-  return ledger.unconsumed(source.bundle, [cr]);
+  // The ClaimResponse and every resource the writer took a party from (a patient found by type when the reference fails).
+  const roots = [cr, source.insurer, source.requester, source.subscriber, source.dependent].filter((x): x is Obj => x !== null);
+  return ledger.unconsumed(source.bundle, roots);
 }

@@ -64,8 +64,7 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
   // The requestor names a PractitionerRole the bundle does not include.
   '2.2.1/Bundle-ReferralAuthorizationResponseBundleExample.json': [['MISSING_RESOURCE', 'Bundle.entry[0].resource.requestor']],
   '2.2.1/Bundle-ReferralPendingAuthorizationResponseBundleExample.json': [['MISSING_RESOURCE', 'Bundle.entry[0].resource.requestor']],
-  // A bundle with no Claim (empty collections: the fixtures of a non-conformant bundle).
-  '2.2.1/Bundle-PASSubscriptionNotification.json': [['NOT_A_REQUEST_BUNDLE', '']],
+  // A bundle with no Claim (empty collections: the fixtures of a non-conformant bundle). Subscription notifications (type history) are not counted.
   'inferno/nonconformant_pas_bundle_v110.json': [['NOT_A_REQUEST_BUNDLE', '']],
   'inferno/nonconformant_pas_bundle_v221.json': [['NOT_A_REQUEST_BUNDLE', '']],
   'inferno/conformant_pas_bundle_v110.json': [INSURER_ID],

@@ -138,7 +138,7 @@ describe.skipIf(!present)('random PAS bundles -> X12 -> PAS', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 60_000 + RUNS * 100);
 });
 
 describe.skipIf(present)('random PAS bundles', () => {
