@@ -1,14 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeTransaction } from '../grammar/validate.js';
-import { bundlesToRequestX12 } from '../mapping/request-x12.js';
-import { requestToBundle } from '../mapping/request.js';
 import { roundTripRequest, roundTripResponse } from '../mapping/round-trip.js';
+import { fhirRoundTrip as fhirBundleRoundTrip } from '../mapping/fhir-round-trip.js';
 import { silentChanges } from '../mapping/silent.js';
+import { hasErrors, readX12 } from '../x12/index.js';
 
 /** The response grammars (X217 response, X215 inquiry response): written back by the response writer. */
 const RESPONSE_GRAMMARS = new Set(['278-x217-response', '278-x215-response']);
-import { MemoryControlNumbers, readX12Buffer, hasErrors, readX12 } from '../x12/index.js';
 import { readFhirBundles, looksLikeJson } from '../pipeline/fhir-input.js';
 import { EXIT_OK, EXIT_REJECTED, UsageError } from './output.js';
 import { LineWriter } from '../pipeline/line-writer.js';
@@ -24,8 +23,9 @@ transaction set or bundle: {"file","control"|"bundle","status","differences":[..
            Changes no finding of convert names are also listed, element by element, under
            "silent" (there should be none). With --lossless the residue extension rides
            along, so there should be no difference at all.
-  FHIR in: PAS bundle -> 278 -> PAS bundle -> 278: the two 278s are compared, so every value
-           a mapping row carries is shown to survive.
+  FHIR in: PAS Request, Inquiry, Response or Inquiry Response Bundle -> 278 -> PAS bundle: each
+           element of the original that does not come back equal, by its path in the bundle
+           ({"path","original","again","named"}: named when a finding of the conversion names it).
 
 Options:
   --lossless     X12 in: carry what PAS has no place for (see convert --lossless)
@@ -86,20 +86,10 @@ export async function roundtripCommand(argv: string[]): Promise<number> {
   return clean ? EXIT_OK : EXIT_REJECTED;
 }
 
-/** PAS -> X12 -> PAS -> X12: the two 278s, compared line by line (same clock and control numbers). */
-function fhirRoundTrip(bundle: Record<string, unknown>): { bundle: unknown; status: string; differences: unknown[]; findings?: string[] } {
-  const fixed = () => ({ now: () => new Date(0), controlNumbers: new MemoryControlNumbers() });
+/** PAS -> X12 -> PAS (any bundle kind): the FHIR elements that changed, each with whether a finding names it. */
+function fhirRoundTrip(bundle: Record<string, unknown>): { bundle: unknown; kind: string; status: string; differences: readonly unknown[]; findings?: string[] } {
   const ref = (bundle.identifier as { value?: unknown } | undefined)?.value ?? null;
-  const first = bundlesToRequestX12([bundle], fixed());
-  const failed = first.outcomes[0]!.findings.filter((f) => f.severity === 'error').map((f) => f.message);
-  if (first.text === '') return { bundle: ref, status: 'not converted', differences: [], findings: failed };
-  const tx = readX12Buffer(Buffer.from(first.text, 'latin1')).flatMap((e) => (e.kind === 'transaction' ? [e.transaction] : []))[0];
-  const again = tx === undefined ? null : requestToBundle(tx, { pasVersion: '2.2.1' }).bundle;
-  if (again === null) return { bundle: ref, status: 'not converted', differences: [], findings: ['the written 278 could not be read back'] };
-  const second = bundlesToRequestX12([again as unknown as Record<string, unknown>], fixed());
-  const a = first.text.split('\n');
-  const b = second.text.split('\n');
-  const differences: unknown[] = [];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) differences.push({ line: i + 1, first: a[i] ?? '', second: b[i] ?? '' });
-  return { bundle: ref, status: differences.length === 0 ? 'same' : 'different', differences };
+  const r = fhirBundleRoundTrip(bundle);
+  const failed = r.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+  return { bundle: ref, kind: r.kind, status: r.status, differences: r.differences, ...(failed.length > 0 ? { findings: failed } : {}) };
 }

@@ -4,6 +4,8 @@ import { OTHER_EXTENSION, PAS_EXTENSION } from '../pas/constants.js';
 import { RESIDUE_EXTENSION } from './residue.js';
 import { serviceSegmentOf } from './claim-type.js';
 import { viableSegment } from './viable.js';
+import { acceptParties, requestUnconsumed } from './request-ledger.js';
+import { Ledger } from './ledger.js';
 import { disassembleRequest, isInquiryRequest, type RequestSource } from './disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
@@ -19,10 +21,12 @@ type Obj = Record<string, unknown>;
 export interface WriteFinding {
   readonly severity: 'error' | 'warning';
   /** NOT_A_REQUEST_BUNDLE / UNRESOLVED_REFERENCE / MISSING_RESOURCE: the bundle cannot be taken apart (or, as a warning, a care team member is left out); NOT_WRITTEN: a Claim or item extension no row writes (warning); the others: see WriteProblem. */
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'NOT_WRITTEN' | WriteProblem['code'];
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'NOT_WRITTEN' | 'INVALID_IDENTIFIER' | 'MISSING_IDENTIFIER' | WriteProblem['code'];
   readonly message: string;
   /** Mapping row concerned, when one is. */
   readonly row?: string;
+  /** The FHIR element concerned, by its path in the bundle (`Bundle.entry[2].resource.identifier[0]`), when known. */
+  readonly path?: string;
 }
 
 /** A written segment and the loop instance it belongs to (see `loopKey`). */
@@ -109,9 +113,12 @@ function stepsOf(wp: WritePlans, x: PlanExtras, def: LoopDef): readonly LoopStep
 
 export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
   const findings: WriteFinding[] = [];
-  const { source, problems } = disassembleRequest(bundle);
-  for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message });
-  if (source === null || problems.some((p) => p.severity === 'error')) return { segments: null, source, findings };
+  const ledger = new Ledger();
+  const { source: taken, problems } = disassembleRequest(bundle, ledger);
+  for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message, ...(p.path !== undefined ? { path: p.path } : {}) });
+  if (taken === null || problems.some((p) => p.severity === 'error')) return { segments: null, source: taken, findings };
+  const source = acceptParties(taken, ledger, findings);
+  if (findings.some((f) => f.severity === 'error')) return { segments: null, source, findings };
   const wp = plans(options.tables ?? (isInquiryRequest(bundle) ? inquiryTablesCompiled() : undefined));
   const g = wp.tables.grammar;
 
@@ -129,8 +136,12 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const px = extras(wp);
   const ctx: Ctx = {
     roles,
+    ledger,
     slices: newSliceCache(),
-    problem: (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId }),
+    problem: (p) => {
+      const at = p.res !== undefined ? ledger.pathIn(source.bundle, p.res) : null;
+      findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId, ...(at !== null ? { path: p.field !== undefined ? `${at}.${p.field}` : at } : {}) });
+    },
   };
   const silent = (): undefined => undefined;
   /** The context reporting nothing (for trials and shared values), made once per context. */
@@ -148,7 +159,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       const r = roles.slice();
       r[ROLE.Item] = items[i]?.item ?? null;
       r[ROLE.Service] = items[i]?.service ?? null;
-      itemCtxs[i] = x = { roles: r, slices: ctx.slices, problem: ctx.problem };
+      itemCtxs[i] = x = { roles: r, slices: ctx.slices, problem: ctx.problem, ledger };
     }
     return x;
   };
@@ -205,6 +216,12 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
           // Items that differ on a required value: the row's default speaks for the event (a certification type of I, not one item's cancel).
           if (v === undefined && w.spec.default !== null && w.spec.component === 0 && items.length > 1) {
             put(els, w.spec.positions[0]!, 0, w.spec.default);
+            // No item gives one at all: the default is the items' value too (reported, once per row).
+            if (!quiet && !defaulted.has(w.id) && items.every((_, i) => { const r = itemCtxOf(i).roles[w.role]; return r === null || r === undefined || w.value.encode(r, quietOf(itemCtxOf(i))) === null; })) {
+              defaulted.add(w.id);
+              const at = items[0] !== undefined ? ledger.pathIn(source.bundle, items[0].item) : null;
+              findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, ...(at !== null ? { path: `${at.replace(/\[0\]$/, '')}` } : {}), message: `${seg.name} element ${w.spec.positions[0]!}: no item gives a value X12 can hold (${w.spec.role} ${w.spec.path.map((x) => x.prop).join('.')}); wrote the default ${JSON.stringify(w.spec.default)}` });
+            }
             wrote = true;
             count++;
             mine.push(w.keyId);
@@ -221,6 +238,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         // service: leave out what the event level already gives; a required one only with values of the item's own.
         const res = c.roles[w.role];
         if (res !== null && res !== undefined && shared[w.keyId] === w.value.encode(res, c)) {
+          // Carried by the event level.
+          if (!quiet) w.consume(res, c);
           if (w.required) (deferred ??= []).push(w);
           (inherited ??= new Set()).add(w.id);
           continue;
@@ -263,7 +282,10 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       const v = els[e]?.[0];
       if (v === undefined || v.length <= max) continue;
       els[e] = [v.slice(0, max)];
-      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
+      const by = plan.writers.find((w) => w.spec.positions.includes(e));
+      const byRes = by !== undefined ? (c.roles[by.role] ?? itemCtxOf(0).roles[by.role]) : null;
+      const at = by !== undefined && byRes !== null && byRes !== undefined ? ledger.pathIn(source.bundle, byRes) : null;
+      if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', ...(at !== null ? { path: `${at}.${by!.spec.path[0]!.prop}` } : {}), message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
     }
     // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
     if (filled.length > 0) {
@@ -274,7 +296,9 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     for (const [e, w] of defaults) {
       if (quiet || get(els, e, 0) === '' || done[w.keyId] === 1 || defaulted.has(w.id)) continue;
       defaulted.add(w.id);
-      findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
+      const res = c.roles[w.role] ?? itemCtxOf(0).roles[w.role];
+      const at = res !== null && res !== undefined ? ledger.pathIn(source.bundle, res) : null;
+      findings.push({ severity: 'warning', code: 'DEFAULTED', row: w.id, ...(at !== null ? { path: `${at}.${w.spec.path[0]!.prop}` } : {}), message: `${seg.name} element ${e}: the resource gives no value X12 can hold (${w.spec.role} ${w.spec.codec.name}); wrote the default ${JSON.stringify(w.spec.default)}` });
     }
     return { els, count };
   };
@@ -333,7 +357,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         const r = c.roles.slice();
         r[ROLE.CareTeam] = p.careTeam;
         r[ROLE.Provider] = p.resource;
-        return { roles: r, slices: c.slices, problem: c.problem };
+        return { roles: r, slices: c.slices, problem: c.problem, ledger };
       });
     }
     if (def.id === '2010D' && source.dependent === null) return [];
@@ -395,101 +419,23 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       loop(serviceLoop, `${key}/2000F[${i}]`, itemCtxOf(i), 'service', hl);
     });
   }
-  unwrittenExtensions(wp.tables, source, findings);
-  unwrittenIdentifiers(source, out, findings);
-  return { segments: out, source, findings };
-}
-
-/**
- * Identifiers of the parties whose value the 278 does not hold anywhere (an insurer named only by
- * NPI, a patient's own record number): reported, as nothing is left out silently. A value written
- * by another resource's row (the member id from Coverage) counts as carried.
- */
-function unwrittenIdentifiers(source: RequestSource, out: readonly WrittenSegment[], findings: WriteFinding[]): void {
-  const parties: Array<[string, Obj | null]> = [
-    ['Insurer', source.insurer],
-    ['Requester', source.requester],
-    ['Subscriber', source.subscriber],
-    ['Dependent', source.dependent],
-    ['Coverage', source.coverage],
-    ...source.providers.map((p, i): [string, Obj] => [`Claim.careTeam[${i}] provider`, p.resource]),
-  ];
-  // The values to look for (a handful), each with what to say when the 278 does not hold it.
-  const wanted: Array<[value: string, message: string]> = [];
-  const subscriberId = source.coverage?.subscriberId;
-  if (typeof subscriberId === 'string') wanted.push([subscriberId, `Coverage.subscriberId ${JSON.stringify(subscriberId)}: the 278 takes the member id from Coverage.identifier (type MB) and does not carry this one`]);
-  for (const [what, res] of parties) {
-    const ids = res?.identifier;
-    if (!Array.isArray(ids)) continue;
-    ids.forEach((id: unknown, i) => {
-      const x = id as { system?: unknown; value?: unknown } | null;
-      if (typeof x?.value === 'string') wanted.push([x.value, `${what} identifier[${i}] (${typeof x.system === 'string' ? x.system : 'no system'} ${JSON.stringify(x.value)}): no mapping row writes it; the 278 does not carry it`]);
-    });
+  // Second readings of a place written above (Claim.created from BHT04...): carried when they say the same.
+  for (const { echo, writer } of wp.echoes) {
+    const er = roles[echo.role];
+    const wr = roles[writer.role];
+    if (er === null || er === undefined || wr === null || wr === undefined) continue;
+    const v = echo.value.encode(er, ctx);
+    if (v !== null && v === writer.value.encode(wr, quietOf(ctx))) echo.consume(er, ctx);
   }
-  if (wanted.length === 0) return;
-  const found = new Array<boolean>(wanted.length).fill(false);
-  let left = wanted.length;
-  for (let k = 0; k < out.length && left > 0; k++) {
-    for (const el of out[k]!.els) {
-      for (const c of el) {
-        if (c === '') continue;
-        for (let w = 0; w < wanted.length; w++) {
-          if (!found[w] && wanted[w]![0] === c) {
-            found[w] = true;
-            left--;
-          }
-        }
-      }
-    }
-  }
-  for (let w = 0; w < wanted.length; w++) if (!found[w]) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: wanted[w]![1] });
+  for (const u of requestUnconsumed(source, ledger, needItems)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 does not carry it` });
+  // A value written at the event level and by its item says the same thing twice: once is enough.
+  const seen = new Set<string>();
+  const unique = findings.filter((f) => {
+    const k = `${f.code}|${f.path ?? ''}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { segments: out, source, findings: unique };
 }
 
-/** Extensions the writer handles in code rather than through a row (disassemble.ts, residue). */
-const HANDLED_EXTENSIONS: ReadonlySet<string> = new Set([
-  PAS_EXTENSION.transmissionIdentifiers,
-  PAS_EXTENSION.requestedService,
-  PAS_EXTENSION.infoChanged,
-  PAS_EXTENSION.infoCancelled,
-  OTHER_EXTENSION.claimEncounter,
-  RESIDUE_EXTENSION,
-]);
-
-const rowExtensions = new WeakMap<CompiledTables, ReadonlyArray<ReadonlySet<string>>>();
-
-/** Per role, the URLs of the extensions a row writes (a `set` constant `extension[...].url` on the role's resource). */
-function extensionsOfRows(tables: CompiledTables): ReadonlyArray<ReadonlySet<string>> {
-  let byRole = rowExtensions.get(tables);
-  if (byRole === undefined) {
-    const sets = ROLES.map(() => new Set<string>());
-    for (const r of tables.rows) {
-      for (const [path, v] of r.spec.sets) {
-        const [a, b] = path;
-        if (path.length === 2 && a !== undefined && b !== undefined && a.prop === 'extension' && b.kind === 'prop' && b.prop === 'url' && typeof v === 'string') sets[ROLE[r.spec.role]]!.add(v);
-      }
-    }
-    rowExtensions.set(tables, (byRole = sets));
-  }
-  return byRole;
-}
-
-/**
- * The Claim's and the sent items' extensions that no row writes and the writer does not handle
- * (an inquiry item's certification dates, say): reported, as nothing is left out silently.
- */
-function unwrittenExtensions(tables: CompiledTables, source: RequestSource, findings: WriteFinding[]): void {
-  const known = extensionsOfRows(tables);
-  const check = (res: Obj, role: number, where: string): void => {
-    for (const field of ['extension', 'modifierExtension'] as const) {
-      const list = res[field];
-      if (!Array.isArray(list)) continue;
-      for (const x of list as unknown[]) {
-        const url = typeof x === 'object' && x !== null ? (x as Obj).url : undefined;
-        if (typeof url !== 'string' || HANDLED_EXTENSIONS.has(url) || known[role]!.has(url)) continue;
-        findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${where} ${field} ${url}: no mapping row writes it; the 278 does not carry it` });
-      }
-    }
-  };
-  check(source.claim, ROLE.Claim, 'Claim');
-  source.items.forEach((it, i) => check(it.item, ROLE.Item, `Claim.item[${i}]`));
-}

@@ -1,6 +1,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
+import type { Ledger } from './ledger.js';
 
 /**
  * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
@@ -44,6 +45,8 @@ export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
   readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE';
   readonly message: string;
+  /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
+  readonly path?: string;
 }
 
 function isObj(v: unknown): v is Obj {
@@ -58,10 +61,20 @@ function realTelecom(t: unknown): Obj[] | undefined {
 }
 
 /** A copy of an item whose certification type is 3 (cancel). */
-function asCancelled(item: Obj): Obj {
+function asCancelled(item: Obj, ledger?: Ledger): Obj {
   const ext = Array.isArray(item.extension) ? (item.extension as unknown[]).filter((x) => !(isObj(x) && x.url === PAS_EXTENSION.certificationType)) : [];
   ext.push({ url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } });
-  return { ...item, extension: ext };
+  const copy = { ...item, extension: ext };
+  ledger?.copyOf(copy, item);
+  // The cancel speaks for the item's own certification type.
+  if (Array.isArray(item.extension)) {
+    for (const x of item.extension as unknown[]) {
+      if (!isObj(x) || x.url !== PAS_EXTENSION.certificationType) continue;
+      const codings = isObj(x.valueCodeableConcept) && Array.isArray(x.valueCodeableConcept.coding) ? (x.valueCodeableConcept.coding as unknown[]) : [];
+      for (const c of codings) if (isObj(c) && c.code === '3') for (const k of ['system', 'code']) ledger?.key(c, k);
+    }
+  }
+  return copy;
 }
 
 function extensionCode(o: Obj, url: string): unknown {
@@ -77,7 +90,7 @@ function extensionValue(o: Obj, url: string): unknown {
   return e === undefined ? undefined : (e.valueReference ?? e.extension);
 }
 
-export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSource | null; problems: DisassemblyProblem[] } {
+export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { source: RequestSource | null; problems: DisassemblyProblem[] } {
   const problems: DisassemblyProblem[] = [];
   // A 2.0.1 bundle is read as its 2.2.1 form where the rows read it (write-rows.ts `as221`): no
   // system the 2.0.1 renames touch is read here.
@@ -89,6 +102,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   const byUrl = new Map<string, Obj>();
   const byTypeId = new Map<string, Obj>();
   let claim: Obj | null = null;
+  const claimAt = (b.entry as unknown[]).findIndex((e) => isObj(e) && isObj(e.resource) && e.resource.resourceType === 'Claim');
   for (const e of b.entry as unknown[]) {
     if (!isObj(e) || !isObj(e.resource)) continue;
     const r = e.resource;
@@ -100,6 +114,11 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
       claim = Array.isArray(ids) && ids.some((i) => isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))
         ? { ...r, identifier: ids.filter((i) => !(isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM))) }
         : r;
+      if (claim !== r) {
+        ledger?.copyOf(claim, r);
+        // The BHT03 identifier is carried by Bundle.identifier.
+        for (const i of ids as unknown[]) if (isObj(i) && typeof i.system === 'string' && i.system.startsWith(SUBMITTER_REFERENCE_SYSTEM)) ledger?.all(i);
+      }
     }
   }
   if (claim === null) {
@@ -113,8 +132,9 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
     const hit = byUrl.get(r) ?? byTypeId.get(r) ?? byTypeId.get(r.split('/').slice(-2).join('/'));
     if (hit === undefined) {
       const what = severity === 'error' ? '' : ': left out of the 278';
-      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}` });
-    }
+      const at = claimAt >= 0 && where.startsWith('Claim.') ? `Bundle.entry[${claimAt}].resource${where.slice(5).split(' ')[0]!.replace(/\.(?:practitioner|organization)$/, '')}` : undefined;
+      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: ${r} is not in the bundle${what}`, ...(at !== undefined ? { path: at } : {}) });
+    } else ledger?.all(ref);
     return hit ?? null;
   };
   /** A PractitionerRole stands for its practitioner (with the role's numbers and specialty) or its organization. */
@@ -126,7 +146,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
       const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
       const { telecom: _drop, ...rest } = person;
       const specialty = r.specialty ?? person.specialty;
-      return { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
+      return ledger?.copyOf({ ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) }, person) ?? { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
     return resolve(r.organization, `${where}.organization`);
   };
@@ -149,7 +169,16 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   }
   const providers: SourceProvider[] = [];
   if (Array.isArray(claim.careTeam)) {
-    (claim.careTeam as unknown[]).filter(isObj).forEach((ct, i) => {
+    const itemList = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
+    (claim.careTeam as unknown[]).forEach((ct, i) => {
+      if (!isObj(ct)) return;
+      // An item-scoped member (PAS ItemClaimMember: careTeamClaimScope false, or named by some items
+      // only) belongs in the 2010F of its items, which no row writes yet: left to the ledger
+      // (reported), never made an event provider that would apply to every item.
+      const scope = Array.isArray(ct.extension) ? (ct.extension as unknown[]).find((x) => isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope) : undefined;
+      const naming = itemList.filter((it) => Array.isArray(it.careTeamSequence) && (it.careTeamSequence as unknown[]).includes(ct.sequence));
+      const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
+      if (itemScoped) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
       if (res !== null) providers.push({ careTeam: ct, resource: res });
     });
@@ -163,7 +192,7 @@ export function disassembleRequest(bundle: Bundle | Obj): { source: RequestSourc
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
   const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    cancelled(it) ? asCancelled(it) : it,
+    cancelled(it) ? asCancelled(it, ledger) : it,
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);

@@ -107,8 +107,14 @@ export function disassembleResponse(input: Bundle | Obj, request?: Bundle | Obj)
   const problems: string[] = [];
   const bundle = structuredClone(input) as Obj;
   const entries = (bundle.entry as Obj[] | undefined) ?? [];
-  const cr = entries[0]?.resource as Obj | undefined;
-  if (cr?.resourceType !== 'ClaimResponse') return { source: null, problems: ['the first entry is not a ClaimResponse: not a PAS Response Bundle'] };
+  let cr = entries[0]?.resource as Obj | undefined;
+  if (cr?.resourceType !== 'ClaimResponse') {
+    // PAS puts the ClaimResponse first; one further down is still the response (reported).
+    const at = entries.findIndex((e) => (e?.resource as Obj | undefined)?.resourceType === 'ClaimResponse');
+    if (at < 0) return { source: null, problems: ['the bundle has no ClaimResponse: not a PAS Response Bundle'] };
+    cr = entries[at]!.resource as Obj;
+    problems.push(`Bundle.entry[${at}]: the ClaimResponse is not the first entry, as PAS requires; read as the response all the same`);
+  }
   as221(cr);
   const byRef = new Map<string, Obj>();
   for (const e of entries) {

@@ -14,7 +14,10 @@ import type { LoopDef, SegmentRow } from '../grammar/index.js';
 import { PAS_EXTENSION } from '../pas/constants.js';
 import { disassembleResponse, type DecisionSource, type ProviderSource, type ResponseSource } from './response-disassemble.js';
 import { responseTablesCompiled } from './response-tables.js';
-import { unwritten } from './response-unwritten.js';
+import { Ledger } from './ledger.js';
+import { errorElementOf } from './aaa.js';
+import { responseUnconsumed } from './response-ledger.js';
+import { acceptResponseParties } from './response-accept.js';
 import { getSegmentDef } from '../x12/dictionary.js';
 import { ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
@@ -26,6 +29,8 @@ export interface ResponseWriteFinding {
   /** NOT_A_RESPONSE_BUNDLE, UNRESOLVED_REFERENCE; NOT_WRITTEN: a value the 278 has no place for in this layout; the others as the row writer reports them. */
   readonly code: string;
   readonly message: string;
+  /** The FHIR element concerned, by its path in the bundle, when known. */
+  readonly path?: string;
 }
 
 export interface WrittenResponse {
@@ -73,7 +78,8 @@ function writeSegment(plan: SegmentWritePlan, seg: SegmentRow, writers: SegmentW
     const e = w.spec.positions[0]!;
     if (!writers.includes(w) || (only !== undefined && !only(w)) || get(els, e, w.spec.component) !== '') continue;
     put(els, e, w.spec.component, w.spec.default!);
-    ctx.problem({ code: 'DEFAULTED', rowId: w.id, message: `${seg.name} element ${e}: the bundle has no value; wrote the default ${JSON.stringify(w.spec.default)}` });
+    const res = ctx.roles[w.role];
+    ctx.problem({ code: 'DEFAULTED', rowId: w.id, message: `${seg.name} element ${e}: the bundle has no value; wrote the default ${JSON.stringify(w.spec.default)}`, ...(res !== null && res !== undefined ? { res, field: w.spec.path[0]!.prop } : {}) });
   }
   const constant: number[] = [];
   for (const [e, comp, v] of plan.constants) {
@@ -127,14 +133,32 @@ function pathIndex(error: Obj, what: 'item' | 'careTeam'): number | null {
 /** A PAS Response Bundle -> the segments of an X217 response (see the module comment). */
 export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: CompiledTables; request?: Bundle | Obj } = {}): WrittenResponse {
   const findings: ResponseWriteFinding[] = [];
-  const { source, problems } = disassembleResponse(bundle, options.request);
-  for (const p of problems) findings.push({ severity: source === null ? 'error' : 'warning', code: source === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p });
-  if (source === null) return { segments: null, source, findings };
+  const { source: taken, problems } = disassembleResponse(bundle, options.request);
+  const crAt = taken === null ? -1 : ((taken.bundle.entry as Array<{ resource?: unknown }> | undefined) ?? []).findIndex((e) => e.resource === taken.claimResponse);
+  for (const p of problems) {
+    // `ClaimResponse.patient: ...` names the element: its path in the bundle.
+    const m = crAt >= 0 ? /^ClaimResponse((?:\.[A-Za-z]+)+):/.exec(p) : null;
+    findings.push({ severity: taken === null ? 'error' : 'warning', code: taken === null ? 'NOT_A_RESPONSE_BUNDLE' : 'UNRESOLVED_REFERENCE', message: p, ...(m !== null ? { path: `Bundle.entry[${crAt}].resource${m[1]!}` } : {}) });
+  }
+  if (taken === null) return { segments: null, source: taken, findings };
+  const source = acceptResponseParties(taken, findings);
+  if (findings.some((f) => f.severity === 'error')) return { segments: null, source, findings };
   const wp = plansOf(options.tables ?? responseTablesCompiled('2.2.1'));
   const g = wp.tables.grammar;
-  for (const m of unwritten(source, wp.tables)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: m });
+  const ledger = new Ledger();
+  const written = { errors: new Set<Obj>(), notes: new Set<Obj>(), requests: new Set<Obj>(), providers: new Set<Obj>() };
+  // The notes the rows read are copies ({ text }) of the processNote entries they stand for.
+  const processNotes = ((source.claimResponse.processNote as Obj[] | undefined) ?? []).filter((n) => typeof n === 'object' && n !== null);
+  const noteOf = (copy: Obj): void => {
+    const n = processNotes.find((p) => p.text === copy.text);
+    if (n !== undefined && copy.text !== undefined) ledger.copyOf(copy, n);
+  };
+  for (const d of source.items) noteOf(d.note);
   const slices = newSliceCache();
-  const problem: WriteContext['problem'] = (p) => findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: `${p.rowId}: ${p.message}` });
+  const problem: WriteContext['problem'] = (p) => {
+    const at = p.res !== undefined ? ledger.pathIn(source.bundle, p.res) : null;
+    findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: `${p.rowId}: ${p.message}`, ...(at !== null ? { path: p.field !== undefined ? `${at}.${p.field}` : at } : {}) });
+  };
   const base: Array<Obj | null> = ROLES.map(() => null);
   base[ROLE.Bundle] = source.bundle;
   base[ROLE.ClaimResponse] = source.claimResponse;
@@ -145,7 +169,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
   const ctxOf = (over: ReadonlyArray<readonly [number, Obj | null]>): WriteContext => {
     const roles = base.slice();
     for (const [r, o] of over) roles[r] = o;
-    return { roles, slices, problem };
+    return { roles, slices, problem, ledger };
   };
   const decisionRoles = (d: DecisionSource): Array<readonly [number, Obj | null]> => [
     [ROLE.ResponseItem, d.item],
@@ -215,6 +239,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
 
   /** Writes the segments of a loop instance (and its name loops); `instance` keys its errors. */
   const loop = (def: LoopDef, ctx: WriteContext, hl: Elements | null, instance: string, providers: readonly ProviderSource[], eventLevel: boolean): void => {
+    const startAt = out.length;
     for (const slot of def.slots) {
       if (slot.kind === 'loop') {
         const child = g.loops.get(slot.id) ?? slot;
@@ -227,7 +252,8 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
         else if (child.id === '2010D') named(source.dependent);
         else if ((child.id === '2010EA' && def.id === '2000E') || (child.id === '2010FA' && def.id === '2000F')) {
           providers.forEach((p, k) => {
-            const c: WriteContext = { roles: ctx.roles.slice(), slices, problem };
+            const c: WriteContext = { roles: ctx.roles.slice(), slices, problem, ledger };
+            written.providers.add(p.extension);
             (c.roles as Array<Obj | null>)[ROLE.AuthorizedProvider] = p.extension;
             (c.roles as Array<Obj | null>)[ROLE.Provider] = p.resource;
             loop(child, c, null, child.id === '2010EA' ? `2010EA#${k}` : `${instance}/2010FA`, [], false);
@@ -240,7 +266,20 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
         continue;
       }
       if (slot.segment === 'AAA') {
-        for (const e of errorsAt.get(instance) ?? []) out.push(aaaOf(e));
+        for (const e of errorsAt.get(instance) ?? []) {
+          const aaa = aaaOf(e);
+          out.push(aaa);
+          written.errors.add(e);
+          // The errorElement the reader makes again from this AAA and its loop: carried when it is the bundle's.
+          const segs = out.slice(startAt).map((x) => x[0]![0]!);
+          const again = errorElementOf({ elements: aaa.map((c) => c[0] ?? ''), loop: def.id, loopSegments: segs, index: segs.length - 1 });
+          const ee = ((e.extension as Obj[] | undefined) ?? []).find((x) => x.url === PAS_EXTENSION.errorElement);
+          const given = ((ee?.extension as Obj[] | undefined) ?? []).find((x) => x.url === 'error');
+          if (given !== undefined && given.valueString === again) {
+            ledger.key(ee, 'url');
+            ledger.all(given);
+          }
+        }
         errorsAt.delete(instance);
         continue;
       }
@@ -251,10 +290,13 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
         const line = def.id === '2000F' ? ((ctx.roles[ROLE.ResponseItem] as Obj | null)?.itemSequence as number | undefined) : undefined;
         for (const r of source.requests) {
           if (def.id === '2000E' ? lines && r.line !== null && items.some((d) => d.item.itemSequence === r.line) : r.line !== line) continue;
-          const c: WriteContext = { roles: ctx.roles.slice(), slices, problem };
+          const c: WriteContext = { roles: ctx.roles.slice(), slices, problem, ledger };
           (c.roles as Array<Obj | null>)[ROLE.CommunicationRequest] = r.resource;
           const els = writeSegment(plan, slot, plan.writers, c, undefined, missing);
-          if (els !== null) out.push(els);
+          if (els !== null) {
+            out.push(els);
+            written.requests.add(r.resource);
+          }
         }
         continue;
       }
@@ -302,14 +344,14 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
     const [hl, n] = hlOf(def, parent, id === '2000E' ? lines : !last);
     if (id === '2000E') {
       const first = items[0];
-      const note: Obj = source.eventNotes[0] !== undefined ? { text: source.eventNotes[0].text } : {};
+      const note: Obj = source.eventNotes[0] !== undefined ? ledger.copyOf({ text: source.eventNotes[0].text }, source.eventNotes[0]) : {};
       if (source.eventNotes.length > 1) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${source.eventNotes.length} notes name no item; the 278 event holds one MSG: the first is written` });
       let roles: Array<readonly [number, Obj | null]>;
       if (eventDecision !== null) {
         // The event's decision and modified service: its HCR, UM and HSD from the addItem.
-        roles = [[ROLE.ResponseItem, { ...eventDecision.item, adjudication: eventDecision.addItem!.adjudication }], [ROLE.AddItem, eventDecision.addItem], [ROLE.Service, eventDecision.service], [ROLE.Note, note]];
-      } else if (lines) roles = [[ROLE.ResponseItem, first === undefined ? null : claimDecision !== null ? { ...first.item, adjudication: claimDecision } : first.item], [ROLE.Note, note]];
-      else roles = first !== undefined ? [...decisionRoles(claimDecision !== null && actionOf(first.item) === '' ? { ...first, item: { ...first.item, adjudication: claimDecision } } : first), [ROLE.Note, { ...note, ...first.note }]] : [[ROLE.Note, note]];
+        roles = [[ROLE.ResponseItem, ledger.copyOf({ ...eventDecision.item, adjudication: eventDecision.addItem!.adjudication }, eventDecision.item)], [ROLE.AddItem, eventDecision.addItem], [ROLE.Service, eventDecision.service], [ROLE.Note, note]];
+      } else if (lines) roles = [[ROLE.ResponseItem, first === undefined ? null : claimDecision !== null ? ledger.copyOf({ ...first.item, adjudication: claimDecision }, first.item) : first.item], [ROLE.Note, note]];
+      else roles = first !== undefined ? [...decisionRoles(claimDecision !== null && actionOf(first.item) === '' ? { ...first, item: ledger.copyOf({ ...first.item, adjudication: claimDecision }, first.item) } : first), [ROLE.Note, ledger.copyOf({ ...note, ...first.note }, ledger.originOf(first.note.text !== undefined ? first.note : note))]] : [[ROLE.Note, note]];
       loop(def, ctxOf(roles), hl, '2000E', eventProviders, lines);
     } else loop(def, ctxOf([]), hl, id, [], false);
     parent = n;
@@ -325,5 +367,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
     });
   }
   for (const [where, errs] of errorsAt) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${errs.length} error(s) of ${where}: the 278 written has no such loop` });
+  for (const n of processNotes) if (ledger.has(n, 'text')) written.notes.add(n);
+  for (const u of responseUnconsumed(source, ledger, written, out.some((els) => els[0]?.[0] === 'SV2'))) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 response does not carry it` });
   return { segments: out, source, findings };
 }

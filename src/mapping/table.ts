@@ -6,6 +6,7 @@ import { getSegmentDef } from '../x12/dictionary.js';
 import {
   INVALID,
   codeMap,
+  unitCodec,
   count,
   d8,
   dateTimeUtc,
@@ -147,8 +148,16 @@ const FIXED_CODECS: ReadonlyMap<string, AnyCodec> = new Map<string, AnyCodec>([
 function resolveCodec(name: string): AnyCodec | string {
   const fixed = FIXED_CODECS.get(name);
   if (fixed !== undefined) return fixed;
+  const u = /^unit:([a-z0-9-]+)$/.exec(name);
+  if (u !== null) {
+    try {
+      return { codec: unitCodec(u[1]!) as Codec<unknown, unknown>, arity: 1 };
+    } catch (e) {
+      return `unit table ${u[1]}: ${(e as Error).message}`;
+    }
+  }
   const m = /^(map|map-code):([a-z0-9-]+)$/.exec(name);
-  if (m === null) return `unknown codec ${JSON.stringify(name)} (known: ${[...FIXED_CODECS.keys()].join(', ')}, map:<code table>, map-code:<code table>)`;
+  if (m === null) return `unknown codec ${JSON.stringify(name)} (known: ${[...FIXED_CODECS.keys()].join(', ')}, map:<code table>, map-code:<code table>, unit:<unit table>)`;
   let c: Codec<string, { system?: string; code: string }> & { readonly system?: string; readonly x12System?: string };
   try {
     c = codeMap(m[2]!);

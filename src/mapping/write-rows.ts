@@ -4,6 +4,7 @@ import { PAS_VERSION_INFO, requestBundleAs221 } from '../pas/versions.js';
 import { INVALID } from './codecs/index.js';
 import type { Path, Step } from './path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from './table.js';
+import type { Ledger } from './ledger.js';
 
 /**
  * The write direction of the mapping rows (FHIR resources -> the elements of one segment use).
@@ -21,6 +22,9 @@ export interface WriteProblem {
   readonly code: 'UNWRITABLE_VALUE' | 'OVER_LIMIT' | 'CONFLICT' | 'LOSSY_VALUE' | 'DEFAULTED';
   readonly rowId: string;
   readonly message: string;
+  /** The resource (or item) the row read, and the row path's first element there (`timestamp`, `identifier`). */
+  readonly res?: Obj;
+  readonly field?: string;
 }
 
 /** Resources of the loop instance being written, by role index (ROLE); null where the role has none. */
@@ -29,6 +33,8 @@ export interface WriteContext {
   /** Slice resolutions of this bundle (kept per write). */
   readonly slices: SliceCache;
   problem(p: WriteProblem): void;
+  /** Marks what the rows carry into X12 (absent in trials and quiet contexts). */
+  readonly ledger?: Ledger;
 }
 
 /** One compiled row, write side. Returns true when it wrote a value from the resources (not just constants). */
@@ -61,6 +67,8 @@ export interface SegmentWritePlan {
     readonly spec: RowSpec;
     readonly write: RowWriter;
     readonly value: RowValue;
+    /** Marks the row's value (and constants) in `res` carried, when the context has a ledger. */
+    readonly consume: (res: Obj, ctx: WriteContext) => void;
   }>;
   /** The writers with a default (`x12.default`), in writer order. */
   readonly defaulting: SegmentWritePlan['writers'];
@@ -86,6 +94,12 @@ export interface WritePlans {
   readonly placesByLoop: ReadonlyMap<string, ReadonlySet<string>>;
   /** How many different FHIR places (fhirKey) the writers have. */
   readonly keys: number;
+  /**
+   * Rows that only read (a second reading of an X12 place another row writes: Claim.created from
+   * BHT04, the member id on the Patient), each with that writer: the read row's value is carried
+   * when it encodes to what the writer writes.
+   */
+  readonly echoes: ReadonlyArray<{ readonly echo: { readonly role: number; readonly value: RowValue; readonly consume: (res: Obj, ctx: WriteContext) => void }; readonly writer: SegmentWritePlan['writers'][number] }>;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -406,7 +420,61 @@ function eachIndex(p: Path): number {
   return p.findIndex((s) => s.kind === 'each');
 }
 
-function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue } {
+/**
+ * Marks the value at `path` under `o` carried, as far as the codec gives it back: `back` is what
+ * reading the written X12 value makes (codec.read), so a Coding's display or a name's text the
+ * codec does not keep stays unmarked (and is reported). Without `back`, the value is marked whole.
+ */
+function markPath(l: Ledger, o: Obj, path: Path, slices: SliceTable, role: number, cache: SliceCache, base: number, back?: unknown): void {
+  if (path.length === 0) return;
+  const parent = getPath(o, path, 0, path.length - 1, slices, role, cache, base);
+  if (typeof parent !== 'object' || parent === null) return;
+  const last = path[path.length - 1]!;
+  const v = (parent as Obj)[last.prop];
+  if (last.kind === 'prop') markEqual(l, parent, last.prop, back);
+  else if (Array.isArray(v)) {
+    if (last.kind === 'index') markEqual(l, v, String(last.index), back);
+    else if (last.kind === 'slice') {
+      const hit = getPath(o, path, 0, path.length, slices, role, cache, base);
+      if (back === undefined) l.all(hit);
+      else if (typeof hit === 'object' && hit !== null) {
+        const i = v.indexOf(hit);
+        if (i >= 0) markEqual(l, v, String(i), back);
+      }
+    }
+  }
+}
+
+/** Marks `parent[key]` where it equals `back` (all of it when `back` is undefined). */
+function markEqual(l: Ledger, parent: object, key: string, back: unknown): void {
+  const v = (parent as Obj)[key];
+  if (back === undefined) {
+    l.key(parent, key);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) {
+    if (v === back || (typeof v === 'number' && typeof back === 'number' && Math.abs(v - back) < 1e-9) || (typeof back === 'string' && String(v) === back)) l.key(parent, key);
+    return;
+  }
+  if (typeof back !== 'object' || back === null) return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if ((back as unknown[])[i] !== undefined) markEqual(l, v, String(i), (back as unknown[])[i]);
+    return;
+  }
+  for (const k in v as Obj) if ((back as Obj)[k] !== undefined) markEqual(l, v, k, (back as Obj)[k]);
+}
+
+/** What reading an encoded value makes again (undefined when the codec cannot say). */
+function readBack(spec: RowSpec, x: readonly string[]): unknown {
+  try {
+    const back = spec.codec.read((spec.arity === 1 ? x[0] : x) as never);
+    return back === INVALID ? undefined : (back as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue; consume: (res: Obj, ctx: WriteContext) => void } {
   const s = r.spec;
   const role = ROLE[s.role];
   const [e0] = s.positions;
@@ -447,8 +515,15 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     if (per === undefined) cache.values.set(res, (per = []));
     let m = per[n];
     if (m === undefined) per[n] = m = compute(res, cache);
-    if (m.problems !== null) for (const p of m.problems) ctx.problem(p);
+    if (m.problems !== null) for (const p of m.problems) ctx.problem({ ...p, res, field: s.path[0]!.prop });
     return m.x;
+  };
+  const consume = (res: Obj, ctx: WriteContext): void => {
+    const l = ctx.ledger;
+    if (l === undefined) return;
+    const x = ctx.slices.values.get(res)?.[n]?.x ?? null;
+    markPath(l, res, s.path, slices, role, ctx.slices, 0, x !== null ? readBack(s, x) : undefined);
+    for (const [p, v] of s.sets) markPath(l, res, p, slices, role, ctx.slices, 0, v);
   };
   const write: RowWriter = (els, ctx) => {
     const res = ctx.roles[role];
@@ -468,7 +543,8 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
       }
     }
     for (let i = 0; i < positions.length; i++) if (x[i] !== '') put(els, positions[i]!, s.component, x[i]!);
-    if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, sibling.values[0]!);
+    if (sibling !== null && get(els, sibling.element, sibling.component) === '') put(els, sibling.element, sibling.component, s.codec.qualifier?.(x[0]!) ?? sibling.values[0]!);
+    consume(res, ctx);
     return true;
   };
   const value: RowValue = {
@@ -481,7 +557,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
       return x === null ? null : x.length === 1 ? x[0]! : x.join('\u0000');
     },
   };
-  return { write, value };
+  return { write, value, consume };
 }
 
 export interface EachGroup {
@@ -491,7 +567,13 @@ export interface EachGroup {
   write(els: Elements, ctx: WriteContext): boolean;
 }
 
-function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGroup {
+function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup {
+  // Rows of another component than the code rows (a diagnosis date in HIxx-4) add to the element the code row wrote.
+  const counts = new Map<number, number>();
+  for (const r of all) counts.set(r.spec.component, (counts.get(r.spec.component) ?? 0) + 1);
+  const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  const rows = all.filter((r) => r.spec.component === main);
+  const extraRows = all.filter((r) => r.spec.component !== main);
   const first = rows[0]!.spec;
   const role = ROLE[first.role];
   const at = eachIndex(first.path);
@@ -502,6 +584,7 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
     const consts = s.sets.filter(([p]) => eachIndex(p) === at).map(([p, v]) => [p.slice(at + 1), v] as const);
     return { r, s, rest, consts };
   });
+  const extras = extraRows.map((r) => ({ r, s: r.spec, rest: r.spec.path.slice(at + 1) }));
   return {
     positions: first.positions,
     role,
@@ -546,6 +629,30 @@ function compileEach(rows: readonly CompiledRow[], slices: SliceTable): EachGrou
         if (w !== null) put(els, w.element === 0 ? e : w.element, w.component, w.values[0]!);
         put(els, e, best.s.component, x.x[0]!);
         wrote = true;
+        for (const xr of extras) {
+          const xw = xr.s.when;
+          if (xw !== null && w !== null && xw.component === w.component && !xw.values.includes(w.values[0]!)) continue;
+          const xv = as221(getPath(entry, xr.rest, 0, xr.rest.length, slices, role, ctx.slices, -1), xr.rest);
+          if (xv === undefined) continue;
+          const xx = encode(xr.s, xv);
+          if (xx === INVALID || xx === null) {
+            if (xx === INVALID) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: xr.r.id, message: `${xr.s.role} ${prefix.map(stepKey).join('.')} entry: ${JSON.stringify(xv)} cannot be written (codec ${xr.s.codec.name})` });
+            continue;
+          }
+          // A date component follows its format qualifier (D8).
+          if (xr.s.codec.name === 'date-d8' && xr.s.component > 1) put(els, e, xr.s.component - 1, 'D8');
+          put(els, e, xr.s.component, xx.x[0]!);
+          const l = ctx.ledger;
+          if (l !== undefined) {
+            markPath(l, entry, xr.rest, slices, role, ctx.slices, -1, readBack(xr.s, xx.x));
+            for (const [p, cv] of xr.s.sets.filter(([q]) => eachIndex(q) === at).map(([q, v]) => [q.slice(at + 1), v] as const)) markPath(l, entry, p, slices, role, ctx.slices, -1, cv);
+          }
+        }
+        const l = ctx.ledger;
+        if (l !== undefined) {
+          markPath(l, entry, best.rest, slices, role, ctx.slices, -1, readBack(best.s, x.x));
+          for (const [p, cv] of best.consts) markPath(l, entry, p, slices, role, ctx.slices, -1, cv);
+        }
       }
       return wrote;
     },
@@ -657,7 +764,21 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
   }
   // In slot order, so every member of a group makes the same choice on a tie.
   for (const [k, v] of alternatives) alternatives.set(k, [...v].sort((x, y) => x.index - y.index));
-  return { tables, bySegment, placesByLoop, alternatives, keys: keyIds.size };
+  const echoes: Array<WritePlans['echoes'][number]> = [];
+  const readOnly = tables.rows.filter((r) => !r.spec.writes && !r.spec.each);
+  if (readOnly.length > 0) {
+    const echoSlices = sliceTable([...writing, ...readOnly]);
+    for (const r of readOnly) {
+      const s = r.spec;
+      const same = (w: SegmentWritePlan['writers'][number]): boolean =>
+        w.spec.positions.join() === s.positions.join() && w.spec.component === s.component && JSON.stringify(w.spec.when) === JSON.stringify(s.when);
+      const writer = bySegment.get(r.row)?.writers.find(same);
+      if (writer === undefined) continue;
+      const c = compileSingle(r, echoSlices, rowNumber++, coreOf(r));
+      echoes.push({ echo: { role: ROLE[s.role], value: c.value, consume: c.consume }, writer });
+    }
+  }
+  return { tables, bySegment, placesByLoop, alternatives, keys: keyIds.size, echoes };
 }
 
 /** The segment rows of a loop and its name loops. */

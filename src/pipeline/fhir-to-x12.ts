@@ -32,11 +32,12 @@ export interface FhirEnvelopeOptions {
 /** Bundles written into one interchange at most (and held in memory at once). */
 export const FHIR_BUNDLES_PER_INTERCHANGE = 500;
 
-/** Whether a bundle answers (its first entry a ClaimResponse): written as a 278 response, not a request. */
+/** Whether a bundle answers (a ClaimResponse and no Claim; PAS puts it first): written as a 278 response, not a request. */
 function isResponse(bundle: Record<string, unknown>): boolean {
   const entries = bundle.entry;
-  const first = Array.isArray(entries) ? (entries[0] as { resource?: { resourceType?: unknown } } | undefined) : undefined;
-  return first?.resource?.resourceType === 'ClaimResponse';
+  if (!Array.isArray(entries)) return false;
+  const types = (entries as Array<{ resource?: { resourceType?: unknown } } | undefined>).map((e) => e?.resource?.resourceType);
+  return types[0] === 'ClaimResponse' || (types.includes('ClaimResponse') && !types.includes('Claim'));
 }
 
 /**

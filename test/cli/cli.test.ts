@@ -319,7 +319,7 @@ describeShared('fhir-packages', 'convert --request with the IG response examples
       const pended = `${examples}Bundle-ReferralPendingAuthorizationResponseBundleExample.json`;
       const alone = run(['convert', pended]);
       expect(alone.code).toBe(1);
-      expect(alone.stderr).toContain('lacks its required loop 2010B');
+      expect(alone.stderr).toContain('ClaimResponse.requestor: PractitionerRole/ReferralPractitionerRoleExample is not in the bundle; X12 requires 2010B');
       const withRequest = run(['convert', '--request', `${examples}Bundle-ReferralAuthorizationBundleExample.json`, pended]);
       expect(withRequest.code).toBe(0);
       expect(withRequest.stdout).toContain('NM1*1P*2*DR. JOE SMITH CORPORATION*****XX*8189991234~');

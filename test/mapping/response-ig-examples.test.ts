@@ -79,12 +79,13 @@ describeShared('fhir-packages', 'IG response examples (../shared/fhir-packages)'
       }
     });
 
-    it('the PAS 2.0.1 response examples are refused with the reason: their insurer NPI 789312 has six digits', () => {
+    it('the PAS 2.0.1 response examples are refused with the reason: their insurer has only the six-digit "NPI" 789312, and X12 requires the UMO identifier', () => {
       for (const name of ['ErrorResponseBundleExample', 'ReferralAuthorizationResponseBundleExample', 'PASClaimInquiryResponseBundleExample']) {
         const request = exampleBundle('2.0.1', name.startsWith('PASClaimInquiry') ? 'PASClaimInquiryBundleExample' : 'ReferralAuthorizationBundleExample');
         const w = responseBundleToX12(exampleBundle('2.0.1', name), { request });
         expect(w.text, name).toBeNull();
-        expect(w.findings.filter((f) => f.severity === 'error').map((f) => f.message), name).toEqual([expect.stringContaining('"789312" cannot be written as NM1 element 9 (codec npi)')]);
+        expect(w.findings.filter((f) => f.severity === 'error').map((f) => f.code), name).toEqual(['MISSING_IDENTIFIER']);
+        expect(w.findings.find((f) => f.code === 'INVALID_IDENTIFIER')?.message, name).toContain('"789312" is not an NPI');
       }
     });
   });

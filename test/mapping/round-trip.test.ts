@@ -133,7 +133,7 @@ describe('PAS -> X12', () => {
       }
     });
 
-    it('the PAS 2.0.1 request examples too; the one with a nine-digit NPI is refused, with the reason', () => {
+    it('the PAS 2.0.1 request examples are refused naming what to fill: their insurer has only the six-digit "NPI" 789312, and X12 requires the UMO identifier', () => {
       const dir = EXAMPLES.replace('#2.2.1', '#2.0.1');
       const names = ['Homecare', 'HomecareAuthorizationDifferential', 'HomecareAuthorizationUpdate', 'MedicalServices', 'SurgicalRequest', 'Referral'].map((n) =>
         n.startsWith('Homecare') && n !== 'Homecare' ? `Bundle-${n}BundleExample.json` : n === 'SurgicalRequest' ? 'Bundle-SurgicalRequestBundleExample.json' : `Bundle-${n}AuthorizationBundleExample.json`,
@@ -141,16 +141,20 @@ describe('PAS -> X12', () => {
       for (const name of names) {
         const b = JSON.parse(readFileSync(dir + name, 'utf8')) as Bundle;
         const r = bundlesToRequestX12([b], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
-        const errors = r.outcomes[0]!.findings.filter((f) => f.severity === 'error').map((f) => f.message);
-        if (name.startsWith('Bundle-Referral')) {
-          // The 2.0.1 referral example names its practitioner by NPI 987654321: nine digits, not an NPI.
-          expect(errors, name).toEqual([expect.stringContaining('"987654321" cannot be written as NM1 element 9 (codec npi)')]);
-          continue;
-        }
-        expect([r.outcomes[0]!.status, errors], name).toEqual(['converted', []]);
-        const [tx] = transactions(Buffer.from(r.text, 'latin1'));
+        const o = r.outcomes[0]!;
+        expect(o.status, name).toBe('rejected');
+        const errors = o.findings.filter((f) => f.severity === 'error');
+        expect(errors.map((f) => [f.code, f.path]), name).toEqual([['MISSING_IDENTIFIER', 'Bundle.entry[2].resource.identifier']]);
+        expect(o.findings.find((f) => f.code === 'INVALID_IDENTIFIER')?.message, name).toContain('"789312" is not an NPI');
+        // With a payer id added, the same bundle converts and the 278 passes our grammar and node-x12 strict.
+        const fixedUp = structuredClone(b) as unknown as { entry: Array<{ resource: { identifier?: unknown[] } }> };
+        fixedUp.entry[2]!.resource.identifier!.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'NIIP' }] }, value: 'PAYER01' });
+        const again = bundlesToRequestX12([fixedUp as unknown as Bundle], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
+        expect(again.outcomes[0]!.findings.filter((f) => f.severity === 'error'), name).toEqual([]);
+        expect(again.text, name).toContain('NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****PI*PAYER01~');
+        const [tx] = transactions(Buffer.from(again.text, 'latin1'));
         expect(tx?.findings, name).toEqual([]);
-        expect(() => new X12Parser(true).parse(r.text), name).not.toThrow();
+        expect(() => new X12Parser(true).parse(again.text), name).not.toThrow();
       }
     });
 
@@ -192,24 +196,21 @@ describe('PAS -> X12', () => {
       expect(lines.filter((l) => l.startsWith('UM*'))).toEqual(['UM*HS*I*42*11:B', 'UM*HS*3', 'UM*HS*3', 'UM*HS*I']);
     });
 
-    it('reports what it leaves out: identifiers and a member id the 278 does not carry, extensions no row writes', () => {
+    it('takes the member id and the UMO identifier from where PAS puts them, and reports by path what it leaves out', () => {
       const r = bundlesToRequestX12([example('Bundle-HomecareAuthorizationBundleExample.json')], { ...FIXED, controlNumbers: new MemoryControlNumbers() });
       expect(r.outcomes[0]!.status).toBe('converted');
-      const notWritten = r.outcomes[0]!.findings.filter((f) => f.code === 'NOT_WRITTEN').map((f) => f.message);
-      // The insurer is named by NPI (no 2010A NPI row), the patient by its own record number; the member id is only in Coverage.subscriberId.
-      expect(notWritten).toEqual(
-        expect.arrayContaining([
-          expect.stringContaining('Insurer identifier[0] (http://hl7.org/fhir/sid/us-npi "1234567893")'),
-          expect.stringContaining('Subscriber identifier[0] (http://example.org/MIN "12345678901")'),
-          expect.stringContaining('Coverage.subscriberId "1122334455"'),
-        ]),
-      );
-      // None of them is in the 278 indeed (the envelope's receiver defaults to the insurer's identifier; the 278 starts at ST).
       const set = r.text.slice(r.text.indexOf('ST*'));
-      for (const v of ['1234567893', '12345678901', '1122334455']) expect(set).not.toContain(v);
-      // And a value that is written is not reported: the requester's NPI.
-      expect(r.text).toContain('*XX*');
-      expect(notWritten.some((m) => m.startsWith('Requester identifier'))).toBe(false);
+      // The insurer is named by its NPI (2010A NM108 XX); the member id is Coverage.subscriberId (its MB identifier has no value).
+      expect(set).toContain('NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****XX*1234567893~');
+      expect(set).toContain('NM1*IL*1*SMITH*JOE****MI*1122334455~');
+      const f = r.outcomes[0]!.findings;
+      expect(f.find((x) => x.code === 'DEFAULTED' && x.path === 'Bundle.entry[3].resource.subscriberId')?.message).toContain('member id');
+      // The patient's own record number is not in the 278, and says so by its path; what is written is not reported.
+      const notWritten = f.filter((x) => x.code === 'NOT_WRITTEN').map((x) => x.path);
+      expect(notWritten).toContain('Bundle.entry[4].resource.identifier[0]');
+      expect(set).not.toContain('12345678901');
+      expect(notWritten.some((p) => p?.startsWith('Bundle.entry[2].resource.identifier') === true)).toBe(false);
+      expect(notWritten.some((p) => p?.startsWith('Bundle.entry[1].resource.identifier') === true)).toBe(false);
     });
   });
 

@@ -60,6 +60,16 @@ export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
     else if (!seen.preferred) byFhir.set(key, { x12: '', preferred: false }); // ambiguous until one is preferred
   });
   for (const [key, v] of byFhir) if (v.x12 === '') fail('rows', `FHIR code ${key} has several X12 codes and none is marked preferred`);
+  // Codes of other FHIR systems written as an X12 code of the table (never read back as them): reported as lossy.
+  const aliases = new Map<string, string>();
+  if (o.aliases !== undefined) {
+    if (!Array.isArray(o.aliases)) fail('aliases', 'must be an array of { system, code, x12 }');
+    (o.aliases as unknown[]).forEach((a, i) => {
+      const r = a as Record<string, unknown>;
+      if (typeof r?.system !== 'string' || typeof r.code !== 'string' || typeof r.x12 !== 'string' || !byX12.has(r.x12)) fail(`aliases[${i}]`, 'needs system, code and an x12 code of the rows');
+      aliases.set(`${r.system as string}|${r.code as string}`, r.x12 as string);
+    });
+  }
   const name = o.name as string;
   return {
     name,
@@ -67,6 +77,14 @@ export function compileCodeMap(raw: unknown, file: string): CodeMapCodec {
     ...(x12System !== undefined ? { x12System } : {}),
     read: x12System === undefined ? (x) => byX12.get(x) ?? INVALID : (x) => byX12.get(x) ?? (x === '' ? INVALID : { system: x12System, code: x }),
     write: (f) => byFhir.get(`${f.system ?? ''}|${f.code}`)?.x12 ?? (x12System !== undefined && f.system === x12System && f.code !== '' ? f.code : INVALID),
+    ...(aliases.size > 0
+      ? {
+          writeLossy: (f: MappedCode) => {
+            const x = aliases.get(`${f.system ?? ''}|${f.code}`);
+            return x === undefined ? INVALID : { x, lost: `FHIR code ${f.system ?? ''}#${f.code} (written as its X12 counterpart ${x}, which reads back as the X12 code)` };
+          },
+        }
+      : {}),
     why: (x) => `${JSON.stringify(x)} is not a code of ${name}`,
   };
 }
@@ -82,4 +100,34 @@ export function codeMap(name: string): CodeMapCodec {
     cache.set(name, c);
   }
   return c;
+}
+
+/**
+ * A unit table (`mappings/codes/<name>.json`: `{ name, default, units: { X12 code: [aliases] } }`):
+ * an X12 unit code is written as it is; a UCUM or free-text unit (`visit`, `days`, `mL`) as the
+ * X12 code it stands for, and any other as the default (`UN`), reported as lossy since the text
+ * does not come back.
+ */
+export function unitCodec(name: string): Codec<string, string> {
+  const file = `mappings/codes/${name}.json`;
+  const raw = JSON.parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')) as { default?: unknown; units?: unknown };
+  if (typeof raw.default !== 'string' || typeof raw.units !== 'object' || raw.units === null) throw new Error(`${file}: needs "default" and "units"`);
+  const codes = new Set(Object.keys(raw.units));
+  const alias = new Map<string, string>();
+  for (const [x12, list] of Object.entries(raw.units as Record<string, unknown>)) {
+    if (!Array.isArray(list)) throw new Error(`${file}: units.${x12} must be an array`);
+    for (const a of list) alias.set(String(a).toLowerCase(), x12);
+  }
+  if (!codes.has(raw.default)) throw new Error(`${file}: default ${raw.default} is not one of its units`);
+  const fallback = raw.default;
+  return {
+    name: `unit:${name}`,
+    read: (x) => (codes.has(x) ? x : INVALID),
+    write: (f) => (codes.has(f) ? f : INVALID),
+    writeLossy: (f) => {
+      const x = alias.get(f.trim().toLowerCase());
+      return { x: x ?? fallback, lost: x !== undefined ? `unit text ${JSON.stringify(f)} (written as ${x})` : `unit ${JSON.stringify(f)}, which no X12 unit code stands for (written as ${fallback})` };
+    },
+    why: (x) => `${JSON.stringify(x)} is not a unit code of ${name}`,
+  };
 }

@@ -20,6 +20,11 @@ export interface Codec<X, F> {
    * value that keeps what it can, and what is lost (reported by the writer, never silent).
    */
   writeLossy?(f: F): { readonly x: X; readonly lost: string } | Invalid;
+  /**
+   * The format qualifier a written value goes with, when the codec writes more than one form (a
+   * date range RD8, or one date D8 for a period open at one end): the row's `when` sibling takes it.
+   */
+  qualifier?(x: X): string;
 }
 
 export function isInvalid<T>(v: T | Invalid): v is Invalid {

@@ -49,7 +49,7 @@ export const d8: Codec<string, string> = {
 };
 
 /** Date format RD8: CCYYMMDD-CCYYMMDD <-> Period with start and end (start not after end). */
-export const rd8: Codec<string, DatePeriod> = {
+export const rd8: Codec<string, Partial<DatePeriod>> = {
   name: 'date-rd8',
   read(x) {
     if (x.length !== 17 || x[8] !== '-') return INVALID;
@@ -59,10 +59,19 @@ export const rd8: Codec<string, DatePeriod> = {
     return { start, end };
   },
   write(f) {
+    if (typeof f.start !== 'string' || typeof f.end !== 'string') return INVALID;
     const a = d8Write(f.start);
     const b = d8Write(f.end);
     if (a === INVALID || b === INVALID || a > b) return INVALID;
     return `${a}-${b}`;
   },
+  // A period open at one end: the date it has, as one date (D8); the open end is what X12 cannot say.
+  writeLossy(f) {
+    const one = typeof f.start === 'string' && f.end === undefined ? f.start : typeof f.end === 'string' && f.start === undefined ? f.end : null;
+    if (one === null) return INVALID;
+    const x = d8Write(one);
+    return x === INVALID ? INVALID : { x, lost: f.start !== undefined ? 'open end (a start only: written as one date, D8)' : 'open start (an end only: written as one date, D8)' };
+  },
+  qualifier: (x) => (x.length === 8 ? 'D8' : 'RD8'),
   why: (x) => `${JSON.stringify(x)} is not a date range in CCYYMMDD-CCYYMMDD form (start not after end)`,
 };

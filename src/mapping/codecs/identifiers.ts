@@ -31,7 +31,7 @@ export const trnOrg: Codec<string, string> = {
 };
 
 /** Luhn check over `80840` + the first nine digits (the NPI check-digit rule), true when digit ten matches. */
-function npiCheck(x: string): boolean {
+export function npiCheck(x: string): boolean {
   if (x.length !== 10) return false;
   let sum = 24; // the prefix 80840 contributes 24
   for (let i = 0; i < 10; i++) {

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/x12pas.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLES = `${fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url))}hl7.fhir.us.davinci-pas#2.2.1/package/example/`;
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Line {
+  kind: string;
+  status: string;
+  differences: Array<{ path: string; named: boolean }>;
+  findings?: string[];
+}
+
+describe.skipIf(existsSync(EXAMPLES))('x12pas roundtrip from FHIR', () => {
+  it('skipped: ../shared/fhir-packages is absent', () => undefined);
+});
+
+describe.skipIf(!existsSync(EXAMPLES))('x12pas roundtrip from FHIR', () => {
+  it('every bundle kind: the FHIR elements that changed, each named by a finding of the conversion', () => {
+    const names = ['Bundle-ReferralAuthorizationBundleExample.json', 'Bundle-PASClaimInquiryBundleExample.json', 'Bundle-RejectionResponseBundleExample.json', 'Bundle-ErrorResponseBundleExample.json'];
+    const r = run(['roundtrip', ...names.map((n) => EXAMPLES + n)]);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => [l.kind, l.status])).toEqual([
+      ['request', 'different'],
+      ['request', 'different'],
+      ['response', 'different'],
+      ['response', 'different'],
+    ]);
+    for (const l of lines) {
+      expect(l.differences.length).toBeGreaterThan(0);
+      expect(l.differences.filter((d) => !d.named)).toEqual([]);
+      expect(l.differences.every((d) => d.path.startsWith('Bundle'))).toBe(true);
+    }
+    // A change is shown: the time zone X12 cannot hold.
+    expect(lines[0]!.differences.some((d) => d.path === 'Bundle.timestamp')).toBe(true);
+    expect(r.status).toBe(1);
+    // A response whose requester is not in the bundle is not converted, and says why.
+    const p = JSON.parse(run(['roundtrip', EXAMPLES + 'Bundle-ReferralPendingAuthorizationResponseBundleExample.json']).stdout.trim()) as Line;
+    expect([p.kind, p.status]).toEqual(['response', 'not converted']);
+    expect(p.findings?.[0]).toContain('ClaimResponse.requestor');
+  });
+});
+
