@@ -333,7 +333,9 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
             }
           }
           if (best <= 0 && dropped > 0) {
-            findings.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `${key}: ${step.alts.map(([a]) => a.segment).join('/')} not written: the item's values for it lack what X12 requires there (a procedure or revenue code)` });
+            const item = c.roles[ROLE.Item];
+            const at = item !== null && item !== undefined ? ledger.pathIn(source.bundle, item) : null;
+            findings.push({ severity: 'warning', code: 'NOT_WRITTEN', ...(at !== null ? { path: `${at}.productOrService` } : {}), message: `${key}: ${step.alts.map(([a]) => a.segment).join('/')} not written: the item's values for it lack what X12 requires there (a procedure or revenue code)` });
             continue;
           }
         }
