@@ -11,9 +11,9 @@ export interface ValidatorChoice {
 }
 
 /**
- * The default validator: `validateBundle` with the FHIR package cache `x12pas validate` uses
- * (`packages`, else $X12PAS_FHIR_PACKAGES, else ~/.fhir/packages). When no cache with PAS is
- * there, validation is off and says why (the gateway still runs); a caller may plug in its own.
+ * The default validator: `validateBundle` with the definitions `x12pas validate` uses (`packages`,
+ * else $X12PAS_FHIR_PACKAGES, else the snapshot shipped in fhir/). When a chosen cache has no PAS,
+ * validation is off and says why (the gateway still runs); a caller may plug in its own.
  */
 export function defaultValidator(packages: string | null): ValidatorChoice {
   const options = packages !== null ? { path: packages } : undefined;
