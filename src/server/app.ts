@@ -11,6 +11,7 @@ import { inquire } from './pas/inquire.js';
 import { applyResponseText, submit } from './pas/submit.js';
 import { UpstreamError } from './upstream/types.js';
 import { x12Face, type PasCall } from './x12-face.js';
+import { subscriptionRoutes } from './subscriptions/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const FHIR_TYPES = ['application/fhir+json', 'application/json'];
@@ -83,6 +84,7 @@ export function createApp(g: Gateway): Hono {
   };
   app.post('/fhir/:version/Claim/$submit', limit, pasOperation('$submit'));
   app.post('/fhir/:version/Claim/$inquire', limit, pasOperation('$inquire'));
+  subscriptionRoutes(app, g, () => '', limit);
 
   // The X12 face calls the configured payer's PAS base, or this app's own PAS face in process.
   const call: PasCall = async (operation, pasVersion, body) => {

@@ -45,6 +45,21 @@ export interface GatewayConfig {
   partners: Record<string, PartnerConfig>;
   upstreams: Record<string, UpstreamConfig>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  subscriptions: SubscriptionSettings;
+}
+
+/** How notifications are delivered to subscribers (rest-hook). */
+export interface SubscriptionSettings {
+  /** First retry after this many ms; each later one waits twice as long... */
+  retryBaseMs: number;
+  /** ...up to this. */
+  retryMaxMs: number;
+  /** A notification not delivered this long after it was queued is given up; its subscription's status becomes error. */
+  giveUpAfterMs: number;
+  /** One POST to a subscriber fails after this many ms. */
+  timeoutMs: number;
+  /** How often the queue is looked at (new notifications are sent at once). */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +81,7 @@ export function defaultConfig(): GatewayConfig {
     },
     upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
     log: { level: 'info' },
+    subscriptions: { retryBaseMs: 1000, retryMaxMs: 300_000, giveUpAfterMs: 86_400_000, timeoutMs: 10_000, pollMs: 500 },
   };
 }
 
@@ -113,7 +129,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -183,6 +199,16 @@ export function checkConfig(raw: unknown): GatewayConfig {
   }
   const log = sub('log');
   known(log, 'log', ['level']);
+  const subs = sub('subscriptions');
+  const ds = d.subscriptions;
+  known(subs, 'subscriptions', Object.keys(ds));
+  const subscriptions = {
+    retryBaseMs: int(subs, 'retryBaseMs', 'subscriptions.retryBaseMs', ds.retryBaseMs, 1),
+    retryMaxMs: int(subs, 'retryMaxMs', 'subscriptions.retryMaxMs', ds.retryMaxMs, 1),
+    giveUpAfterMs: int(subs, 'giveUpAfterMs', 'subscriptions.giveUpAfterMs', ds.giveUpAfterMs, 1),
+    timeoutMs: int(subs, 'timeoutMs', 'subscriptions.timeoutMs', ds.timeoutMs, 1),
+    pollMs: int(subs, 'pollMs', 'subscriptions.pollMs', ds.pollMs, 10),
+  };
   return {
     port: int(raw, 'port', 'port', d.port, 0, 65535),
     host: str(raw, 'host', 'host', d.host),
@@ -198,6 +224,7 @@ export function checkConfig(raw: unknown): GatewayConfig {
     partners,
     upstreams,
     log: { level: oneOf(log, 'level', 'log.level', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const) },
+    subscriptions,
   };
 }
 

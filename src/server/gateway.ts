@@ -11,6 +11,7 @@ import { defaultValidator, type BundleValidator } from './validator.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { GatewayStore } from '../store/types.js';
 import type { HttpAnswer } from './outcome.js';
+import { DeliveryWorker } from './subscriptions/worker.js';
 
 /** Everything a handler needs: config, store, upstreams, validator, logs and metrics. */
 export interface Gateway {
@@ -31,6 +32,8 @@ export interface Gateway {
   readonly inflight: Map<number, Promise<HttpAnswer>>;
   /** Background work (answers arriving after the sync budget); awaited on close. */
   readonly background: Set<Promise<unknown>>;
+  /** Sends queued subscription notifications. */
+  readonly deliveries: DeliveryWorker;
   /** Set by the app: where unsolicited 278 responses go. */
   onUnsolicited: (x12: string, from: string) => Promise<void>;
 }
@@ -98,11 +101,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     simulators,
     inflight: new Map(),
     background: new Set(),
+    deliveries: new DeliveryWorker(store, config.subscriptions, log, metrics),
     onUnsolicited: async () => {},
   };
   metrics.addGauge('x12pas_pended_items', 'Items whose current decision is pended (A4)', () => store.stats().pendedItems);
   metrics.addGauge('x12pas_store_submissions', 'Submissions in the store', () => store.stats().submissions);
   metrics.addGauge('x12pas_store_bytes', 'Size of the store files in bytes', () => store.stats().bytes);
+  metrics.addGauge('x12pas_notifications_queued', 'Subscription notifications waiting to be delivered', () => store.queuedDeliveries());
+  g.deliveries.start();
   return g;
 }
 
@@ -112,5 +118,6 @@ export async function closeGateway(g: Gateway): Promise<void> {
   g.umPartner.upstream.close();
   g.pasUpstream?.close();
   await Promise.allSettled([...g.background]);
+  await g.deliveries.stop();
   g.store.close();
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
-import type { Answer, AuditEntry, BeginResult, ControlKind, Correlation, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord } from './types.js';
+import type { Answer, AuditEntry, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
 
 /** The largest X12 control number (ISA13, GS06 and ST02 are at most 9 digits). */
 const MAX_CONTROL = 999_999_999;
@@ -107,6 +107,39 @@ export class SqliteStore implements GatewayStore {
       audit: d.prepare(
         'INSERT INTO audit (at, who, kind, outcome, submission_id, bytes_in, bytes_out, sha256_in, sha256_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      subInsert: d.prepare(
+        `INSERT INTO subscriptions (id, pas_version, base, owner, org_identifier, endpoint, headers, heartbeat_seconds, status, error, resource, event_count, last_sent_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', NULL, ?, 0, NULL, ?, ?)`,
+      ),
+      subGet: d.prepare('SELECT * FROM subscriptions WHERE id = ?'),
+      subUpdate: d.prepare(
+        'UPDATE subscriptions SET pas_version = ?, base = ?, owner = ?, org_identifier = ?, endpoint = ?, headers = ?, heartbeat_seconds = ?, resource = ?, status = ?, error = NULL, updated_at = ? WHERE id = ?',
+      ),
+      subDelete: d.prepare('DELETE FROM subscriptions WHERE id = ?'),
+      subList: d.prepare("SELECT * FROM subscriptions WHERE owner = ? OR ? = '' ORDER BY created_at, id"),
+      subStatus: d.prepare('UPDATE subscriptions SET status = ?, error = ?, updated_at = ? WHERE id = ?'),
+      subCount: d.prepare('UPDATE subscriptions SET event_count = event_count + 1 WHERE id = ?'),
+      subSent: d.prepare('UPDATE subscriptions SET last_sent_at = ? WHERE id = ?'),
+      subHeartbeats: d.prepare(
+        `SELECT * FROM subscriptions s WHERE status = 'active' AND heartbeat_seconds IS NOT NULL
+         AND COALESCE(last_sent_at, 0) + heartbeat_seconds * 1000 <= ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'queued')`,
+      ),
+      delInsert: d.prepare(
+        `INSERT INTO deliveries (subscription_id, kind, submission_id, event_number, body, state, attempts, first_at, next_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)`,
+      ),
+      delDue: d.prepare(
+        `SELECT * FROM deliveries d WHERE state = 'queued' AND next_at <= ?
+         AND id = (SELECT MIN(id) FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.state = 'queued')
+         ORDER BY next_at LIMIT ?`,
+      ),
+      delGet: d.prepare('SELECT subscription_id FROM deliveries WHERE id = ?'),
+      delDone: d.prepare("UPDATE deliveries SET state = 'done', attempts = attempts + 1, done_at = ?, body = '' WHERE id = ?"),
+      delRetry: d.prepare('UPDATE deliveries SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?'),
+      delFailAll: d.prepare("UPDATE deliveries SET state = 'failed', last_error = ?, body = '' WHERE subscription_id = ? AND state = 'queued'"),
+      delDeleteOf: d.prepare('DELETE FROM deliveries WHERE subscription_id = ?'),
+      delQueued: d.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'queued'"),
       countSubmissions: d.prepare('SELECT COUNT(*) AS n FROM submissions'),
       countPended: d.prepare("SELECT COUNT(*) AS n FROM items WHERE decision = 'A4'"),
     };
@@ -220,6 +253,97 @@ export class SqliteStore implements GatewayStore {
     this.st.audit.run(now(), e.who, e.kind, e.outcome, e.submissionId ?? null, e.bytesIn, e.bytesOut, e.sha256In ?? null, e.sha256Out ?? null);
   }
 
+  createSubscription(id: string, f: SubscriptionFields): void {
+    const t = now();
+    this.st.subInsert.run(id, f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, JSON.stringify(f.headers), f.heartbeatSeconds, f.resource, t, t);
+  }
+
+  getSubscription(id: string): SubscriptionRecord | null {
+    const r = this.st.subGet.get(id) as SubRow | undefined;
+    return r === undefined ? null : toSubscription(r);
+  }
+
+  updateSubscription(id: string, f: SubscriptionFields, status: SubscriptionStatus): void {
+    this.st.subUpdate.run(f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, JSON.stringify(f.headers), f.heartbeatSeconds, f.resource, status, now(), id);
+  }
+
+  deleteSubscription(id: string): boolean {
+    return this.db.transaction(() => {
+      this.st.delDeleteOf.run(id);
+      return this.st.subDelete.run(id).changes > 0;
+    })();
+  }
+
+  listSubscriptions(owner: string): SubscriptionRecord[] {
+    return (this.st.subList.all(owner, owner) as SubRow[]).map(toSubscription);
+  }
+
+  subscriptionsFor(pasVersion: string, orgIdentifiers: readonly string[]): SubscriptionRecord[] {
+    const ids = [...new Set(orgIdentifiers)];
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM subscriptions WHERE pas_version = ? AND status IN ('requested', 'active') AND org_identifier IN (${ids.map(() => '?').join(', ')}) ORDER BY created_at, id`)
+      .all(pasVersion, ...ids) as SubRow[];
+    return rows.map(toSubscription);
+  }
+
+  setSubscriptionStatus(id: string, status: SubscriptionStatus, error: string | null): void {
+    this.st.subStatus.run(status, error, now(), id);
+  }
+
+  enqueue(subscriptionId: string, kind: DeliveryKind, submissionId: number | null, nowMs: number, body: (eventNumber: number, eventCount: number) => string): number {
+    return this.db.transaction(() => {
+      if (kind === 'event-notification') this.st.subCount.run(subscriptionId);
+      const sub = this.st.subGet.get(subscriptionId) as SubRow | undefined;
+      if (sub === undefined) throw new Error(`enqueue: no subscription ${subscriptionId}`);
+      const n = kind === 'event-notification' ? sub.event_count : 0;
+      return Number(this.st.delInsert.run(subscriptionId, kind, submissionId, n, body(n, sub.event_count), nowMs, nowMs).lastInsertRowid);
+    }).immediate();
+  }
+
+  dueDeliveries(nowMs: number, limit: number): DeliveryRecord[] {
+    return (this.st.delDue.all(nowMs, limit) as DelRow[]).map((r) => ({
+      id: r.id,
+      subscriptionId: r.subscription_id,
+      kind: r.kind as DeliveryKind,
+      submissionId: r.submission_id,
+      eventNumber: r.event_number,
+      body: r.body,
+      attempts: r.attempts,
+      firstAt: r.first_at,
+      nextAt: r.next_at,
+    }));
+  }
+
+  delivered(id: number, nowMs: number): void {
+    this.db.transaction(() => {
+      this.st.delDone.run(nowMs, id);
+      const r = this.st.delGet.get(id) as { subscription_id: string } | undefined;
+      if (r !== undefined) this.st.subSent.run(nowMs, r.subscription_id);
+    })();
+  }
+
+  retryLater(id: number, nextAt: number, error: string): void {
+    this.st.delRetry.run(nextAt, error, id);
+  }
+
+  giveUp(id: number, error: string): void {
+    this.db.transaction(() => {
+      const r = this.st.delGet.get(id) as { subscription_id: string } | undefined;
+      if (r === undefined) return;
+      this.st.delFailAll.run(error, r.subscription_id);
+      this.st.subStatus.run('error', error, now(), r.subscription_id);
+    })();
+  }
+
+  heartbeatsDue(nowMs: number): SubscriptionRecord[] {
+    return (this.st.subHeartbeats.all(nowMs) as SubRow[]).map(toSubscription);
+  }
+
+  queuedDeliveries(): number {
+    return (this.st.delQueued.get() as { n: number }).n;
+  }
+
   stats(): { submissions: number; pendedItems: number; bytes: number } {
     const submissions = (this.st.countSubmissions.get() as { n: number }).n;
     const pendedItems = (this.st.countPended.get() as { n: number }).n;
@@ -275,6 +399,56 @@ function toRecord(r: Row, traces: string[]): SubmissionRecord {
       requestX12: r.request_x12,
       traces,
     },
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+interface SubRow {
+  id: string;
+  pas_version: string;
+  base: string;
+  owner: string;
+  org_identifier: string;
+  endpoint: string;
+  headers: string;
+  heartbeat_seconds: number | null;
+  status: string;
+  error: string | null;
+  resource: string;
+  event_count: number;
+  last_sent_at: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface DelRow {
+  id: number;
+  subscription_id: string;
+  kind: string;
+  submission_id: number | null;
+  event_number: number;
+  body: string;
+  attempts: number;
+  first_at: number;
+  next_at: number;
+}
+
+function toSubscription(r: SubRow): SubscriptionRecord {
+  return {
+    id: r.id,
+    pasVersion: r.pas_version,
+    base: r.base,
+    owner: r.owner,
+    orgIdentifier: r.org_identifier,
+    endpoint: r.endpoint,
+    headers: JSON.parse(r.headers) as string[],
+    heartbeatSeconds: r.heartbeat_seconds,
+    status: r.status as SubscriptionStatus,
+    error: r.error,
+    resource: r.resource,
+    eventCount: r.event_count,
+    lastSentAt: r.last_sent_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

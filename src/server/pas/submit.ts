@@ -12,6 +12,7 @@ import { fhirJson, operationOutcome, upstreamFailure, type HttpAnswer } from '..
 import { UpstreamError } from '../upstream/types.js';
 import { factsOf, itemLevels, tracesOf } from '../x12-facts.js';
 import { checkPasBundle, parseJson } from './parse.js';
+import { notifyDecision } from '../subscriptions/notify.js';
 
 /** Writes the bundle's 278 for the UM partner with control numbers from the store. */
 function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreControlNumbers } | { answer: HttpAnswer } {
@@ -201,7 +202,8 @@ export function applyResponses(g: Gateway, txs: readonly TransactionSet[], x12: 
     g.store.update(rec.id, answer, x12, converted.items);
     g.store.audit({ who: rec.correlation.partner || 'upstream', kind: `278.${how}`, outcome: outcomeOf(converted.items, converted.facts.errors), submissionId: rec.id, bytesIn: x12.length, bytesOut: 0, sha256In: sha256(x12) });
     g.metrics.unsolicited.inc({ outcome: 'applied' });
-    g.log.info('decision updated', { how, submission: rec.id, items: converted.items.length });
+    const notified = notifyDecision(g, rec, answer.body);
+    g.log.info('decision updated', { how, submission: rec.id, items: converted.items.length, notified });
     applied++;
   }
   return { applied, unknown };
