@@ -93,7 +93,7 @@ async function inProcess(count) {
 // ---- the gateway over HTTP ----------------------------------------------------------------------
 async function startServer(dir) {
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ port: 0, host: '127.0.0.1', store: join(dir, 'gw.db'), validation: PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false }, log: { level: 'error' } }));
+  writeFileSync(config, JSON.stringify({ port: 0, host: '127.0.0.1', store: join(dir, 'gw.db'), validation: PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false }, log: { level: 'error' }, auth: { required: false } }));
   const args = [join(ROOT, 'bin', 'x12pas.js'), 'serve', '--config', config];
   const child = haveTaskset ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise((resolve, reject) => {

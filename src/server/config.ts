@@ -46,6 +46,17 @@ export interface GatewayConfig {
   upstreams: Record<string, UpstreamConfig>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   subscriptions: SubscriptionSettings;
+  auth: AuthSettings;
+}
+
+/** Who may call: SMART Backend Services. */
+export interface AuthSettings {
+  /** Every PAS and X12 endpoint asks for an access token (default true; `serve --no-auth` for a local trial). */
+  required: boolean;
+  /** Access tokens live this long. */
+  tokenLifetimeSeconds: number;
+  /** The token endpoint's URL as clients address it (the assertions' aud); null: as the request reached it. */
+  tokenUrl: string | null;
 }
 
 /** How notifications are delivered to subscribers (rest-hook). */
@@ -81,6 +92,7 @@ export function defaultConfig(): GatewayConfig {
     },
     upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
     log: { level: 'info' },
+    auth: { required: true, tokenLifetimeSeconds: 300, tokenUrl: null },
     subscriptions: { retryBaseMs: 1000, retryMaxMs: 300_000, giveUpAfterMs: 86_400_000, timeoutMs: 10_000, pollMs: 500 },
   };
 }
@@ -129,7 +141,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -209,6 +221,9 @@ export function checkConfig(raw: unknown): GatewayConfig {
     timeoutMs: int(subs, 'timeoutMs', 'subscriptions.timeoutMs', ds.timeoutMs, 1),
     pollMs: int(subs, 'pollMs', 'subscriptions.pollMs', ds.pollMs, 10),
   };
+  const auth = sub('auth');
+  known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl']);
+  if (auth.required !== undefined && typeof auth.required !== 'boolean') fail('auth.required', 'must be true or false');
   return {
     port: int(raw, 'port', 'port', d.port, 0, 65535),
     host: str(raw, 'host', 'host', d.host),
@@ -225,6 +240,11 @@ export function checkConfig(raw: unknown): GatewayConfig {
     upstreams,
     log: { level: oneOf(log, 'level', 'log.level', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const) },
     subscriptions,
+    auth: {
+      required: (auth.required as boolean | undefined) ?? d.auth.required,
+      tokenLifetimeSeconds: int(auth, 'tokenLifetimeSeconds', 'auth.tokenLifetimeSeconds', d.auth.tokenLifetimeSeconds, 1, 3600),
+      tokenUrl: auth.tokenUrl === undefined || auth.tokenUrl === null ? null : url(auth, 'tokenUrl', 'auth.tokenUrl'),
+    },
   };
 }
 

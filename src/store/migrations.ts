@@ -121,4 +121,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX deliveries_subscription ON deliveries (subscription_id, state, id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'clients, their used assertion ids, access tokens',
+    statements: [
+      `CREATE TABLE clients (
+         id TEXT PRIMARY KEY,
+         name TEXT NOT NULL,
+         jwks TEXT,
+         jwks_url TEXT,
+         scopes TEXT NOT NULL,
+         created_at TEXT NOT NULL
+       )`,
+      `CREATE TABLE used_assertions (
+         client_id TEXT NOT NULL,
+         jti TEXT NOT NULL,
+         expires_at BIGINT NOT NULL,
+         PRIMARY KEY (client_id, jti)
+       )`,
+      `CREATE TABLE access_tokens (
+         token_hash TEXT PRIMARY KEY,
+         client_id TEXT NOT NULL,
+         scopes TEXT NOT NULL,
+         expires_at BIGINT NOT NULL
+       )`,
+    ],
+  },
 ];

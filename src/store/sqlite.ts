@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
-import type { Answer, AuditEntry, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
+import type { AccessToken, Answer, AuditEntry, ClientRecord, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
 
 /** The largest X12 control number (ISA13, GS06 and ST02 are at most 9 digits). */
 const MAX_CONTROL = 999_999_999;
@@ -140,6 +140,16 @@ export class SqliteStore implements GatewayStore {
       delFailAll: d.prepare("UPDATE deliveries SET state = 'failed', last_error = ?, body = '' WHERE subscription_id = ? AND state = 'queued'"),
       delDeleteOf: d.prepare('DELETE FROM deliveries WHERE subscription_id = ?'),
       delQueued: d.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'queued'"),
+      clientInsert: d.prepare('INSERT INTO clients (id, name, jwks, jwks_url, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      clientGet: d.prepare('SELECT * FROM clients WHERE id = ?'),
+      clientList: d.prepare('SELECT * FROM clients ORDER BY id'),
+      clientDelete: d.prepare('DELETE FROM clients WHERE id = ?'),
+      tokensOfDelete: d.prepare('DELETE FROM access_tokens WHERE client_id = ?'),
+      jtiPurge: d.prepare('DELETE FROM used_assertions WHERE expires_at < ?'),
+      jtiInsert: d.prepare('INSERT INTO used_assertions (client_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      tokenPurge: d.prepare('DELETE FROM access_tokens WHERE expires_at < ?'),
+      tokenInsert: d.prepare('INSERT INTO access_tokens (token_hash, client_id, scopes, expires_at) VALUES (?, ?, ?, ?)'),
+      tokenGet: d.prepare('SELECT client_id, scopes, expires_at FROM access_tokens WHERE token_hash = ?'),
       countSubmissions: d.prepare('SELECT COUNT(*) AS n FROM submissions'),
       countPended: d.prepare("SELECT COUNT(*) AS n FROM items WHERE decision = 'A4'"),
     };
@@ -238,7 +248,7 @@ export class SqliteStore implements GatewayStore {
 
   match(q: InquiryMatch): SubmissionRecord[] {
     if (q.requesterId === null || q.memberId === null) return [];
-    const rows = (this.st.byParty.all(q.requesterId, q.memberId) as Row[]).map((r) => this.record(r));
+    const rows = (this.st.byParty.all(q.requesterId, q.memberId) as Row[]).filter((r) => q.submitter === undefined || r.submitter === q.submitter).map((r) => this.record(r));
     if (q.references.length === 0) return rows;
     const wanted = new Set(q.references);
     return rows.filter((r) => {
@@ -342,6 +352,45 @@ export class SqliteStore implements GatewayStore {
 
   queuedDeliveries(): number {
     return (this.st.delQueued.get() as { n: number }).n;
+  }
+
+  addClient(c: Omit<ClientRecord, 'createdAt'>): void {
+    this.st.clientInsert.run(c.id, c.name, c.jwks, c.jwksUrl, c.scopes.join(' '), now());
+  }
+
+  getClient(id: string): ClientRecord | null {
+    const r = this.st.clientGet.get(id) as ClientRow | undefined;
+    return r === undefined ? null : toClient(r);
+  }
+
+  listClients(): ClientRecord[] {
+    return (this.st.clientList.all() as ClientRow[]).map(toClient);
+  }
+
+  removeClient(id: string): boolean {
+    return this.db.transaction(() => {
+      this.st.tokensOfDelete.run(id);
+      return this.st.clientDelete.run(id).changes > 0;
+    })();
+  }
+
+  useAssertion(clientId: string, jti: string, expiresAt: number, nowMs: number): boolean {
+    return this.db.transaction(() => {
+      this.st.jtiPurge.run(nowMs);
+      return this.st.jtiInsert.run(clientId, jti, expiresAt).changes > 0;
+    }).immediate();
+  }
+
+  saveToken(tokenHash: string, t: AccessToken, nowMs: number): void {
+    this.db.transaction(() => {
+      this.st.tokenPurge.run(nowMs);
+      this.st.tokenInsert.run(tokenHash, t.clientId, t.scopes.join(' '), t.expiresAt);
+    })();
+  }
+
+  getToken(tokenHash: string): AccessToken | null {
+    const r = this.st.tokenGet.get(tokenHash) as { client_id: string; scopes: string; expires_at: number } | undefined;
+    return r === undefined ? null : { clientId: r.client_id, scopes: r.scopes.split(' ').filter((x) => x !== ''), expiresAt: r.expires_at };
   }
 
   stats(): { submissions: number; pendedItems: number; bytes: number } {
@@ -452,4 +501,17 @@ function toSubscription(r: SubRow): SubscriptionRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+interface ClientRow {
+  id: string;
+  name: string;
+  jwks: string | null;
+  jwks_url: string | null;
+  scopes: string;
+  created_at: string;
+}
+
+function toClient(r: ClientRow): ClientRecord {
+  return { id: r.id, name: r.name, jwks: r.jwks, jwksUrl: r.jwks_url, scopes: r.scopes.split(' ').filter((x) => x !== ''), createdAt: r.created_at };
 }

@@ -65,6 +65,8 @@ export interface AuditEntry {
 export interface InquiryMatch {
   requesterId: string | null;
   memberId: string | null;
+  /** When clients authenticate: only this client's submissions. */
+  submitter?: string;
   /** Authorization numbers (HCR02 / REF) or administrative / trace references to narrow by. */
   references: readonly string[];
 }
@@ -115,6 +117,24 @@ export interface DeliveryRecord {
   nextAt: number;
 }
 
+/** A client registered for SMART Backend Services (`x12pas clients add`). */
+export interface ClientRecord {
+  id: string;
+  name: string;
+  /** A JWKS (JSON text) of its public keys, or null when they are fetched from `jwksUrl`. */
+  jwks: string | null;
+  jwksUrl: string | null;
+  /** The scopes it may be granted. */
+  scopes: readonly string[];
+  createdAt: string;
+}
+
+export interface AccessToken {
+  clientId: string;
+  scopes: readonly string[];
+  expiresAt: number;
+}
+
 export interface GatewayStore {
   /** First number of `count` consecutive ones of this kind for this partner; never handed out again. */
   allocate(partner: string, kind: ControlKind, count: number): number;
@@ -162,6 +182,16 @@ export interface GatewayStore {
   /** Active subscriptions with a heartbeat period that sent nothing for that long and have nothing queued. */
   heartbeatsDue(nowMs: number): SubscriptionRecord[];
   queuedDeliveries(): number;
+
+  addClient(c: Omit<ClientRecord, 'createdAt'>): void;
+  getClient(id: string): ClientRecord | null;
+  listClients(): ClientRecord[];
+  removeClient(id: string): boolean;
+  /** Records a client assertion's jti; false when it was used before (a replay). Forgets expired ones. */
+  useAssertion(clientId: string, jti: string, expiresAt: number, nowMs: number): boolean;
+  /** Keeps an access token by its hash. Forgets expired ones. */
+  saveToken(tokenHash: string, t: AccessToken, nowMs: number): void;
+  getToken(tokenHash: string): AccessToken | null;
   /** Counts for metrics. */
   stats(): { submissions: number; pendedItems: number; bytes: number };
   close(): void;

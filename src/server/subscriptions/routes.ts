@@ -16,7 +16,7 @@ const notFound = (id: string): HttpAnswer => operationOutcome(404, [{ code: 'not
  * Registers the Subscription routes. `owner` names the calling client ('' when clients do not
  * authenticate); a client sees only its own subscriptions (another's id answers 404).
  */
-export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) => string, guard: MiddlewareHandler): void {
+export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) => string, guard: { read: MiddlewareHandler; write: MiddlewareHandler; limit: MiddlewareHandler }): void {
   const version = (c: Context): PasVersion | null => {
     const v = c.req.param('version');
     return v !== undefined && isPasVersion(v) ? v : null;
@@ -51,7 +51,7 @@ export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) =>
     g.deliveries.kick();
   };
 
-  app.post('/fhir/:version/Subscription', guard, async (c) => {
+  app.post('/fhir/:version/Subscription', guard.write, guard.limit, async (c) => {
     c.set('op' as never, 'Subscription' as never);
     const v = version(c);
     if (v === null) return send(c, operationOutcome(404, [{ code: 'not-found', text: 'PAS bases: /fhir/2.2.1 and /fhir/2.0.1' }]));
@@ -65,24 +65,24 @@ export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) =>
     g.store.audit({ who: owner(c) || 'anonymous', kind: 'subscription.create', outcome: rec.status, bytesIn: 0, bytesOut: 0 });
     return send(c, json(201, shown(rec)), { location: `${base(c, v)}/Subscription/${id}` });
   });
-  app.get('/fhir/:version/Subscription', (c) => {
+  app.get('/fhir/:version/Subscription', guard.read, (c) => {
     c.set('op' as never, 'Subscription' as never);
     const v = version(c);
     if (v === null) return send(c, operationOutcome(404, [{ code: 'not-found', text: 'PAS bases: /fhir/2.2.1 and /fhir/2.0.1' }]));
     const subs = g.store.listSubscriptions(owner(c)).filter((s) => s.pasVersion === v);
     return send(c, json(200, { resourceType: 'Bundle', type: 'searchset', total: subs.length, entry: subs.map((s) => ({ fullUrl: `${s.base}/Subscription/${s.id}`, resource: shown(s), search: { mode: 'match' } })) }));
   });
-  app.get('/fhir/:version/Subscription/:id', (c) => {
+  app.get('/fhir/:version/Subscription/:id', guard.read, (c) => {
     const o = own(c);
     return 'status' in o ? send(c, o) : send(c, json(200, shown(o.rec)));
   });
-  app.get('/fhir/:version/Subscription/:id/$status', (c) => {
+  app.get('/fhir/:version/Subscription/:id/$status', guard.read, (c) => {
     const o = own(c);
     if ('status' in o) return send(c, o);
     const st = subscriptionStatus(o.rec, o.rec.status, 'query-status', o.rec.eventCount);
     return send(c, json(200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: st, search: { mode: 'match' } }] }));
   });
-  app.put('/fhir/:version/Subscription/:id', guard, async (c) => {
+  app.put('/fhir/:version/Subscription/:id', guard.write, guard.limit, async (c) => {
     const o = own(c);
     if ('status' in o) return send(c, o);
     const b = await body(c);
@@ -96,7 +96,7 @@ export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) =>
     if (restart) handshake(rec);
     return send(c, json(200, shown(rec)));
   });
-  app.delete('/fhir/:version/Subscription/:id', (c) => {
+  app.delete('/fhir/:version/Subscription/:id', guard.write, (c) => {
     const o = own(c);
     if ('status' in o) return send(c, o);
     g.store.deleteSubscription(o.rec.id);
