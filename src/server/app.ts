@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import { isPasVersion, type PasVersion } from '../pas/versions.js';
 import { sha256 } from './answers.js';
 import { buildCore, CoreEnvelopeError, parseCore, PAYLOAD, SOAP_CONTENT_TYPE } from './core-envelope.js';
@@ -42,6 +43,13 @@ export function createApp(g: Gateway): Hono {
     g.metrics.requests.inc({ face, operation: String(op), status: String(c.res.status), outcome });
     g.metrics.latency.observe({ face, operation: String(op) }, seconds);
     if (face !== 'admin') g.log.info('request', { face, operation: String(op), status: c.res.status, outcome, ms: Math.round(seconds * 1000), bytesIn: Number(c.req.header('content-length') ?? 0) });
+  });
+
+  // Security headers on every answer; nothing the faces answer may be cached.
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (!c.req.path.endsWith('/metadata')) c.header('cache-control', 'no-store');
   });
 
   app.get('/healthz', (c) => {

@@ -37,6 +37,13 @@ export interface GatewayConfig {
   /** The answer PAS gets within this many ms, else its items pended. */
   syncBudgetMs: number;
   maxBodyBytes: number;
+  /** JSON bodies nested deeper than this are refused (400). */
+  maxJsonDepth: number;
+  /** A client must send its request headers within this many ms, its whole request within requestTimeoutMs (else 408). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Requests per minute per client (per address when auth is off) on the PAS and X12 faces; 0: no limit. */
+  rateLimitPerMinute: number;
   validation: { enabled: boolean; packages: string | null };
   /** Which partner the PAS face writes 278s to. */
   pas: { partner: string };
@@ -84,6 +91,10 @@ export function defaultConfig(): GatewayConfig {
     store: 'x12pas-gateway.db',
     syncBudgetMs: 15_000,
     maxBodyBytes: 5 * 1024 * 1024,
+    maxJsonDepth: 64,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    rateLimitPerMinute: 0,
     validation: { enabled: true, packages: null },
     pas: { partner: 'um' },
     x12: { partner: null, pasVersion: '2.2.1' },
@@ -141,7 +152,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -221,6 +232,9 @@ export function checkConfig(raw: unknown): GatewayConfig {
     timeoutMs: int(subs, 'timeoutMs', 'subscriptions.timeoutMs', ds.timeoutMs, 1),
     pollMs: int(subs, 'pollMs', 'subscriptions.pollMs', ds.pollMs, 10),
   };
+  const headersTimeoutMs = int(raw, 'headersTimeoutMs', 'headersTimeoutMs', d.headersTimeoutMs, 100);
+  const requestTimeoutMs = int(raw, 'requestTimeoutMs', 'requestTimeoutMs', d.requestTimeoutMs, 100);
+  if (headersTimeoutMs > requestTimeoutMs) fail('headersTimeoutMs', 'must not exceed requestTimeoutMs');
   const auth = sub('auth');
   known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl']);
   if (auth.required !== undefined && typeof auth.required !== 'boolean') fail('auth.required', 'must be true or false');
@@ -230,6 +244,10 @@ export function checkConfig(raw: unknown): GatewayConfig {
     store: str(raw, 'store', 'store', d.store),
     syncBudgetMs: int(raw, 'syncBudgetMs', 'syncBudgetMs', d.syncBudgetMs, 1),
     maxBodyBytes: int(raw, 'maxBodyBytes', 'maxBodyBytes', d.maxBodyBytes, 1024),
+    maxJsonDepth: int(raw, 'maxJsonDepth', 'maxJsonDepth', d.maxJsonDepth, 16, 10_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    rateLimitPerMinute: int(raw, 'rateLimitPerMinute', 'rateLimitPerMinute', d.rateLimitPerMinute, 0),
     validation: {
       enabled: (validation.enabled as boolean | undefined) ?? true,
       packages: validation.packages === undefined || validation.packages === null ? null : str(validation, 'packages', 'validation.packages', ''),

@@ -37,7 +37,7 @@ function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreCo
 /** `Claim/$submit`: validate, claim the idempotency key, write the 278, exchange, translate back, store. */
 export async function submit(g: Gateway, pasVersion: PasVersion, text: string, client: string | null = null): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
   const hash = sha256(text);
-  const parsed = parseJson(text);
+  const parsed = parseJson(text, g.config.maxJsonDepth);
   if ('answer' in parsed) return { answer: parsed.answer, outcome: 'rejected', submitter: 'unknown' };
   // A submission answered before is answered again from the store, before any other work.
   const early = storedAnswer(g, pasVersion, parsed.value, hash, client);

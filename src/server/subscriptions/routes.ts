@@ -7,6 +7,7 @@ import type { Gateway } from '../gateway.js';
 import { FHIR_JSON, operationOutcome, type HttpAnswer } from '../outcome.js';
 import { notificationBundle, subscriptionStatus } from './notification.js';
 import { readSubscription, shownSubscription } from './resource.js';
+import { parseJson } from '../pas/parse.js';
 
 const send = (c: Context, a: HttpAnswer, headers: Record<string, string> = {}): Response => c.body(a.body, a.status as 200, { 'content-type': a.contentType, ...headers });
 const json = (status: number, r: unknown): HttpAnswer => ({ status, contentType: FHIR_JSON, body: JSON.stringify(r) });
@@ -34,13 +35,9 @@ export function subscriptionRoutes(app: Hono, g: Gateway, owner: (c: Context) =>
   const body = async (c: Context): Promise<{ fields: Omit<SubscriptionFields, 'pasVersion' | 'base' | 'owner'>; off: boolean } | HttpAnswer> => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/fhir+json' && type !== 'application/json') return operationOutcome(415, [{ code: 'not-supported', text: 'the body must be application/fhir+json' }]);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await c.req.text());
-    } catch {
-      return operationOutcome(400, [{ code: 'structure', text: 'the body is not JSON' }]);
-    }
-    const r = readSubscription(parsed);
+    const parsed = parseJson(await c.req.text(), g.config.maxJsonDepth);
+    if ('answer' in parsed) return parsed.answer;
+    const r = readSubscription(parsed.value);
     if ('issues' in r) return operationOutcome(400, r.issues);
     const { status: _s, id: _i, ...resource } = r.sub.resource;
     return { fields: { orgIdentifier: r.sub.orgIdentifier, endpoint: r.sub.endpoint, headers: r.sub.headers, heartbeatSeconds: r.sub.heartbeatSeconds, resource: JSON.stringify(resource) }, off: r.sub.off };
