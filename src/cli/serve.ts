@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfig } from '../server/config.js';
 import { startGateway } from '../server/serve.js';
 import { RulesError } from '../server/simulator/rules.js';
+import { SealerError } from '../store/sealer.js';
 import { EXIT_OK, UsageError } from './output.js';
 
 export const SERVE_HELP = `Usage: x12pas serve [--port N] [--config FILE]
@@ -47,7 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     running = await startGateway(config);
   } catch (e) {
-    if (e instanceof RulesError) throw new UsageError(e.message);
+    if (e instanceof RulesError || e instanceof SealerError) throw new UsageError(e.message);
     throw e;
   }
   if (!config.auth.required) process.stderr.write('x12pas serve: --no-auth: every caller is let in without a token (local trial only)\n');

@@ -54,6 +54,8 @@ export interface GatewayConfig {
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   subscriptions: SubscriptionSettings;
   auth: AuthSettings;
+  /** Encryption at rest: keys (one per line, the first seals, all open) from a file or an environment variable. */
+  encryption: { keyFile: string | null; keyEnv: string | null };
 }
 
 /** Who may call: SMART Backend Services. */
@@ -104,6 +106,7 @@ export function defaultConfig(): GatewayConfig {
     upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
     log: { level: 'info' },
     auth: { required: true, tokenLifetimeSeconds: 300, tokenUrl: null },
+    encryption: { keyFile: null, keyEnv: 'X12PAS_STORE_KEY' },
     subscriptions: { retryBaseMs: 1000, retryMaxMs: 300_000, giveUpAfterMs: 86_400_000, timeoutMs: 10_000, pollMs: 500 },
   };
 }
@@ -152,7 +155,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth', 'encryption']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -235,6 +238,9 @@ export function checkConfig(raw: unknown): GatewayConfig {
   const headersTimeoutMs = int(raw, 'headersTimeoutMs', 'headersTimeoutMs', d.headersTimeoutMs, 100);
   const requestTimeoutMs = int(raw, 'requestTimeoutMs', 'requestTimeoutMs', d.requestTimeoutMs, 100);
   if (headersTimeoutMs > requestTimeoutMs) fail('headersTimeoutMs', 'must not exceed requestTimeoutMs');
+  const enc = sub('encryption');
+  known(enc, 'encryption', ['keyFile', 'keyEnv']);
+  const optStr = (o: Obj, k: string, key: string, def: string | null): string | null => (o[k] === undefined ? def : o[k] === null ? null : str(o, k, key, ''));
   const auth = sub('auth');
   known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl']);
   if (auth.required !== undefined && typeof auth.required !== 'boolean') fail('auth.required', 'must be true or false');
@@ -258,6 +264,7 @@ export function checkConfig(raw: unknown): GatewayConfig {
     upstreams,
     log: { level: oneOf(log, 'level', 'log.level', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const) },
     subscriptions,
+    encryption: { keyFile: optStr(enc, 'keyFile', 'encryption.keyFile', null), keyEnv: optStr(enc, 'keyEnv', 'encryption.keyEnv', d.encryption.keyEnv) },
     auth: {
       required: (auth.required as boolean | undefined) ?? d.auth.required,
       tokenLifetimeSeconds: int(auth, 'tokenLifetimeSeconds', 'auth.tokenLifetimeSeconds', d.auth.tokenLifetimeSeconds, 1, 3600),

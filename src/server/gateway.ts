@@ -9,6 +9,8 @@ import type { PasUpstream, X12Upstream } from './upstream/types.js';
 import { X12HttpUpstream } from './upstream/x12-http.js';
 import { defaultValidator, type BundleValidator } from './validator.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { parseKey, Sealer } from '../store/sealer.js';
+import { readFileSync } from 'node:fs';
 import type { GatewayStore } from '../store/types.js';
 import type { HttpAnswer } from './outcome.js';
 import { DeliveryWorker } from './subscriptions/worker.js';
@@ -48,7 +50,9 @@ export interface GatewayOptions {
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const log = options.log ?? jsonLogger(config.log.level);
   const metrics = new GatewayMetrics();
-  const store = options.store ?? new SqliteStore(config.store);
+  const sealer = sealerOf(config);
+  if (sealer === null && options.store === undefined) log.warn('store not encrypted', { reason: 'no key (encryption.keyFile, or the variable named by encryption.keyEnv)' });
+  const store = options.store ?? new SqliteStore(config.store, { sealer });
   let validate: BundleValidator | null;
   let validationOff: string | null = null;
   if (options.validator !== undefined) {
@@ -110,6 +114,25 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   metrics.addGauge('x12pas_notifications_queued', 'Subscription notifications waiting to be delivered', () => store.queuedDeliveries());
   g.deliveries.start();
   return g;
+}
+
+/**
+ * The store's sealer from the configured keys (one per line: the first seals, all open), or null
+ * when no key is configured. A key file that cannot be read or a malformed key is an error.
+ */
+export function sealerOf(config: GatewayConfig): Sealer | null {
+  const e = config.encryption;
+  let text: string | undefined;
+  let where: string;
+  if (e.keyFile !== null) {
+    where = `encryption.keyFile ${e.keyFile}`;
+    text = readFileSync(e.keyFile, 'utf8');
+  } else if (e.keyEnv !== null && process.env[e.keyEnv] !== undefined && process.env[e.keyEnv] !== '') {
+    where = `$${e.keyEnv}`;
+    text = process.env[e.keyEnv];
+  } else return null;
+  const keys = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')).map((l) => parseKey(l, where));
+  return new Sealer(keys);
 }
 
 /** Waits for background work, stops timers and closes the store. */

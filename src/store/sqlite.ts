@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
+import type { Sealer } from './sealer.js';
 import type { AccessToken, Answer, AuditEntry, ClientRecord, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
 
 /** The largest X12 control number (ISA13, GS06 and ST02 are at most 9 digits). */
@@ -44,8 +45,12 @@ export class SqliteStore implements GatewayStore {
   readonly path: string;
   private readonly st: ReturnType<SqliteStore['prepare']>;
 
-  constructor(path: string) {
+  /** Seals bundles, 278s, notification bodies and subscriber headers at rest; null keeps them in clear. */
+  private readonly sealer: Sealer | null;
+
+  constructor(path: string, options: { sealer?: Sealer | null } = {}) {
     this.path = path;
+    this.sealer = options.sealer ?? null;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // A killed process loses nothing committed (WAL in the OS cache); a power cut may lose the last commits.
@@ -53,6 +58,17 @@ export class SqliteStore implements GatewayStore {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.st = this.prepare();
+  }
+
+  private seal(v: string): string;
+  private seal(v: string | null): string | null;
+  private seal(v: string | null): string | null {
+    return this.sealer === null ? v : this.sealer.seal(v);
+  }
+  private open(v: string): string;
+  private open(v: string | null): string | null;
+  private open(v: string | null): string | null {
+    return this.sealer === null ? v : this.sealer.open(v);
   }
 
   private migrate(): void {
@@ -174,7 +190,7 @@ export class SqliteStore implements GatewayStore {
       const row = this.st.find.get(face, submitter, key) as Row | undefined;
       if (row !== undefined) return { kind: 'existing', record: this.record(row) };
       const t = now();
-      const r = this.st.insert.run(face, submitter, key, pasVersion, requestHash, requestBody, t, t);
+      const r = this.st.insert.run(face, submitter, key, pasVersion, requestHash, this.seal(requestBody), t, t);
       return { kind: 'new', id: Number(r.lastInsertRowid) };
     }).immediate();
   }
@@ -185,7 +201,7 @@ export class SqliteStore implements GatewayStore {
 
   correlate(id: number, c: Correlation): void {
     this.db.transaction(() => {
-      this.st.correlate.run(c.partner, c.bht03, c.claimIdentifier, c.requesterId, c.memberId, c.payerId, c.isa13, c.gs06, c.st02, c.requestX12, now(), id);
+      this.st.correlate.run(c.partner, c.bht03, c.claimIdentifier, c.requesterId, c.memberId, c.payerId, c.isa13, c.gs06, c.st02, this.seal(c.requestX12), now(), id);
       this.st.traceDelete.run(id);
       for (const t of c.traces) this.st.traceInsert.run(id, t);
     })();
@@ -194,7 +210,7 @@ export class SqliteStore implements GatewayStore {
   answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[]): void {
     this.db.transaction(() => {
       const t = now();
-      this.st.answer.run(answer.status, answer.contentType, answer.body, responseX12, t, id);
+      this.st.answer.run(answer.status, answer.contentType, this.seal(answer.body), this.seal(responseX12), t, id);
       this.writeItems(id, items, t);
     })();
   }
@@ -265,16 +281,20 @@ export class SqliteStore implements GatewayStore {
 
   createSubscription(id: string, f: SubscriptionFields): void {
     const t = now();
-    this.st.subInsert.run(id, f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, JSON.stringify(f.headers), f.heartbeatSeconds, f.resource, t, t);
+    this.st.subInsert.run(id, f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, this.seal(JSON.stringify(f.headers)), f.heartbeatSeconds, this.seal(f.resource), t, t);
   }
 
   getSubscription(id: string): SubscriptionRecord | null {
     const r = this.st.subGet.get(id) as SubRow | undefined;
-    return r === undefined ? null : toSubscription(r);
+    return r === undefined ? null : this.subscription(r);
+  }
+
+  private subscription(r: SubRow): SubscriptionRecord {
+    return toSubscription({ ...r, headers: this.open(r.headers), resource: this.open(r.resource) });
   }
 
   updateSubscription(id: string, f: SubscriptionFields, status: SubscriptionStatus): void {
-    this.st.subUpdate.run(f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, JSON.stringify(f.headers), f.heartbeatSeconds, f.resource, status, now(), id);
+    this.st.subUpdate.run(f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, this.seal(JSON.stringify(f.headers)), f.heartbeatSeconds, this.seal(f.resource), status, now(), id);
   }
 
   deleteSubscription(id: string): boolean {
@@ -285,7 +305,7 @@ export class SqliteStore implements GatewayStore {
   }
 
   listSubscriptions(owner: string): SubscriptionRecord[] {
-    return (this.st.subList.all(owner, owner) as SubRow[]).map(toSubscription);
+    return (this.st.subList.all(owner, owner) as SubRow[]).map((r) => this.subscription(r));
   }
 
   subscriptionsFor(pasVersion: string, orgIdentifiers: readonly string[]): SubscriptionRecord[] {
@@ -294,7 +314,7 @@ export class SqliteStore implements GatewayStore {
     const rows = this.db
       .prepare(`SELECT * FROM subscriptions WHERE pas_version = ? AND status IN ('requested', 'active') AND org_identifier IN (${ids.map(() => '?').join(', ')}) ORDER BY created_at, id`)
       .all(pasVersion, ...ids) as SubRow[];
-    return rows.map(toSubscription);
+    return rows.map((r) => this.subscription(r));
   }
 
   setSubscriptionStatus(id: string, status: SubscriptionStatus, error: string | null): void {
@@ -307,7 +327,7 @@ export class SqliteStore implements GatewayStore {
       const sub = this.st.subGet.get(subscriptionId) as SubRow | undefined;
       if (sub === undefined) throw new Error(`enqueue: no subscription ${subscriptionId}`);
       const n = kind === 'event-notification' ? sub.event_count : 0;
-      return Number(this.st.delInsert.run(subscriptionId, kind, submissionId, n, body(n, sub.event_count), nowMs, nowMs).lastInsertRowid);
+      return Number(this.st.delInsert.run(subscriptionId, kind, submissionId, n, this.seal(body(n, sub.event_count)), nowMs, nowMs).lastInsertRowid);
     }).immediate();
   }
 
@@ -318,7 +338,7 @@ export class SqliteStore implements GatewayStore {
       kind: r.kind as DeliveryKind,
       submissionId: r.submission_id,
       eventNumber: r.event_number,
-      body: r.body,
+      body: this.open(r.body),
       attempts: r.attempts,
       firstAt: r.first_at,
       nextAt: r.next_at,
@@ -347,7 +367,7 @@ export class SqliteStore implements GatewayStore {
   }
 
   heartbeatsDue(nowMs: number): SubscriptionRecord[] {
-    return (this.st.subHeartbeats.all(nowMs) as SubRow[]).map(toSubscription);
+    return (this.st.subHeartbeats.all(nowMs) as SubRow[]).map((r) => this.subscription(r));
   }
 
   queuedDeliveries(): number {
@@ -419,7 +439,7 @@ export class SqliteStore implements GatewayStore {
   /** A row with its trace numbers (they live in their own table). */
   private record(r: Row): SubmissionRecord {
     const traces = (this.st.traces.all(r.id) as { trace: string }[]).map((t) => t.trace);
-    return toRecord(r, traces);
+    return toRecord({ ...r, request_body: this.open(r.request_body), answer_body: this.open(r.answer_body), request_x12: this.open(r.request_x12), response_x12: this.open(r.response_x12) }, traces);
   }
 }
 

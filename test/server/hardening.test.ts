@@ -142,3 +142,27 @@ describe('no patient data in logs or metrics', () => {
     }
   });
 });
+
+it('encryption at rest: with a key file, the store file holds no bundle, 278 or name; answers still come back from it', async () => {
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { randomBytes } = await import('node:crypto');
+  const d = mkdtempSync(join(tmpdir(), 'x12pas-enc-'));
+  const keyFile = join(d, 'store.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`);
+  const g = await testGateway({ store: join(d, 'gw.db'), encryption: { keyFile }, validation: { enabled: false } }, {}, d);
+  try {
+    const bundle = sampleBundle('referral-request', '2.2.1');
+    const first = await postJson(`${g.url}/fhir/2.2.1/Claim/$submit`, bundle);
+    expect(first.status).toBe(200);
+    const again = await postJson(`${g.url}/fhir/2.2.1/Claim/$submit`, bundle);
+    expect(again.text).toBe(first.text);
+    const bytes = ['gw.db', 'gw.db-wal'].map((f) => { try { return readFileSync(join(d, f)).toString('latin1'); } catch { return ''; } }).join('');
+    for (const secret of ['NGUYEN', 'ISA*00', '"resourceType"', 'HCR*A1']) expect(bytes.includes(secret), secret).toBe(false);
+    expect(g.logs.some((l) => l.includes('store not encrypted'))).toBe(false);
+  } finally {
+    await g.stop();
+    rmSync(d, { recursive: true, force: true });
+  }
+});
