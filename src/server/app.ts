@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { isPasVersion, type PasVersion } from '../pas/versions.js';
 import { sha256 } from './answers.js';
 import { buildCore, CoreEnvelopeError, parseCore, PAYLOAD, SOAP_CONTENT_TYPE } from './core-envelope.js';
@@ -20,6 +19,15 @@ import { issueToken } from './auth/token.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const FHIR_TYPES = ['application/fhir+json', 'application/json'];
 const X12_TYPES = ['application/edi-x12', 'text/plain'];
+
+const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['cross-origin-resource-policy', 'same-origin'],
+  ['referrer-policy', 'no-referrer'],
+  ['strict-transport-security', 'max-age=15552000; includeSubDomains'],
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+];
 
 const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 const send = (c: Context, a: HttpAnswer): Response => c.body(a.body, a.status as 200, { 'content-type': a.contentType });
@@ -45,11 +53,12 @@ export function createApp(g: Gateway): Hono {
     if (face !== 'admin') g.log.info('request', { face, operation: String(op), status: c.res.status, outcome, ms: Math.round(seconds * 1000), bytesIn: Number(c.req.header('content-length') ?? 0) });
   });
 
-  // Security headers on every answer; nothing the faces answer may be cached.
-  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, crossOriginResourcePolicy: 'same-origin' }));
+  // Security headers on every answer; nothing but metadata may be cached. Set before the handler
+  // (changing a finished response's headers costs a copy of it).
   app.use('*', async (c, next) => {
-    await next();
+    for (const [k, v] of SECURITY_HEADERS) c.header(k, v);
     if (!c.req.path.endsWith('/metadata')) c.header('cache-control', 'no-store');
+    await next();
   });
 
   app.get('/healthz', (c) => {

@@ -14,7 +14,8 @@ import { readX12Buffer } from '../../src/x12/index.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
 import { PAS_TOPIC } from '../../src/server/subscriptions/resource.js';
-import { itemActions, sampleBundle, sampleText, testGateway, type TestGateway } from './support.js';
+import { startReceiver } from './receiver.js';
+import { itemActions, sampleBundle, sampleText, testGateway, waitFor, type TestGateway } from './support.js';
 
 const BIN = new URL('../../bin/x12pas.js', import.meta.url).pathname;
 const MEMBER = 'W123456789'; // the sample patient's member id (samples/referral-request.x12)
@@ -271,6 +272,30 @@ describe('each client sees its own', () => {
     expect(other.status).toBe(200);
     expect(outcome()).toEqual({ outcome: 'from-upstream', who: 'clinic-b' });
     expect(JSON.stringify(other.json()).match(/SIM\d+/g) ?? []).not.toContain(auth);
+  });
+});
+
+describe('notifications go only to the client that submitted', () => {
+  it("a decision on client A's submission reaches A's subscription, not B's with the same organization filter", async () => {
+    const rx = await startReceiver();
+    try {
+      const ta = await token(a);
+      const tb = await token(b);
+      for (const [t, path] of [[ta, '/a'], [tb, '/b']] as const) {
+        const r = await call('POST', '/fhir/2.2.1/Subscription', t, subscription(`${rx.url}${path}`));
+        expect(r.status).toBe(201);
+        await waitFor(() => (g.gateway.store.getSubscription(r.json().id)?.status === 'active' ? true : null), 5000);
+      }
+      // R93.8: pended, decided by the simulator 2 s later (the shipped rules).
+      const r = await call('POST', '/fhir/2.2.1/Claim/$submit', ta, sampleBundle('referral-request', '2.2.1', [['M5416', 'R938']]));
+      expect(itemActions(r.json())).toEqual(['A4']);
+      await waitFor(() => (rx.events('/a').length > 0 ? true : null), 8000);
+      await new Promise((res) => setTimeout(res, 300));
+      expect(rx.events('/a')).toHaveLength(1);
+      expect(rx.events('/b')).toHaveLength(0);
+    } finally {
+      await rx.close();
+    }
   });
 });
 

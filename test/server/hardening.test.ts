@@ -58,7 +58,7 @@ describe('limits', () => {
   it('security headers on every answer; nothing but metadata may be cached', async () => {
     const r = await fetch(`${g.url}/fhir/2.2.1/Subscription`);
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(r.headers.get('strict-transport-security')).toContain('max-age=');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
