@@ -11,11 +11,18 @@
 // its time per request adds to that: 1 - (in-process time per bundle) / (gateway time per request
 // at saturation).
 //
+// Notifications: a subscription (rest-hook to a receiver in this process) filters on the sample's
+// requester; during the saturation load, pended submissions (diagnosis R93.8: the simulator decides
+// them 2 s later) go in at GW_PENDED_RATE per second (default 5). Each notification's delay is its
+// arrival at the receiver minus the decision's timestamp in it (notification-event.timestamp):
+// p50/p99 of decision to receiver under the submission load.
+//
 // Environment: GW_RATES (default 25,50,100), GW_SECONDS per load (default 10), GW_CONNECTIONS at
 // saturation (default 16), GW_PACKAGES (FHIR package cache; default ../shared/fhir-packages when
 // present, else validation off on both sides), GW_OUT (also write the markdown there).
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +100,7 @@ async function inProcess(count) {
 // ---- the gateway over HTTP ----------------------------------------------------------------------
 async function startServer(dir) {
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ port: 0, host: '127.0.0.1', store: join(dir, 'gw.db'), validation: PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false }, log: { level: 'error' } }));
+  writeFileSync(config, JSON.stringify({ port: 0, host: '127.0.0.1', store: join(dir, 'gw.db'), validation: PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false }, log: { level: 'error' }, auth: { required: false } }));
   const args = [join(ROOT, 'bin', 'x12pas.js'), 'serve', '--config', config];
   const child = haveTaskset ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
@@ -136,9 +143,55 @@ function load(url, opts) {
   });
 }
 
+/** A subscriber's endpoint: records each event notification's delay from the decision's timestamp. */
+async function receiver() {
+  const delays = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const at = Date.now();
+      try {
+        const b = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const params = b.entry[0].resource.parameter;
+        const ev = params.find((p) => p.name === 'notification-event');
+        if (params.find((p) => p.name === 'type').valueCode === 'event-notification' && ev) {
+          delays.push(at - Date.parse(ev.part.find((p) => p.name === 'timestamp').valueInstant));
+        }
+      } catch {
+        // not a notification
+      }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/hook`, delays, close: () => new Promise((r) => server.close(r)) };
+}
+
+const PENDED_RATE = Number(env.GW_PENDED_RATE ?? 5);
+const pendedBody = () => body().replace('"M54.16"', '"R93.8"');
+/** Pended submissions at PENDED_RATE/s for `seconds`; resolves with how many were accepted (200). */
+async function pendedLoad(url, seconds) {
+  let sent = 0;
+  const all = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    all.push(fetch(`${url}/fhir/2.2.1/Claim/$submit`, { method: 'POST', body: pendedBody(), headers: { 'content-type': 'application/fhir+json' } }).then((r) => (r.status === 200 ? sent++ : 0)));
+    await new Promise((r) => setTimeout(r, 1000 / PENDED_RATE));
+  }
+  await Promise.all(all);
+  return sent;
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'x12pas-gwbench-'));
 const rows = [];
 let ip;
+let notes = null;
 try {
   log(`validation ${PACKAGES ? 'on' : 'off'}; pinned: ${haveTaskset ? 'server core 0, load + in-process core 1' : 'no'}`);
   ip = await inProcess(Number(env.GW_INPROCESS ?? 1000));
@@ -155,7 +208,27 @@ try {
       rows.push({ load: label, ...r, cpuMsPer: c0 !== null && c1 !== null && r.ok > 0 ? (c1 - c0) / (r.ok + r.other) : null });
     };
     for (const rate of RATES) await measured(`${rate}/s`, { connections: Math.max(4, Math.ceil(rate / 10)), rate });
-    await measured(`saturation (${CONNECTIONS} connections)`, { connections: CONNECTIONS });
+    const rx = await receiver();
+    try {
+      const sub = await fetch(`${url}/fhir/2.2.1/Subscription`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          resourceType: 'Subscription', status: 'requested', criteria: 'http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic',
+          _criteria: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria', valueString: 'orgIdentifier=1578902342' }] },
+          channel: { type: 'rest-hook', endpoint: rx.url },
+        }),
+      });
+      if (sub.status !== 201) throw new Error(`subscription: ${sub.status}`);
+      const [, pended] = await Promise.all([measured(`saturation (${CONNECTIONS} connections)`, { connections: CONNECTIONS }), pendedLoad(url, SECONDS)]);
+      // Pended ones are decided 2 s later; the notifications of the last ones come after the load.
+      const until = Date.now() + 15_000;
+      while (rx.delays.length < pended && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      notes = { pended, delivered: rx.delays.length, p50: pct(rx.delays, 50), p99: pct(rx.delays, 99) };
+      log(`notifications: ${JSON.stringify(notes)}`);
+    } finally {
+      await rx.close();
+    }
   } finally {
     child.kill('SIGTERM');
   }
@@ -187,6 +260,7 @@ const md = [
   '',
   `In process, the same bundles (validate + PAS -> 278 + 278 response -> PAS): ${ip.perSecond.toFixed(0)}/s, ${ip.msPer.toFixed(2)} ms wall and ${ip.cpuMsPer.toFixed(2)} ms CPU each.`,
   `Gateway at saturation: ${gwMs.toFixed(2)} ms wall per request; its own share (HTTP, store, simulator) by wall time: ${(share * 100).toFixed(0)}%.`,
+  ...(notes !== null ? [`Notifications (a subscriber on this machine; ${PENDED_RATE} pended submissions/s during the saturation load, each decided 2 s later): ${notes.delivered} of ${notes.pended} delivered, decision to receiver p50 ${notes.p50} ms, p99 ${notes.p99} ms.`] : []),
   ...(cpuShare !== null ? [`By CPU time (server process, all loads): ${gwCpu.toFixed(2)} ms per request against ${ip.cpuMsPer.toFixed(2)} ms in process: the gateway's own share is ${(cpuShare * 100).toFixed(0)}% (target < 33%).`] : []),
   '',
 ].join('\n');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { clientsCommand } from './clients.js';
 import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
 import { roundtripCommand } from './roundtrip.js';
@@ -21,12 +22,14 @@ Commands:
                     without converting; exit 1 when errors are found
   roundtrip FILE... convert there and back and print every difference; exit 0 when none
   serve             run the HTTP gateway (PAS and X12 faces, store, built-in UM simulator)
+  clients           register the gateway's SMART Backend Services clients (add, list, remove)
 
 Run 'x12pas <command> --help' for a command's options.
 Options: -h, --help   this text;  -v, --version   the version
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  clients: clientsCommand,
   convert: convertCommand,
   inspect: inspectCommand,
   roundtrip: roundtripCommand,

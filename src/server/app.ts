@@ -11,10 +11,23 @@ import { inquire } from './pas/inquire.js';
 import { applyResponseText, submit } from './pas/submit.js';
 import { UpstreamError } from './upstream/types.js';
 import { x12Face, type PasCall } from './x12-face.js';
+import { subscriptionRoutes } from './subscriptions/routes.js';
+import { clientOf, requireScope } from './auth/guard.js';
+import { SCOPES } from './auth/scopes.js';
+import { issueToken } from './auth/token.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const FHIR_TYPES = ['application/fhir+json', 'application/json'];
 const X12_TYPES = ['application/edi-x12', 'text/plain'];
+
+const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['cross-origin-resource-policy', 'same-origin'],
+  ['referrer-policy', 'no-referrer'],
+  ['strict-transport-security', 'max-age=15552000; includeSubDomains'],
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+];
 
 const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 const send = (c: Context, a: HttpAnswer): Response => c.body(a.body, a.status as 200, { 'content-type': a.contentType });
@@ -38,6 +51,14 @@ export function createApp(g: Gateway): Hono {
     g.metrics.requests.inc({ face, operation: String(op), status: String(c.res.status), outcome });
     g.metrics.latency.observe({ face, operation: String(op) }, seconds);
     if (face !== 'admin') g.log.info('request', { face, operation: String(op), status: c.res.status, outcome, ms: Math.round(seconds * 1000), bytesIn: Number(c.req.header('content-length') ?? 0) });
+  });
+
+  // Security headers on every answer; nothing but metadata may be cached. Set before the handler
+  // (changing a finished response's headers costs a copy of it).
+  app.use('*', async (c, next) => {
+    for (const [k, v] of SECURITY_HEADERS) c.header(k, v);
+    if (!c.req.path.endsWith('/metadata')) c.header('cache-control', 'no-store');
+    await next();
   });
 
   app.get('/healthz', (c) => {
@@ -76,23 +97,50 @@ export function createApp(g: Gateway): Hono {
       return send(c, operationOutcome(415, [{ code: 'not-supported', text: `the body must be ${FHIR_TYPES.join(' or ')}, not ${JSON.stringify(c.req.header('content-type') ?? '')}` }]));
     }
     const text = await c.req.text();
-    const r = operation === '$submit' ? await submit(g, v, text) : await inquire(g, v, text);
-    g.store.audit({ who: r.submitter, kind: `pas.${operation}`, outcome: r.outcome, bytesIn: Buffer.byteLength(text), bytesOut: Buffer.byteLength(r.answer.body), sha256In: sha256(text), sha256Out: sha256(r.answer.body) });
+    const client = g.config.auth.required ? clientOf(c) : null;
+    const r = operation === '$submit' ? await submit(g, v, text, client) : await inquire(g, v, text, client);
+    g.store.audit({ who: client ?? r.submitter, kind: `pas.${operation}`, outcome: r.outcome, bytesIn: Buffer.byteLength(text), bytesOut: Buffer.byteLength(r.answer.body), sha256In: sha256(text), sha256Out: sha256(r.answer.body) });
     c.set('outcome' as never, r.outcome as never);
     return send(c, r.answer);
   };
-  app.post('/fhir/:version/Claim/$submit', limit, pasOperation('$submit'));
-  app.post('/fhir/:version/Claim/$inquire', limit, pasOperation('$inquire'));
+  app.post('/fhir/:version/Claim/$submit', requireScope(g, SCOPES.submit), limit, pasOperation('$submit'));
+  app.post('/fhir/:version/Claim/$inquire', requireScope(g, SCOPES.inquire), limit, pasOperation('$inquire'));
+  subscriptionRoutes(app, g, clientOf, { read: requireScope(g, SCOPES.subscriptionRead), write: requireScope(g, SCOPES.subscriptionWrite), limit });
+
+  // SMART Backend Services: the token endpoint and its discovery document on each base.
+  const tokenUrl = (c: Context): string => g.config.auth.tokenUrl ?? new URL('/auth/token', c.req.url).href;
+  app.post('/auth/token', limit, async (c) => {
+    c.set('op' as never, 'token' as never);
+    if (mediaType(c) !== 'application/x-www-form-urlencoded') return c.json({ error: 'invalid_request', error_description: 'the body must be application/x-www-form-urlencoded' }, 400);
+    const r = await issueToken(g, new URLSearchParams(await c.req.text()), tokenUrl(c));
+    g.store.audit({ who: r.client, kind: 'auth.token', outcome: r.status === 200 ? 'issued' : String(r.body.error), bytesIn: 0, bytesOut: 0 });
+    c.set('outcome' as never, (r.status === 200 ? 'issued' : String(r.body.error)) as never);
+    return c.json(r.body, r.status as 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  });
+  app.get('/fhir/:version/.well-known/smart-configuration', (c) =>
+    c.json({
+      token_endpoint: tokenUrl(c),
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
+      scopes_supported: [...new Set(Object.values(SCOPES))],
+      capabilities: ['client-confidential-asymmetric'],
+    }),
+  );
 
   // The X12 face calls the configured payer's PAS base, or this app's own PAS face in process.
-  const call: PasCall = async (operation, pasVersion, body) => {
+  // In process, the caller's own token goes along: the PAS face checks it and keeps the client's ownership.
+  const callAs = (authorization: string | undefined): PasCall => async (operation, pasVersion, body) => {
     if (g.pasUpstream !== null) return g.pasUpstream.call(operation, body);
-    const res = await app.request(`/fhir/${pasVersion}/Claim/${operation}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/fhir+json' } });
+    const headers: Record<string, string> = { 'content-type': 'application/fhir+json' };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const res = await app.request(`/fhir/${pasVersion}/Claim/${operation}`, { method: 'POST', body: JSON.stringify(body), headers });
     if (res.status >= 500) throw new UpstreamError(`the PAS face answered ${res.status}`, res.status === 504);
     return { status: res.status, body: (await res.json()) as unknown };
   };
 
-  app.post('/x12/278', limit, async (c) => {
+  app.post('/x12/278', requireScope(g, SCOPES.x12), limit, async (c) => {
+    const call = callAs(c.req.header('authorization'));
     const type = mediaType(c);
     const text = await c.req.text();
     if (type === SOAP_CONTENT_TYPE || type === 'application/xml' || type === 'text/xml') {

@@ -27,7 +27,7 @@ function resolve(bundle: Obj, ref: unknown): Obj | null {
 
 /**
  * Who submits: the requester's (Claim.provider's) first identifier value, else its reference.
- * (Until clients authenticate, the requester stands for the submitter.)
+ * (When clients authenticate, the client id is the submitter instead; see auth.required.)
  */
 export function submitterOf(bundle: Obj): string {
   const claim = resources(bundle)[0];

@@ -37,6 +37,13 @@ export interface GatewayConfig {
   /** The answer PAS gets within this many ms, else its items pended. */
   syncBudgetMs: number;
   maxBodyBytes: number;
+  /** JSON bodies nested deeper than this are refused (400). */
+  maxJsonDepth: number;
+  /** A client must send its request headers within this many ms, its whole request within requestTimeoutMs (else 408). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Requests per minute per client (per address when auth is off) on the PAS and X12 faces; 0: no limit. */
+  rateLimitPerMinute: number;
   validation: { enabled: boolean; packages: string | null };
   /** Which partner the PAS face writes 278s to. */
   pas: { partner: string };
@@ -45,6 +52,34 @@ export interface GatewayConfig {
   partners: Record<string, PartnerConfig>;
   upstreams: Record<string, UpstreamConfig>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  subscriptions: SubscriptionSettings;
+  auth: AuthSettings;
+  /** Encryption at rest: keys (one per line, the first seals, all open) from a file or an environment variable. */
+  encryption: { keyFile: string | null; keyEnv: string | null };
+}
+
+/** Who may call: SMART Backend Services. */
+export interface AuthSettings {
+  /** Every PAS and X12 endpoint asks for an access token (default true; `serve --no-auth` for a local trial). */
+  required: boolean;
+  /** Access tokens live this long. */
+  tokenLifetimeSeconds: number;
+  /** The token endpoint's URL as clients address it (the assertions' aud); null: as the request reached it. */
+  tokenUrl: string | null;
+}
+
+/** How notifications are delivered to subscribers (rest-hook). */
+export interface SubscriptionSettings {
+  /** First retry after this many ms; each later one waits twice as long... */
+  retryBaseMs: number;
+  /** ...up to this. */
+  retryMaxMs: number;
+  /** A notification not delivered this long after it was queued is given up; its subscription's status becomes error. */
+  giveUpAfterMs: number;
+  /** One POST to a subscriber fails after this many ms. */
+  timeoutMs: number;
+  /** How often the queue is looked at (new notifications are sent at once). */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +93,10 @@ export function defaultConfig(): GatewayConfig {
     store: 'x12pas-gateway.db',
     syncBudgetMs: 15_000,
     maxBodyBytes: 5 * 1024 * 1024,
+    maxJsonDepth: 64,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    rateLimitPerMinute: 0,
     validation: { enabled: true, packages: null },
     pas: { partner: 'um' },
     x12: { partner: null, pasVersion: '2.2.1' },
@@ -66,6 +105,9 @@ export function defaultConfig(): GatewayConfig {
     },
     upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
     log: { level: 'info' },
+    auth: { required: true, tokenLifetimeSeconds: 300, tokenUrl: null },
+    encryption: { keyFile: null, keyEnv: 'X12PAS_STORE_KEY' },
+    subscriptions: { retryBaseMs: 1000, retryMaxMs: 300_000, giveUpAfterMs: 86_400_000, timeoutMs: 10_000, pollMs: 500 },
   };
 }
 
@@ -113,7 +155,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth', 'encryption']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -183,12 +225,35 @@ export function checkConfig(raw: unknown): GatewayConfig {
   }
   const log = sub('log');
   known(log, 'log', ['level']);
+  const subs = sub('subscriptions');
+  const ds = d.subscriptions;
+  known(subs, 'subscriptions', Object.keys(ds));
+  const subscriptions = {
+    retryBaseMs: int(subs, 'retryBaseMs', 'subscriptions.retryBaseMs', ds.retryBaseMs, 1),
+    retryMaxMs: int(subs, 'retryMaxMs', 'subscriptions.retryMaxMs', ds.retryMaxMs, 1),
+    giveUpAfterMs: int(subs, 'giveUpAfterMs', 'subscriptions.giveUpAfterMs', ds.giveUpAfterMs, 1),
+    timeoutMs: int(subs, 'timeoutMs', 'subscriptions.timeoutMs', ds.timeoutMs, 1),
+    pollMs: int(subs, 'pollMs', 'subscriptions.pollMs', ds.pollMs, 10),
+  };
+  const headersTimeoutMs = int(raw, 'headersTimeoutMs', 'headersTimeoutMs', d.headersTimeoutMs, 100);
+  const requestTimeoutMs = int(raw, 'requestTimeoutMs', 'requestTimeoutMs', d.requestTimeoutMs, 100);
+  if (headersTimeoutMs > requestTimeoutMs) fail('headersTimeoutMs', 'must not exceed requestTimeoutMs');
+  const enc = sub('encryption');
+  known(enc, 'encryption', ['keyFile', 'keyEnv']);
+  const optStr = (o: Obj, k: string, key: string, def: string | null): string | null => (o[k] === undefined ? def : o[k] === null ? null : str(o, k, key, ''));
+  const auth = sub('auth');
+  known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl']);
+  if (auth.required !== undefined && typeof auth.required !== 'boolean') fail('auth.required', 'must be true or false');
   return {
     port: int(raw, 'port', 'port', d.port, 0, 65535),
     host: str(raw, 'host', 'host', d.host),
     store: str(raw, 'store', 'store', d.store),
     syncBudgetMs: int(raw, 'syncBudgetMs', 'syncBudgetMs', d.syncBudgetMs, 1),
     maxBodyBytes: int(raw, 'maxBodyBytes', 'maxBodyBytes', d.maxBodyBytes, 1024),
+    maxJsonDepth: int(raw, 'maxJsonDepth', 'maxJsonDepth', d.maxJsonDepth, 16, 10_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    rateLimitPerMinute: int(raw, 'rateLimitPerMinute', 'rateLimitPerMinute', d.rateLimitPerMinute, 0),
     validation: {
       enabled: (validation.enabled as boolean | undefined) ?? true,
       packages: validation.packages === undefined || validation.packages === null ? null : str(validation, 'packages', 'validation.packages', ''),
@@ -198,6 +263,13 @@ export function checkConfig(raw: unknown): GatewayConfig {
     partners,
     upstreams,
     log: { level: oneOf(log, 'level', 'log.level', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const) },
+    subscriptions,
+    encryption: { keyFile: optStr(enc, 'keyFile', 'encryption.keyFile', null), keyEnv: optStr(enc, 'keyEnv', 'encryption.keyEnv', d.encryption.keyEnv) },
+    auth: {
+      required: (auth.required as boolean | undefined) ?? d.auth.required,
+      tokenLifetimeSeconds: int(auth, 'tokenLifetimeSeconds', 'auth.tokenLifetimeSeconds', d.auth.tokenLifetimeSeconds, 1, 3600),
+      tokenUrl: auth.tokenUrl === undefined || auth.tokenUrl === null ? null : url(auth, 'tokenUrl', 'auth.tokenUrl'),
+    },
   };
 }
 

@@ -9,8 +9,11 @@ import type { PasUpstream, X12Upstream } from './upstream/types.js';
 import { X12HttpUpstream } from './upstream/x12-http.js';
 import { defaultValidator, type BundleValidator } from './validator.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { parseKey, Sealer } from '../store/sealer.js';
+import { readFileSync } from 'node:fs';
 import type { GatewayStore } from '../store/types.js';
 import type { HttpAnswer } from './outcome.js';
+import { DeliveryWorker } from './subscriptions/worker.js';
 
 /** Everything a handler needs: config, store, upstreams, validator, logs and metrics. */
 export interface Gateway {
@@ -31,6 +34,8 @@ export interface Gateway {
   readonly inflight: Map<number, Promise<HttpAnswer>>;
   /** Background work (answers arriving after the sync budget); awaited on close. */
   readonly background: Set<Promise<unknown>>;
+  /** Sends queued subscription notifications. */
+  readonly deliveries: DeliveryWorker;
   /** Set by the app: where unsolicited 278 responses go. */
   onUnsolicited: (x12: string, from: string) => Promise<void>;
 }
@@ -45,7 +50,9 @@ export interface GatewayOptions {
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const log = options.log ?? jsonLogger(config.log.level);
   const metrics = new GatewayMetrics();
-  const store = options.store ?? new SqliteStore(config.store);
+  const sealer = sealerOf(config);
+  if (sealer === null && options.store === undefined) log.warn('store not encrypted', { reason: 'no key (encryption.keyFile, or the variable named by encryption.keyEnv)' });
+  const store = options.store ?? new SqliteStore(config.store, { sealer });
   let validate: BundleValidator | null;
   let validationOff: string | null = null;
   if (options.validator !== undefined) {
@@ -98,12 +105,34 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     simulators,
     inflight: new Map(),
     background: new Set(),
+    deliveries: new DeliveryWorker(store, config.subscriptions, log, metrics),
     onUnsolicited: async () => {},
   };
   metrics.addGauge('x12pas_pended_items', 'Items whose current decision is pended (A4)', () => store.stats().pendedItems);
   metrics.addGauge('x12pas_store_submissions', 'Submissions in the store', () => store.stats().submissions);
   metrics.addGauge('x12pas_store_bytes', 'Size of the store files in bytes', () => store.stats().bytes);
+  metrics.addGauge('x12pas_notifications_queued', 'Subscription notifications waiting to be delivered', () => store.queuedDeliveries());
+  g.deliveries.start();
   return g;
+}
+
+/**
+ * The store's sealer from the configured keys (one per line: the first seals, all open), or null
+ * when no key is configured. A key file that cannot be read or a malformed key is an error.
+ */
+export function sealerOf(config: GatewayConfig): Sealer | null {
+  const e = config.encryption;
+  let text: string | undefined;
+  let where: string;
+  if (e.keyFile !== null) {
+    where = `encryption.keyFile ${e.keyFile}`;
+    text = readFileSync(e.keyFile, 'utf8');
+  } else if (e.keyEnv !== null && process.env[e.keyEnv] !== undefined && process.env[e.keyEnv] !== '') {
+    where = `$${e.keyEnv}`;
+    text = process.env[e.keyEnv];
+  } else return null;
+  const keys = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')).map((l) => parseKey(l, where));
+  return new Sealer(keys);
 }
 
 /** Waits for background work, stops timers and closes the store. */
@@ -112,5 +141,6 @@ export async function closeGateway(g: Gateway): Promise<void> {
   g.umPartner.upstream.close();
   g.pasUpstream?.close();
   await Promise.allSettled([...g.background]);
+  await g.deliveries.stop();
   g.store.close();
 }

@@ -80,6 +80,8 @@ export class GatewayMetrics {
   readonly upstreamLatency = new Histogram('x12pas_upstream_duration_seconds', 'Upstream exchange latency by upstream and outcome');
   readonly upstreamCalls = new Counter('x12pas_upstream_exchanges_total', 'Upstream exchanges by upstream and outcome');
   readonly unsolicited = new Counter('x12pas_unsolicited_responses_total', 'Unsolicited 278 responses by outcome');
+  readonly notifications = new Counter('x12pas_notifications_total', 'Subscription notification attempts by kind and outcome (delivered, retry, given-up)');
+  readonly notificationDelay = new Histogram('x12pas_notification_delay_seconds', 'From a decision queued to its notification delivered');
   private readonly gauges: Gauge[] = [];
 
   addGauge(name: string, help: string, read: () => number): void {
@@ -87,6 +89,6 @@ export class GatewayMetrics {
   }
 
   expose(): string {
-    return [this.requests, this.latency, this.upstreamCalls, this.upstreamLatency, this.unsolicited, ...this.gauges].map((m) => m.expose()).join('');
+    return [this.requests, this.latency, this.upstreamCalls, this.upstreamLatency, this.unsolicited, this.notifications, this.notificationDelay, ...this.gauges].map((m) => m.expose()).join('');
   }
 }

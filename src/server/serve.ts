@@ -16,7 +16,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const gateway = createGateway(config, options);
   const app = createApp(gateway);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // Slow clients are cut off: headers within headersTimeoutMs, the whole request within requestTimeoutMs (408).
+    const interval = Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4)));
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: interval } },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

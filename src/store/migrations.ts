@@ -81,4 +81,70 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    name: 'subscriptions and their delivery queue',
+    statements: [
+      `CREATE TABLE subscriptions (
+         id TEXT PRIMARY KEY,
+         pas_version TEXT NOT NULL,
+         base TEXT NOT NULL,
+         owner TEXT NOT NULL,
+         org_identifier TEXT NOT NULL,
+         endpoint TEXT NOT NULL,
+         headers TEXT NOT NULL,
+         heartbeat_seconds INTEGER,
+         status TEXT NOT NULL,
+         error TEXT,
+         resource TEXT NOT NULL,
+         event_count INTEGER NOT NULL,
+         last_sent_at BIGINT,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL
+       )`,
+      `CREATE INDEX subscriptions_org ON subscriptions (pas_version, org_identifier)`,
+      `CREATE TABLE deliveries (
+         id INTEGER PRIMARY KEY,
+         subscription_id TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         submission_id INTEGER,
+         event_number INTEGER NOT NULL,
+         body TEXT NOT NULL,
+         state TEXT NOT NULL,
+         attempts INTEGER NOT NULL,
+         first_at BIGINT NOT NULL,
+         next_at BIGINT NOT NULL,
+         last_error TEXT,
+         done_at BIGINT
+       )`,
+      `CREATE INDEX deliveries_due ON deliveries (state, next_at)`,
+      `CREATE INDEX deliveries_subscription ON deliveries (subscription_id, state, id)`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'clients, their used assertion ids, access tokens',
+    statements: [
+      `CREATE TABLE clients (
+         id TEXT PRIMARY KEY,
+         name TEXT NOT NULL,
+         jwks TEXT,
+         jwks_url TEXT,
+         scopes TEXT NOT NULL,
+         created_at TEXT NOT NULL
+       )`,
+      `CREATE TABLE used_assertions (
+         client_id TEXT NOT NULL,
+         jti TEXT NOT NULL,
+         expires_at BIGINT NOT NULL,
+         PRIMARY KEY (client_id, jti)
+       )`,
+      `CREATE TABLE access_tokens (
+         token_hash TEXT PRIMARY KEY,
+         client_id TEXT NOT NULL,
+         scopes TEXT NOT NULL,
+         expires_at BIGINT NOT NULL
+       )`,
+    ],
+  },
 ];

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
-import type { Answer, AuditEntry, BeginResult, ControlKind, Correlation, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord } from './types.js';
+import type { Sealer } from './sealer.js';
+import type { AccessToken, Answer, AuditEntry, ClientRecord, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
 
 /** The largest X12 control number (ISA13, GS06 and ST02 are at most 9 digits). */
 const MAX_CONTROL = 999_999_999;
@@ -44,8 +45,12 @@ export class SqliteStore implements GatewayStore {
   readonly path: string;
   private readonly st: ReturnType<SqliteStore['prepare']>;
 
-  constructor(path: string) {
+  /** Seals bundles, 278s, notification bodies and subscriber headers at rest; null keeps them in clear. */
+  private readonly sealer: Sealer | null;
+
+  constructor(path: string, options: { sealer?: Sealer | null } = {}) {
     this.path = path;
+    this.sealer = options.sealer ?? null;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // A killed process loses nothing committed (WAL in the OS cache); a power cut may lose the last commits.
@@ -53,6 +58,17 @@ export class SqliteStore implements GatewayStore {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.st = this.prepare();
+  }
+
+  private seal(v: string): string;
+  private seal(v: string | null): string | null;
+  private seal(v: string | null): string | null {
+    return this.sealer === null ? v : this.sealer.seal(v);
+  }
+  private open(v: string): string;
+  private open(v: string | null): string | null;
+  private open(v: string | null): string | null {
+    return this.sealer === null ? v : this.sealer.open(v);
   }
 
   private migrate(): void {
@@ -107,6 +123,49 @@ export class SqliteStore implements GatewayStore {
       audit: d.prepare(
         'INSERT INTO audit (at, who, kind, outcome, submission_id, bytes_in, bytes_out, sha256_in, sha256_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      subInsert: d.prepare(
+        `INSERT INTO subscriptions (id, pas_version, base, owner, org_identifier, endpoint, headers, heartbeat_seconds, status, error, resource, event_count, last_sent_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', NULL, ?, 0, NULL, ?, ?)`,
+      ),
+      subGet: d.prepare('SELECT * FROM subscriptions WHERE id = ?'),
+      subUpdate: d.prepare(
+        'UPDATE subscriptions SET pas_version = ?, base = ?, owner = ?, org_identifier = ?, endpoint = ?, headers = ?, heartbeat_seconds = ?, resource = ?, status = ?, error = NULL, updated_at = ? WHERE id = ?',
+      ),
+      subDelete: d.prepare('DELETE FROM subscriptions WHERE id = ?'),
+      subList: d.prepare("SELECT * FROM subscriptions WHERE owner = ? OR ? = '' ORDER BY created_at, id"),
+      subStatus: d.prepare('UPDATE subscriptions SET status = ?, error = ?, updated_at = ? WHERE id = ?'),
+      subCount: d.prepare('UPDATE subscriptions SET event_count = event_count + 1 WHERE id = ?'),
+      subSent: d.prepare('UPDATE subscriptions SET last_sent_at = ? WHERE id = ?'),
+      subHeartbeats: d.prepare(
+        `SELECT * FROM subscriptions s WHERE status = 'active' AND heartbeat_seconds IS NOT NULL
+         AND COALESCE(last_sent_at, 0) + heartbeat_seconds * 1000 <= ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'queued')`,
+      ),
+      delInsert: d.prepare(
+        `INSERT INTO deliveries (subscription_id, kind, submission_id, event_number, body, state, attempts, first_at, next_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)`,
+      ),
+      delDue: d.prepare(
+        `SELECT * FROM deliveries d WHERE state = 'queued' AND next_at <= ?
+         AND id = (SELECT MIN(id) FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.state = 'queued')
+         ORDER BY next_at LIMIT ?`,
+      ),
+      delGet: d.prepare('SELECT subscription_id FROM deliveries WHERE id = ?'),
+      delDone: d.prepare("UPDATE deliveries SET state = 'done', attempts = attempts + 1, done_at = ?, body = '' WHERE id = ?"),
+      delRetry: d.prepare('UPDATE deliveries SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?'),
+      delFailAll: d.prepare("UPDATE deliveries SET state = 'failed', last_error = ?, body = '' WHERE subscription_id = ? AND state = 'queued'"),
+      delDeleteOf: d.prepare('DELETE FROM deliveries WHERE subscription_id = ?'),
+      delQueued: d.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'queued'"),
+      clientInsert: d.prepare('INSERT INTO clients (id, name, jwks, jwks_url, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      clientGet: d.prepare('SELECT * FROM clients WHERE id = ?'),
+      clientList: d.prepare('SELECT * FROM clients ORDER BY id'),
+      clientDelete: d.prepare('DELETE FROM clients WHERE id = ?'),
+      tokensOfDelete: d.prepare('DELETE FROM access_tokens WHERE client_id = ?'),
+      jtiPurge: d.prepare('DELETE FROM used_assertions WHERE expires_at < ?'),
+      jtiInsert: d.prepare('INSERT INTO used_assertions (client_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      tokenPurge: d.prepare('DELETE FROM access_tokens WHERE expires_at < ?'),
+      tokenInsert: d.prepare('INSERT INTO access_tokens (token_hash, client_id, scopes, expires_at) VALUES (?, ?, ?, ?)'),
+      tokenGet: d.prepare('SELECT client_id, scopes, expires_at FROM access_tokens WHERE token_hash = ?'),
       countSubmissions: d.prepare('SELECT COUNT(*) AS n FROM submissions'),
       countPended: d.prepare("SELECT COUNT(*) AS n FROM items WHERE decision = 'A4'"),
     };
@@ -131,7 +190,7 @@ export class SqliteStore implements GatewayStore {
       const row = this.st.find.get(face, submitter, key) as Row | undefined;
       if (row !== undefined) return { kind: 'existing', record: this.record(row) };
       const t = now();
-      const r = this.st.insert.run(face, submitter, key, pasVersion, requestHash, requestBody, t, t);
+      const r = this.st.insert.run(face, submitter, key, pasVersion, requestHash, this.seal(requestBody), t, t);
       return { kind: 'new', id: Number(r.lastInsertRowid) };
     }).immediate();
   }
@@ -142,7 +201,7 @@ export class SqliteStore implements GatewayStore {
 
   correlate(id: number, c: Correlation): void {
     this.db.transaction(() => {
-      this.st.correlate.run(c.partner, c.bht03, c.claimIdentifier, c.requesterId, c.memberId, c.payerId, c.isa13, c.gs06, c.st02, c.requestX12, now(), id);
+      this.st.correlate.run(c.partner, c.bht03, c.claimIdentifier, c.requesterId, c.memberId, c.payerId, c.isa13, c.gs06, c.st02, this.seal(c.requestX12), now(), id);
       this.st.traceDelete.run(id);
       for (const t of c.traces) this.st.traceInsert.run(id, t);
     })();
@@ -151,7 +210,7 @@ export class SqliteStore implements GatewayStore {
   answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[]): void {
     this.db.transaction(() => {
       const t = now();
-      this.st.answer.run(answer.status, answer.contentType, answer.body, responseX12, t, id);
+      this.st.answer.run(answer.status, answer.contentType, this.seal(answer.body), this.seal(responseX12), t, id);
       this.writeItems(id, items, t);
     })();
   }
@@ -205,7 +264,7 @@ export class SqliteStore implements GatewayStore {
 
   match(q: InquiryMatch): SubmissionRecord[] {
     if (q.requesterId === null || q.memberId === null) return [];
-    const rows = (this.st.byParty.all(q.requesterId, q.memberId) as Row[]).map((r) => this.record(r));
+    const rows = (this.st.byParty.all(q.requesterId, q.memberId) as Row[]).filter((r) => q.submitter === undefined || r.submitter === q.submitter).map((r) => this.record(r));
     if (q.references.length === 0) return rows;
     const wanted = new Set(q.references);
     return rows.filter((r) => {
@@ -218,6 +277,140 @@ export class SqliteStore implements GatewayStore {
 
   audit(e: AuditEntry): void {
     this.st.audit.run(now(), e.who, e.kind, e.outcome, e.submissionId ?? null, e.bytesIn, e.bytesOut, e.sha256In ?? null, e.sha256Out ?? null);
+  }
+
+  createSubscription(id: string, f: SubscriptionFields): void {
+    const t = now();
+    this.st.subInsert.run(id, f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, this.seal(JSON.stringify(f.headers)), f.heartbeatSeconds, this.seal(f.resource), t, t);
+  }
+
+  getSubscription(id: string): SubscriptionRecord | null {
+    const r = this.st.subGet.get(id) as SubRow | undefined;
+    return r === undefined ? null : this.subscription(r);
+  }
+
+  private subscription(r: SubRow): SubscriptionRecord {
+    return toSubscription({ ...r, headers: this.open(r.headers), resource: this.open(r.resource) });
+  }
+
+  updateSubscription(id: string, f: SubscriptionFields, status: SubscriptionStatus): void {
+    this.st.subUpdate.run(f.pasVersion, f.base, f.owner, f.orgIdentifier, f.endpoint, this.seal(JSON.stringify(f.headers)), f.heartbeatSeconds, this.seal(f.resource), status, now(), id);
+  }
+
+  deleteSubscription(id: string): boolean {
+    return this.db.transaction(() => {
+      this.st.delDeleteOf.run(id);
+      return this.st.subDelete.run(id).changes > 0;
+    })();
+  }
+
+  listSubscriptions(owner: string): SubscriptionRecord[] {
+    return (this.st.subList.all(owner, owner) as SubRow[]).map((r) => this.subscription(r));
+  }
+
+  subscriptionsFor(pasVersion: string, orgIdentifiers: readonly string[]): SubscriptionRecord[] {
+    const ids = [...new Set(orgIdentifiers)];
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM subscriptions WHERE pas_version = ? AND status IN ('requested', 'active') AND org_identifier IN (${ids.map(() => '?').join(', ')}) ORDER BY created_at, id`)
+      .all(pasVersion, ...ids) as SubRow[];
+    return rows.map((r) => this.subscription(r));
+  }
+
+  setSubscriptionStatus(id: string, status: SubscriptionStatus, error: string | null): void {
+    this.st.subStatus.run(status, error, now(), id);
+  }
+
+  enqueue(subscriptionId: string, kind: DeliveryKind, submissionId: number | null, nowMs: number, body: (eventNumber: number, eventCount: number) => string): number {
+    return this.db.transaction(() => {
+      if (kind === 'event-notification') this.st.subCount.run(subscriptionId);
+      const sub = this.st.subGet.get(subscriptionId) as SubRow | undefined;
+      if (sub === undefined) throw new Error(`enqueue: no subscription ${subscriptionId}`);
+      const n = kind === 'event-notification' ? sub.event_count : 0;
+      return Number(this.st.delInsert.run(subscriptionId, kind, submissionId, n, this.seal(body(n, sub.event_count)), nowMs, nowMs).lastInsertRowid);
+    }).immediate();
+  }
+
+  dueDeliveries(nowMs: number, limit: number): DeliveryRecord[] {
+    return (this.st.delDue.all(nowMs, limit) as DelRow[]).map((r) => ({
+      id: r.id,
+      subscriptionId: r.subscription_id,
+      kind: r.kind as DeliveryKind,
+      submissionId: r.submission_id,
+      eventNumber: r.event_number,
+      body: this.open(r.body),
+      attempts: r.attempts,
+      firstAt: r.first_at,
+      nextAt: r.next_at,
+    }));
+  }
+
+  delivered(id: number, nowMs: number): void {
+    this.db.transaction(() => {
+      this.st.delDone.run(nowMs, id);
+      const r = this.st.delGet.get(id) as { subscription_id: string } | undefined;
+      if (r !== undefined) this.st.subSent.run(nowMs, r.subscription_id);
+    })();
+  }
+
+  retryLater(id: number, nextAt: number, error: string): void {
+    this.st.delRetry.run(nextAt, error, id);
+  }
+
+  giveUp(id: number, error: string): void {
+    this.db.transaction(() => {
+      const r = this.st.delGet.get(id) as { subscription_id: string } | undefined;
+      if (r === undefined) return;
+      this.st.delFailAll.run(error, r.subscription_id);
+      this.st.subStatus.run('error', error, now(), r.subscription_id);
+    })();
+  }
+
+  heartbeatsDue(nowMs: number): SubscriptionRecord[] {
+    return (this.st.subHeartbeats.all(nowMs) as SubRow[]).map((r) => this.subscription(r));
+  }
+
+  queuedDeliveries(): number {
+    return (this.st.delQueued.get() as { n: number }).n;
+  }
+
+  addClient(c: Omit<ClientRecord, 'createdAt'>): void {
+    this.st.clientInsert.run(c.id, c.name, c.jwks, c.jwksUrl, c.scopes.join(' '), now());
+  }
+
+  getClient(id: string): ClientRecord | null {
+    const r = this.st.clientGet.get(id) as ClientRow | undefined;
+    return r === undefined ? null : toClient(r);
+  }
+
+  listClients(): ClientRecord[] {
+    return (this.st.clientList.all() as ClientRow[]).map(toClient);
+  }
+
+  removeClient(id: string): boolean {
+    return this.db.transaction(() => {
+      this.st.tokensOfDelete.run(id);
+      return this.st.clientDelete.run(id).changes > 0;
+    })();
+  }
+
+  useAssertion(clientId: string, jti: string, expiresAt: number, nowMs: number): boolean {
+    return this.db.transaction(() => {
+      this.st.jtiPurge.run(nowMs);
+      return this.st.jtiInsert.run(clientId, jti, expiresAt).changes > 0;
+    }).immediate();
+  }
+
+  saveToken(tokenHash: string, t: AccessToken, nowMs: number): void {
+    this.db.transaction(() => {
+      this.st.tokenPurge.run(nowMs);
+      this.st.tokenInsert.run(tokenHash, t.clientId, t.scopes.join(' '), t.expiresAt);
+    })();
+  }
+
+  getToken(tokenHash: string): AccessToken | null {
+    const r = this.st.tokenGet.get(tokenHash) as { client_id: string; scopes: string; expires_at: number } | undefined;
+    return r === undefined ? null : { clientId: r.client_id, scopes: r.scopes.split(' ').filter((x) => x !== ''), expiresAt: r.expires_at };
   }
 
   stats(): { submissions: number; pendedItems: number; bytes: number } {
@@ -246,7 +439,7 @@ export class SqliteStore implements GatewayStore {
   /** A row with its trace numbers (they live in their own table). */
   private record(r: Row): SubmissionRecord {
     const traces = (this.st.traces.all(r.id) as { trace: string }[]).map((t) => t.trace);
-    return toRecord(r, traces);
+    return toRecord({ ...r, request_body: this.open(r.request_body), answer_body: this.open(r.answer_body), request_x12: this.open(r.request_x12), response_x12: this.open(r.response_x12) }, traces);
   }
 }
 
@@ -278,4 +471,67 @@ function toRecord(r: Row, traces: string[]): SubmissionRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+interface SubRow {
+  id: string;
+  pas_version: string;
+  base: string;
+  owner: string;
+  org_identifier: string;
+  endpoint: string;
+  headers: string;
+  heartbeat_seconds: number | null;
+  status: string;
+  error: string | null;
+  resource: string;
+  event_count: number;
+  last_sent_at: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface DelRow {
+  id: number;
+  subscription_id: string;
+  kind: string;
+  submission_id: number | null;
+  event_number: number;
+  body: string;
+  attempts: number;
+  first_at: number;
+  next_at: number;
+}
+
+function toSubscription(r: SubRow): SubscriptionRecord {
+  return {
+    id: r.id,
+    pasVersion: r.pas_version,
+    base: r.base,
+    owner: r.owner,
+    orgIdentifier: r.org_identifier,
+    endpoint: r.endpoint,
+    headers: JSON.parse(r.headers) as string[],
+    heartbeatSeconds: r.heartbeat_seconds,
+    status: r.status as SubscriptionStatus,
+    error: r.error,
+    resource: r.resource,
+    eventCount: r.event_count,
+    lastSentAt: r.last_sent_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+interface ClientRow {
+  id: string;
+  name: string;
+  jwks: string | null;
+  jwks_url: string | null;
+  scopes: string;
+  created_at: string;
+}
+
+function toClient(r: ClientRow): ClientRecord {
+  return { id: r.id, name: r.name, jwks: r.jwks, jwksUrl: r.jwks_url, scopes: r.scopes.split(' ').filter((x) => x !== ''), createdAt: r.created_at };
 }

@@ -65,8 +65,74 @@ export interface AuditEntry {
 export interface InquiryMatch {
   requesterId: string | null;
   memberId: string | null;
+  /** When clients authenticate: only this client's submissions. */
+  submitter?: string;
   /** Authorization numbers (HCR02 / REF) or administrative / trace references to narrow by. */
   references: readonly string[];
+}
+
+export type SubscriptionStatus = 'requested' | 'active' | 'error' | 'off';
+
+/** A PAS Subscription (R4 backport) as the store keeps it. */
+export interface SubscriptionFields {
+  pasVersion: string;
+  /** The PAS base URL it was created on (notifications name it). */
+  base: string;
+  /** The client that owns it ('' when clients do not authenticate). */
+  owner: string;
+  /** The submitter organization identifier it filters on. */
+  orgIdentifier: string;
+  endpoint: string;
+  /** channel.header lines ("Name: value"), sent with every notification. */
+  headers: readonly string[];
+  heartbeatSeconds: number | null;
+  /** The resource as last written by the client (its status is the store's). */
+  resource: string;
+}
+
+export interface SubscriptionRecord extends SubscriptionFields {
+  id: string;
+  status: SubscriptionStatus;
+  error: string | null;
+  /** events-since-subscription-start. */
+  eventCount: number;
+  /** When a notification last reached the endpoint (ms since the epoch). */
+  lastSentAt: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryKind = 'handshake' | 'heartbeat' | 'event-notification';
+
+export interface DeliveryRecord {
+  id: number;
+  subscriptionId: string;
+  kind: DeliveryKind;
+  submissionId: number | null;
+  eventNumber: number;
+  body: string;
+  attempts: number;
+  /** When it was queued (ms); it is given up a configured time after. */
+  firstAt: number;
+  nextAt: number;
+}
+
+/** A client registered for SMART Backend Services (`x12pas clients add`). */
+export interface ClientRecord {
+  id: string;
+  name: string;
+  /** A JWKS (JSON text) of its public keys, or null when they are fetched from `jwksUrl`. */
+  jwks: string | null;
+  jwksUrl: string | null;
+  /** The scopes it may be granted. */
+  scopes: readonly string[];
+  createdAt: string;
+}
+
+export interface AccessToken {
+  clientId: string;
+  scopes: readonly string[];
+  expiresAt: number;
 }
 
 export interface GatewayStore {
@@ -90,6 +156,42 @@ export interface GatewayStore {
   /** Answered PAS submissions matching an inquiry (PAS's rules: requester and member, then references). */
   match(q: InquiryMatch): SubmissionRecord[];
   audit(e: AuditEntry): void;
+
+  createSubscription(id: string, s: SubscriptionFields): void;
+  getSubscription(id: string): SubscriptionRecord | null;
+  /** Replaces what the client controls; a changed endpoint starts over (status requested). */
+  updateSubscription(id: string, s: SubscriptionFields, status: SubscriptionStatus): void;
+  /** Deletes it and its queued deliveries; false when there was none. */
+  deleteSubscription(id: string): boolean;
+  /** The subscriptions a client owns ('' : all, when clients do not authenticate). */
+  listSubscriptions(owner: string): SubscriptionRecord[];
+  /** Live (requested or active) subscriptions of a PAS base filtering on one of these organization identifiers. */
+  subscriptionsFor(pasVersion: string, orgIdentifiers: readonly string[]): SubscriptionRecord[];
+  setSubscriptionStatus(id: string, status: SubscriptionStatus, error: string | null): void;
+  /**
+   * Queues a notification in one transaction; an event notification takes the subscription's next
+   * event number. `body` is built with the number the notification carries.
+   */
+  enqueue(subscriptionId: string, kind: DeliveryKind, submissionId: number | null, nowMs: number, body: (eventNumber: number, eventCount: number) => string): number;
+  /** The oldest queued delivery of each subscription, when it is due (deliveries of one subscription go in order). */
+  dueDeliveries(nowMs: number, limit: number): DeliveryRecord[];
+  delivered(id: number, nowMs: number): void;
+  retryLater(id: number, nextAt: number, error: string): void;
+  /** Gives up a delivery: it and every other queued one of its subscription fail; the subscription's status is error. */
+  giveUp(id: number, error: string): void;
+  /** Active subscriptions with a heartbeat period that sent nothing for that long and have nothing queued. */
+  heartbeatsDue(nowMs: number): SubscriptionRecord[];
+  queuedDeliveries(): number;
+
+  addClient(c: Omit<ClientRecord, 'createdAt'>): void;
+  getClient(id: string): ClientRecord | null;
+  listClients(): ClientRecord[];
+  removeClient(id: string): boolean;
+  /** Records a client assertion's jti; false when it was used before (a replay). Forgets expired ones. */
+  useAssertion(clientId: string, jti: string, expiresAt: number, nowMs: number): boolean;
+  /** Keeps an access token by its hash. Forgets expired ones. */
+  saveToken(tokenHash: string, t: AccessToken, nowMs: number): void;
+  getToken(tokenHash: string): AccessToken | null;
   /** Counts for metrics. */
   stats(): { submissions: number; pendedItems: number; bytes: number };
   close(): void;

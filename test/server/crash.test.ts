@@ -59,6 +59,7 @@ it('kill -9 under concurrent load: answered submissions survive, retries send no
       store: db,
       validation: { enabled: false },
       log: { level: 'error' },
+      auth: { required: false },
       partners: { um: { upstream: 'um' } },
       upstreams: { um: { type: 'x12-http', url: sim.url, envelope: 'raw', timeoutMs: 5000 } },
     }),

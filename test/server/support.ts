@@ -31,6 +31,8 @@ export async function testGateway(overrides: Record<string, unknown> = {}, optio
     store: join(d, 'gateway.db'),
     validation: HAVE_PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false },
     log: { level: 'info' },
+    // The flow tests call without tokens; test/server/auth.test.ts turns auth on (the shipped default).
+    auth: { required: false },
     ...overrides,
   });
   const logs: string[] = [];

@@ -17,7 +17,7 @@ import { readPasBundle } from './parse.js';
  * trace numbers, authorization or administrative reference numbers); otherwise the inquiry goes
  * to the UM system as an X215 and its answer is translated back.
  */
-export async function inquire(g: Gateway, pasVersion: PasVersion, text: string): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
+export async function inquire(g: Gateway, pasVersion: PasVersion, text: string, client: string | null = null): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
   const read = readPasBundle(g, text, pasVersion, 'inquiry-request');
   if ('answer' in read) return { answer: read.answer, outcome: 'rejected', submitter: 'unknown' };
   const bundle = read.bundle;
@@ -31,10 +31,10 @@ export async function inquire(g: Gateway, pasVersion: PasVersion, text: string):
   }
   const probeTxs = transactionsOf(probe.text).txs;
   const facts = factsOf(probeTxs[0]!);
-  const submitter = facts.requesterId ?? 'unknown';
+  const submitter = client ?? facts.requesterId ?? 'unknown';
   const refs = new Set([...claimIdentifiers(bundle as unknown as Record<string, unknown>), ...probeTxs.flatMap((tx) => tracesOf(factsOf(tx)))]);
   for (const tx of probeTxs) for (const s of tx.segments) if (s.id === 'REF') { const e = s.elements(); if (e[2]) refs.add(e[2]); }
-  const found = g.store.match({ requesterId: facts.requesterId, memberId: facts.memberId, references: [...refs] });
+  const found = g.store.match({ requesterId: facts.requesterId, memberId: facts.memberId, references: [...refs], ...(client !== null ? { submitter: client } : {}) });
   if (found.length > 0) {
     const bundles = found.map((r) => asInquiryResponse(JSON.parse(r.answer!.body) as Bundle));
     const out = inquireOutput(pasVersion === '2.0.1' ? bundles.slice(-1) : bundles, pasVersion);

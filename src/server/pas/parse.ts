@@ -3,6 +3,7 @@ import type { BundleKind, PasVersion } from '../../pas/versions.js';
 import type { Gateway } from '../gateway.js';
 import { operationOutcome, type HttpAnswer } from '../outcome.js';
 import { firstResourceType } from '../bundle-facts.js';
+import { deeperThan } from '../json-depth.js';
 
 /**
  * Reads a PAS body: JSON, a Bundle whose first entry is a Claim, valid against the version's
@@ -10,12 +11,13 @@ import { firstResourceType } from '../bundle-facts.js';
  * findings carry their FHIRPath location as `expression`.
  */
 export function readPasBundle(g: Gateway, text: string, pasVersion: PasVersion, kind: BundleKind): { bundle: Bundle } | { answer: HttpAnswer } {
-  const p = parseJson(text);
+  const p = parseJson(text, g.config.maxJsonDepth);
   return 'answer' in p ? p : checkPasBundle(g, p.value, pasVersion, kind);
 }
 
-/** JSON.parse, or the 400 OperationOutcome that says why not. */
-export function parseJson(text: string): { value: unknown } | { answer: HttpAnswer } {
+/** JSON.parse, or the 400 OperationOutcome that says why not (not JSON, or nested deeper than `maxDepth`). */
+export function parseJson(text: string, maxDepth: number): { value: unknown } | { answer: HttpAnswer } {
+  if (deeperThan(text, maxDepth)) return { answer: operationOutcome(400, [{ code: 'too-costly', text: `the body nests deeper than ${maxDepth} levels` }]) };
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (e) {

@@ -12,6 +12,7 @@ import { fhirJson, operationOutcome, upstreamFailure, type HttpAnswer } from '..
 import { UpstreamError } from '../upstream/types.js';
 import { factsOf, itemLevels, tracesOf } from '../x12-facts.js';
 import { checkPasBundle, parseJson } from './parse.js';
+import { notifyDecision } from '../subscriptions/notify.js';
 
 /** Writes the bundle's 278 for the UM partner with control numbers from the store. */
 function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreControlNumbers } | { answer: HttpAnswer } {
@@ -34,18 +35,18 @@ function write278(g: Gateway, bundle: Bundle): { text: string; controls: StoreCo
 }
 
 /** `Claim/$submit`: validate, claim the idempotency key, write the 278, exchange, translate back, store. */
-export async function submit(g: Gateway, pasVersion: PasVersion, text: string): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
+export async function submit(g: Gateway, pasVersion: PasVersion, text: string, client: string | null = null): Promise<{ answer: HttpAnswer; outcome: string; submitter: string }> {
   const hash = sha256(text);
-  const parsed = parseJson(text);
+  const parsed = parseJson(text, g.config.maxJsonDepth);
   if ('answer' in parsed) return { answer: parsed.answer, outcome: 'rejected', submitter: 'unknown' };
   // A submission answered before is answered again from the store, before any other work.
-  const early = storedAnswer(g, pasVersion, parsed.value, hash);
+  const early = storedAnswer(g, pasVersion, parsed.value, hash, client);
   if (early !== null) return early;
   const read = checkPasBundle(g, parsed.value, pasVersion, 'request');
   if ('answer' in read) return { answer: read.answer, outcome: 'rejected', submitter: 'unknown' };
   const bundle = read.bundle;
   const b = bundle as unknown as Record<string, unknown>;
-  const submitter = submitterOf(b);
+  const submitter = client ?? submitterOf(b);
   const key = idempotencyKey(pasVersion, b, hash);
   const begun = g.store.begin('pas', submitter, key, pasVersion, hash, text);
   let id: number;
@@ -74,10 +75,10 @@ function idempotencyKey(pasVersion: PasVersion, bundle: Record<string, unknown>,
 }
 
 /** The stored answer of a submission with the same identifier from the same submitter, if there is one. */
-function storedAnswer(g: Gateway, pasVersion: PasVersion, b: unknown, hash: string): { answer: HttpAnswer; outcome: string; submitter: string } | null {
+function storedAnswer(g: Gateway, pasVersion: PasVersion, b: unknown, hash: string, client: string | null): { answer: HttpAnswer; outcome: string; submitter: string } | null {
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return null;
   const o = b as Record<string, unknown>;
-  const submitter = submitterOf(o);
+  const submitter = client ?? submitterOf(o);
   const rec = g.store.find('pas', submitter, idempotencyKey(pasVersion, o, hash));
   return rec !== null && rec.state === 'answered' && rec.answer !== null ? { answer: rec.answer, outcome: 'replayed', submitter } : null;
 }
@@ -201,7 +202,8 @@ export function applyResponses(g: Gateway, txs: readonly TransactionSet[], x12: 
     g.store.update(rec.id, answer, x12, converted.items);
     g.store.audit({ who: rec.correlation.partner || 'upstream', kind: `278.${how}`, outcome: outcomeOf(converted.items, converted.facts.errors), submissionId: rec.id, bytesIn: x12.length, bytesOut: 0, sha256In: sha256(x12) });
     g.metrics.unsolicited.inc({ outcome: 'applied' });
-    g.log.info('decision updated', { how, submission: rec.id, items: converted.items.length });
+    const notified = notifyDecision(g, rec, answer.body);
+    g.log.info('decision updated', { how, submission: rec.id, items: converted.items.length, notified });
     applied++;
   }
   return { applied, unknown };
