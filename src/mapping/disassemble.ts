@@ -22,6 +22,8 @@ export interface SourceProvider {
   readonly careTeam: Obj;
   /** The Practitioner (with its role's telecom) or Organization it names. */
   readonly resource: Obj;
+  /** PAS ItemClaimMember: written in the 2010F of the items naming it (careTeamSequence), never in 2010EA. */
+  readonly itemScoped: boolean;
 }
 
 export interface RequestSource {
@@ -173,14 +175,14 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     (claim.careTeam as unknown[]).forEach((ct, i) => {
       if (!isObj(ct)) return;
       // An item-scoped member (PAS ItemClaimMember: careTeamClaimScope false, or named by some items
-      // only) belongs in the 2010F of its items, which no row writes yet: left to the ledger
-      // (reported), never made an event provider that would apply to every item.
+      // only) goes to the 2010F of its items, never to 2010EA (which applies to every item); one no
+      // item names is left to the ledger (reported).
       const scope = Array.isArray(ct.extension) ? (ct.extension as unknown[]).find((x) => isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope) : undefined;
       const naming = itemList.filter((it) => Array.isArray(it.careTeamSequence) && (it.careTeamSequence as unknown[]).includes(ct.sequence));
       const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
-      if (itemScoped) return;
+      if (itemScoped && naming.length === 0) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
-      if (res !== null) providers.push({ careTeam: ct, resource: res });
+      if (res !== null) providers.push({ careTeam: ct, resource: res, itemScoped });
     });
   }
   // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or
