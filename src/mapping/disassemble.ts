@@ -45,7 +45,7 @@ export interface RequestSource {
 
 export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE';
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE';
   readonly message: string;
   /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
   readonly path?: string;
@@ -63,6 +63,9 @@ function realTelecom(t: unknown): Obj[] | undefined {
 }
 
 /** A copy of an item whose certification type is 3 (cancel). */
+/** Reference numbers PAS 2.2.1 allows on the Claim as well as on its items. */
+const CLAIM_REFS = [PAS_EXTENSION.authorizationNumber, PAS_EXTENSION.administrationReferenceNumber];
+
 function asCancelled(item: Obj, ledger?: Ledger): Obj {
   const ext = Array.isArray(item.extension) ? (item.extension as unknown[]).filter((x) => !(isObj(x) && x.url === PAS_EXTENSION.certificationType)) : [];
   ext.push({ url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } });
@@ -193,8 +196,22 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
+  // Claim-level authorization and administration reference numbers (PAS 2.2.1 slices them on the Claim)
+  // speak for every item that has none of its own: the event level (2000E REF*BB / REF*NT) when all
+  // items share them. PAS defines them on Claim.item, so they read back on each item: reported.
+  const claimRefs = CLAIM_REFS.flatMap((url) => {
+    const at = Array.isArray(claim.extension) ? (claim.extension as unknown[]).findIndex((x) => isObj(x) && x.url === url && typeof x.valueString === 'string') : -1;
+    if (at < 0) return [];
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `Claim ${url.slice(url.lastIndexOf('-') + 1)}: written as the event's REF (2000E, for every item without its own); it reads back on each item (PAS defines it on Claim.item)`, ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
+    return [(claim.extension as Obj[])[at]!];
+  });
+  const withClaimRefs = (it: Obj): Obj => {
+    const own = Array.isArray(it.extension) ? (it.extension as unknown[]) : [];
+    const add = claimRefs.filter((x) => !own.some((o) => isObj(o) && o.url === x.url));
+    return add.length === 0 ? it : ledger?.copyOf({ ...it, extension: [...own, ...add] }, it) ?? { ...it, extension: [...own, ...add] };
+  };
   const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    cancelled(it) ? asCancelled(it, ledger) : it,
+    withClaimRefs(cancelled(it) ? asCancelled(it, ledger) : it),
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);
