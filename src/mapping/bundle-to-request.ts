@@ -123,6 +123,16 @@ function roleCode(careTeam: Obj): string | undefined {
 
 const X12_ROLE_SYSTEM = 'https://codesystem.x12.org/005010/98';
 
+/** Whether an item's certification type (UM02) is 3, cancel. */
+function isCancelled(item: Obj | null | undefined): boolean {
+  if (item === null || item === undefined || !Array.isArray(item.extension)) return false;
+  return (item.extension as unknown[]).some((x) => {
+    if (typeof x !== 'object' || x === null || (x as Obj).url !== PAS_EXTENSION.certificationType) return false;
+    const cc = (x as Obj).valueCodeableConcept as { coding?: Array<{ code?: unknown }> } | undefined;
+    return cc?.coding?.some((c) => c.code === '3') === true;
+  });
+}
+
 export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
   const findings: WriteFinding[] = [];
   const ledger = new Ledger();
@@ -217,6 +227,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
     let inherited: Set<string> | null = null;
+    // A cancelled service says so in its own UM (UM01, UM02 3 on every service, as the guide does), whatever the event level gives.
+    const ownUm = mode === 'service' && seg.segment === 'UM' && isCancelled(c.roles[ROLE.Item]);
     for (const w of plan.writers) {
       if (done[w.keyId] === 1 && !mine.includes(w.keyId)) continue;
       if (mode !== 'plain' && w.item) {
@@ -263,7 +275,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         mine.push(w.keyId);
       }
     }
-    if (wrote && deferred !== null) for (const w of deferred) if (w.write(els, c)) mine.push(w.keyId);
+    if ((wrote || ownUm) && deferred !== null) {
+      for (const w of deferred) {
+        if (!w.write(els, c)) continue;
+        wrote = true;
+        mine.push(w.keyId);
+      }
+    }
     if (plan.each.length > 0) {
       const ec = mode === 'event' ? (quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0)) : c;
       for (const e of plan.each) if (e.write(els, ec)) wrote = true;

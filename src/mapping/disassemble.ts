@@ -210,8 +210,21 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     const add = claimRefs.filter((x) => !own.some((o) => isObj(o) && o.url === x.url));
     return add.length === 0 ? it : ledger?.copyOf({ ...it, extension: [...own, ...add] }, it) ?? { ...it, extension: [...own, ...add] };
   };
-  const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    withClaimRefs(cancelled(it) ? asCancelled(it, ledger) : it),
+  // A Claim-level certification type 3 cancels the whole request: every item goes as cancelled (UM02 3 at
+  // the event level and on every service, as the guide does it); another Claim-level type speaks for the
+  // items with none of their own.
+  const claimCert = Array.isArray(claim.extension) ? (claim.extension as unknown[]).find((x): x is Obj => isObj(x) && x.url === PAS_EXTENSION.certificationType) : undefined;
+  const claimCodings = claimCert !== undefined && isObj(claimCert.valueCodeableConcept) && Array.isArray(claimCert.valueCodeableConcept.coding) ? (claimCert.valueCodeableConcept.coding as unknown[]).filter(isObj) : [];
+  const cancelAll = claimCodings.some((c) => c.code === '3' && (c.system === undefined || c.system === X12_CODE_SYSTEM.certificationType));
+  if (cancelAll) {
+    for (const c of claimCodings) if (c.code === '3') for (const k of ['system', 'code']) ledger?.key(c, k);
+  } else if (claimCert !== undefined) {
+    claimRefs.push(claimCert);
+    const at = (claim.extension as unknown[]).indexOf(claimCert);
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Claim certificationType: written as the certification type (UM02) of every item without its own; it reads back on each item', ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
+  }
+  const sent = (cancelAll ? allItems : isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
+    withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it),
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);

@@ -3,7 +3,7 @@ import type { LoopNode, LoopTree } from '../grammar/index.js';
 import type { PasVersion } from '../pas/versions.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
-import { OTHER_EXTENSION } from '../pas/constants.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { copy } from './path.js';
 import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
@@ -12,6 +12,17 @@ import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type Compile
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
 const DATA_ABSENT = OTHER_EXTENSION.dataAbsentReason;
+
+/** An item's (or the event template's) certification type code (UM02). */
+function certificationOf(o: Record<string, unknown>): unknown {
+  const ext = Array.isArray(o.extension) ? (o.extension as unknown[]) : [];
+  for (const x of ext) {
+    if (typeof x !== 'object' || x === null || (x as Record<string, unknown>).url !== PAS_EXTENSION.certificationType) continue;
+    const cc = (x as Record<string, unknown>).valueCodeableConcept as { coding?: Array<{ code?: unknown }> } | undefined;
+    return cc?.coding?.[0]?.code;
+  }
+  return undefined;
+}
 
 export interface MappingFinding {
   readonly severity: 'error' | 'warning';
@@ -267,8 +278,13 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
     roles[ROLE.Provider] = provider0;
   };
   visit(tree.root, tree.root.path);
-  // UM05 related causes without DTP*439: R4 requires Claim.accident.date; marked data-absent (unknown), not guessed.
   const claimRole = roles[ROLE.Claim];
+  // UM02 3 at the event level and on every service: the whole request is cancelled, as a Claim-level certification type 3 says.
+  const event = template as Obj | null;
+  if (event !== null && claimRole !== null && claimRole !== undefined && certificationOf(event) === '3' && items.every((it) => certificationOf(it) === '3')) {
+    claimRole.extension = [...((claimRole.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } }];
+  }
+  // UM05 related causes without DTP*439: R4 requires Claim.accident.date; marked data-absent (unknown), not guessed.
   const accident = claimRole?.accident;
   if (accident !== undefined && accident !== null && typeof accident === 'object' && (accident as Obj).date === undefined) {
     (accident as Obj)._date = { extension: [{ url: DATA_ABSENT, valueCode: 'unknown' }] };
