@@ -61,10 +61,12 @@ export function transmissionIdentifiers(tx: TransactionSet): Obj {
 /** What a 278 asks: a review (X217 request -> PAS Request Bundle) or the status of existing ones (X215 inquiry -> PAS Inquiry Request Bundle). */
 export type RequestKind = 'request' | 'inquiry';
 
-/** An event provider (2010EA): its Claim.careTeam fields and the Practitioner or Organization it names. */
+/** A provider (2010EA, or 2010F of `item`): its Claim.careTeam fields and the Practitioner or Organization it names. */
 export interface Provider {
   readonly careTeam: Obj;
   readonly resource: Obj;
+  /** A service provider's (2010F) item: the member is scoped to it (PAS ItemClaimMember). */
+  readonly item?: Obj;
 }
 
 export interface Read {
@@ -172,8 +174,26 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
   let next = 8;
   const extra: Array<[{ ref: string }, Obj]> = [];
   const careTeam: Obj[] = [];
+  /** Claim-scope members (2010EA): every item names them. */
+  const claimScope: number[] = [];
+  /** Item-scoped members (2010F): each item's own, in order; the same member read under several items is one entry. */
+  const itemScope = new Map<Obj, number[]>();
+  const seen = new Map<string, number>();
   for (let i = 0; i < providers.length; i++) {
     const p = providers[i]!;
+    const sequence = careTeam.length + 1;
+    if (p.item !== undefined) {
+      const same = JSON.stringify([p.careTeam, p.resource]);
+      const before = seen.get(same);
+      const own = itemScope.get(p.item) ?? [];
+      itemScope.set(p.item, own);
+      if (before !== undefined) {
+        if (!own.includes(before)) own.push(before);
+        continue;
+      }
+      seen.set(same, sequence);
+      own.push(sequence);
+    } else claimScope.push(sequence);
     const resId = entryOf(next++);
     let ref = resId.ref;
     const res = p.resource;
@@ -205,7 +225,7 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
       org.active = true;
       extra.push([resId, org]);
     }
-    careTeam.push(put({ extension: [{ url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: true }], sequence: i + 1, provider: { reference: ref } }, p.careTeam));
+    careTeam.push(put({ extension: [{ url: PAS_EXTENSION.careTeamClaimScope, valueBoolean: p.item === undefined }], sequence, provider: { reference: ref } }, p.careTeam));
   }
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
@@ -217,7 +237,9 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
     if (it.productOrService === undefined) it.productOrService = absent();
     if (it.category === undefined) it.category = absent();
     // Claim-scope providers take part in every item (as the PAS referral example lists them).
-    if (careTeam.length > 0) it.careTeamSequence = careTeam.map((c) => c.sequence);
+    // Item-scoped ones (2010F) only in the items whose 2000F holds them.
+    const team = [...claimScope, ...(itemScope.get(it) ?? [])];
+    if (team.length > 0) it.careTeamSequence = team;
     // The quantity and timing it asks for (HSD): a ServiceRequest named by extension-requestedService.
     const svc = services.get(it);
     if (svc !== undefined && hasFields(svc)) {

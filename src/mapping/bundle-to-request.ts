@@ -6,7 +6,7 @@ import { serviceSegmentOf } from './claim-type.js';
 import { viableSegment } from './viable.js';
 import { acceptParties, requestUnconsumed } from './request-ledger.js';
 import { Ledger } from './ledger.js';
-import { disassembleRequest, isInquiryRequest, type RequestSource } from './disassemble.js';
+import { disassembleRequest, isInquiryRequest, type RequestSource, type SourceProvider } from './disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
 
@@ -111,6 +111,28 @@ function stepsOf(wp: WritePlans, x: PlanExtras, def: LoopDef): readonly LoopStep
   return steps;
 }
 
+/** A care-team member's NM101: the code of its role's coding in the X12 code system (other systems' roles are the row's to map). */
+function roleCode(careTeam: Obj): string | undefined {
+  const role = careTeam.role;
+  if (typeof role !== 'object' || role === null || !Array.isArray((role as Obj).coding)) return undefined;
+  for (const c of (role as Obj).coding as unknown[]) {
+    if (typeof c === 'object' && c !== null && (c as Obj).system === X12_ROLE_SYSTEM && typeof (c as Obj).code === 'string') return (c as Obj).code as string;
+  }
+  return undefined;
+}
+
+const X12_ROLE_SYSTEM = 'https://codesystem.x12.org/005010/98';
+
+/** Whether an item's certification type (UM02) is 3, cancel. */
+function isCancelled(item: Obj | null | undefined): boolean {
+  if (item === null || item === undefined || !Array.isArray(item.extension)) return false;
+  return (item.extension as unknown[]).some((x) => {
+    if (typeof x !== 'object' || x === null || (x as Obj).url !== PAS_EXTENSION.certificationType) return false;
+    const cc = (x as Obj).valueCodeableConcept as { coding?: Array<{ code?: unknown }> } | undefined;
+    return cc?.coding?.some((c) => c.code === '3') === true;
+  });
+}
+
 export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
   const findings: WriteFinding[] = [];
   const ledger = new Ledger();
@@ -165,7 +187,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
   // An item needs its own 2000F when there are several, or when a row only 2000F has gives it a value.
   const serviceLoop = g.loops.get('2000F');
-  const needItems = items.length > 1 || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
+  const needItems = items.length > 1 || source.providers.some((p) => p.itemScoped) || [...(residue?.keys() ?? [])].some((k) => k.includes('/2000F[')) || (items.length === 1 && needsServiceLevel(wp, items[0]!.item, items[0]!.service));
   const defaulted = new Set<string>();
   /** Per segment use of the event level: what every item shares (computed once). */
   const eventSharedCache = new Map<SegmentWritePlan, Map<string, string>>();
@@ -205,6 +227,8 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
     let inherited: Set<string> | null = null;
+    // A cancelled service says so in its own UM (UM01, UM02 3 on every service, as the guide does), whatever the event level gives.
+    const ownUm = mode === 'service' && seg.segment === 'UM' && isCancelled(c.roles[ROLE.Item]);
     for (const w of plan.writers) {
       if (done[w.keyId] === 1 && !mine.includes(w.keyId)) continue;
       if (mode !== 'plain' && w.item) {
@@ -251,7 +275,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         mine.push(w.keyId);
       }
     }
-    if (wrote && deferred !== null) for (const w of deferred) if (w.write(els, c)) mine.push(w.keyId);
+    if ((wrote || ownUm) && deferred !== null) {
+      for (const w of deferred) {
+        if (!w.write(els, c)) continue;
+        wrote = true;
+        mine.push(w.keyId);
+      }
+    }
     if (plan.each.length > 0) {
       const ec = mode === 'event' ? (quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0)) : c;
       for (const e of plan.each) if (e.write(els, ec)) wrote = true;
@@ -350,12 +380,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   };
 
   const nameLoopInstances = (def: LoopDef, c: Ctx, parentKey: string): Ctx[] => {
-    if (def.id === '2010EA') {
+    if (def.id === '2010EA' || def.id === '2010F') {
       const max = def.max;
-      if (source.providers.length > max) {
-        findings.push({ severity: 'error', code: 'OVER_LIMIT', message: `Claim.careTeam has ${source.providers.length} members; a 278 request event holds ${max} providers (2010EA): members ${max + 1} and later are not written` });
+      const mine = def.id === '2010EA' ? source.providers.filter((p) => !p.itemScoped) : itemProviders(def, c);
+      if (mine.length > max) {
+        findings.push({ severity: 'error', code: 'OVER_LIMIT', message: `Claim.careTeam has ${mine.length} members for ${parentKey}; a 278 request holds ${max} providers (${def.id}) there: members ${max + 1} and later are not written` });
       }
-      return source.providers.slice(0, max).map((p) => {
+      return mine.slice(0, max).map((p) => {
         const r = c.roles.slice();
         r[ROLE.CareTeam] = p.careTeam;
         r[ROLE.Provider] = p.resource;
@@ -368,6 +399,27 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     if (kept > 0) return Array.from({ length: kept }, () => c);
     return hasRows(def) ? [c] : [];
   };
+  /**
+   * The item-scoped members the current item names (careTeamSequence), in the team's order. One whose
+   * role 2010F does not allow (NM101) is reported and left out: never moved to 2010EA.
+   */
+  const itemProviders = (def: LoopDef, c: Ctx): SourceProvider[] => {
+    const item = c.roles[ROLE.Item];
+    const named = item !== null && item !== undefined && Array.isArray(item.careTeamSequence) ? (item.careTeamSequence as unknown[]) : [];
+    const allowed = def.trigger.key?.values ?? [];
+    return source.providers.filter((p) => {
+      if (!p.itemScoped || !named.includes(p.careTeam.sequence)) return false;
+      const role = roleCode(p.careTeam);
+      if (role === undefined || allowed.length === 0 || allowed.includes(role)) return true;
+      if (!refusedRoles.has(p)) {
+        refusedRoles.add(p);
+        const at = ledger.pathIn(source.bundle, p.careTeam);
+        findings.push({ severity: 'warning', code: 'NOT_WRITTEN', ...(at !== null ? { path: `${at}.role` } : {}), message: `Claim.careTeam member ${String(p.careTeam.sequence)} is scoped to items, but its role ${role} is not one a service provider (2010F NM101) may have: not written` });
+      }
+      return false;
+    });
+  };
+  const refusedRoles = new Set<SourceProvider>();
   /** Instances of loop `id` under `parentKey` the residue holds. */
   const residueCount = (parentKey: string, id: string): number => {
     let n = 0;

@@ -22,6 +22,8 @@ export interface SourceProvider {
   readonly careTeam: Obj;
   /** The Practitioner (with its role's telecom) or Organization it names. */
   readonly resource: Obj;
+  /** PAS ItemClaimMember: written in the 2010F of the items naming it (careTeamSequence), never in 2010EA. */
+  readonly itemScoped: boolean;
 }
 
 export interface RequestSource {
@@ -43,7 +45,7 @@ export interface RequestSource {
 
 export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE';
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE';
   readonly message: string;
   /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
   readonly path?: string;
@@ -61,6 +63,9 @@ function realTelecom(t: unknown): Obj[] | undefined {
 }
 
 /** A copy of an item whose certification type is 3 (cancel). */
+/** Reference numbers PAS 2.2.1 allows on the Claim as well as on its items. */
+const CLAIM_REFS = [PAS_EXTENSION.authorizationNumber, PAS_EXTENSION.administrationReferenceNumber];
+
 function asCancelled(item: Obj, ledger?: Ledger): Obj {
   const ext = Array.isArray(item.extension) ? (item.extension as unknown[]).filter((x) => !(isObj(x) && x.url === PAS_EXTENSION.certificationType)) : [];
   ext.push({ url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } });
@@ -173,14 +178,14 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     (claim.careTeam as unknown[]).forEach((ct, i) => {
       if (!isObj(ct)) return;
       // An item-scoped member (PAS ItemClaimMember: careTeamClaimScope false, or named by some items
-      // only) belongs in the 2010F of its items, which no row writes yet: left to the ledger
-      // (reported), never made an event provider that would apply to every item.
+      // only) goes to the 2010F of its items, never to 2010EA (which applies to every item); one no
+      // item names is left to the ledger (reported).
       const scope = Array.isArray(ct.extension) ? (ct.extension as unknown[]).find((x) => isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope) : undefined;
       const naming = itemList.filter((it) => Array.isArray(it.careTeamSequence) && (it.careTeamSequence as unknown[]).includes(ct.sequence));
       const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
-      if (itemScoped) return;
+      if (itemScoped && naming.length === 0) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
-      if (res !== null) providers.push({ careTeam: ct, resource: res });
+      if (res !== null) providers.push({ careTeam: ct, resource: res, itemScoped });
     });
   }
   // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or
@@ -191,8 +196,35 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
-  const sent = (isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    cancelled(it) ? asCancelled(it, ledger) : it,
+  // Claim-level authorization and administration reference numbers (PAS 2.2.1 slices them on the Claim)
+  // speak for every item that has none of its own: the event level (2000E REF*BB / REF*NT) when all
+  // items share them. PAS defines them on Claim.item, so they read back on each item: reported.
+  const claimRefs = CLAIM_REFS.flatMap((url) => {
+    const at = Array.isArray(claim.extension) ? (claim.extension as unknown[]).findIndex((x) => isObj(x) && x.url === url && typeof x.valueString === 'string') : -1;
+    if (at < 0) return [];
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `Claim ${url.slice(url.lastIndexOf('-') + 1)}: written as the event's REF (2000E, for every item without its own); it reads back on each item (PAS defines it on Claim.item)`, ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
+    return [(claim.extension as Obj[])[at]!];
+  });
+  const withClaimRefs = (it: Obj): Obj => {
+    const own = Array.isArray(it.extension) ? (it.extension as unknown[]) : [];
+    const add = claimRefs.filter((x) => !own.some((o) => isObj(o) && o.url === x.url));
+    return add.length === 0 ? it : ledger?.copyOf({ ...it, extension: [...own, ...add] }, it) ?? { ...it, extension: [...own, ...add] };
+  };
+  // A Claim-level certification type 3 cancels the whole request: every item goes as cancelled (UM02 3 at
+  // the event level and on every service, as the guide does it); another Claim-level type speaks for the
+  // items with none of their own.
+  const claimCert = Array.isArray(claim.extension) ? (claim.extension as unknown[]).find((x): x is Obj => isObj(x) && x.url === PAS_EXTENSION.certificationType) : undefined;
+  const claimCodings = claimCert !== undefined && isObj(claimCert.valueCodeableConcept) && Array.isArray(claimCert.valueCodeableConcept.coding) ? (claimCert.valueCodeableConcept.coding as unknown[]).filter(isObj) : [];
+  const cancelAll = claimCodings.some((c) => c.code === '3' && (c.system === undefined || c.system === X12_CODE_SYSTEM.certificationType));
+  if (cancelAll) {
+    for (const c of claimCodings) if (c.code === '3') for (const k of ['system', 'code']) ledger?.key(c, k);
+  } else if (claimCert !== undefined) {
+    claimRefs.push(claimCert);
+    const at = (claim.extension as unknown[]).indexOf(claimCert);
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Claim certificationType: written as the certification type (UM02) of every item without its own; it reads back on each item', ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
+  }
+  const sent = (cancelAll ? allItems : isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
+    withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it),
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);

@@ -87,7 +87,7 @@ function same(a: unknown, b: unknown): boolean {
  * institutional), a normal priority, a service request's fixed status/intent/subject/code, an
  * item's service type standing for its service, every claim-scope member named by every item.
  */
-function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj, teamSeqs: readonly unknown[]): void {
+function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj, teams: ReadonlyMap<Obj, readonly number[]>): void {
   for (const k of ['diagnosis', 'supportingInfo'] as const) {
     const list = claim[k];
     // The reader numbers what it reads in order: a written entry's sequence comes back when it is its place among them.
@@ -106,7 +106,8 @@ function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj,
   const patientRef = claim.patient;
   for (const it of source.items) {
     const item = ledger.originOf(it.item);
-    if (Array.isArray(item.careTeamSequence) && teamSeqs.length > 0 && same(item.careTeamSequence, teamSeqs)) ledger.all(item.careTeamSequence);
+    const team = teams.get(it.item) ?? [];
+    if (Array.isArray(item.careTeamSequence) && team.length > 0 && same(item.careTeamSequence, team)) ledger.all(item.careTeamSequence);
     if (item.productOrService !== undefined && same(item.productOrService, item.category) && isObj(item.category)) {
       // A service named by its type only: the type is what the 278 carries (UM03).
       codesOf(ledger, item.productOrService);
@@ -167,13 +168,25 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
     if ((itemsWritten || source.items.length === 1) && item.sequence === i + 1) ledger.key(item, 'sequence');
   });
   // Care team members written as providers: their place in the team, their claim scope.
-  const teamSeqs: unknown[] = [];
-  source.providers.forEach((p, i) => {
+  // The reader numbers the 2010EA providers in order, then the 2010F ones as items name them first.
+  const numbers = new Map<SourceProvider, number>();
+  const eventTeam: number[] = [];
+  for (const p of source.providers) if (!p.itemScoped) eventTeam.push(numbers.set(p, numbers.size + 1).size);
+  const itemTeam = (item: Obj): number[] => {
+    const named = Array.isArray(item.careTeamSequence) ? (item.careTeamSequence as unknown[]) : [];
+    const own: number[] = [];
+    for (const p of source.providers) {
+      if (!p.itemScoped || !named.includes(p.careTeam.sequence)) continue;
+      if (!numbers.has(p)) numbers.set(p, numbers.size + 1);
+      own.push(numbers.get(p)!);
+    }
+    return [...eventTeam, ...own];
+  };
+  const teams = new Map<Obj, number[]>(source.items.map((it) => [it.item, itemTeam(ledger.originOf(it.item))]));
+  source.providers.forEach((p) => {
     const ct = ledger.originOf(p.careTeam);
-    // The reader numbers the 2010EA providers in order.
-    if (ct.sequence === i + 1) ledger.key(ct, 'sequence');
-    teamSeqs.push(ct.sequence);
-    for (const x of (ct.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope && x.valueBoolean === true) ledger.all(x);
+    if (ct.sequence === numbers.get(p)) ledger.key(ct, 'sequence');
+    for (const x of (ct.extension as unknown[] | undefined) ?? []) if (isObj(x) && x.url === PAS_EXTENSION.careTeamClaimScope && x.valueBoolean === !p.itemScoped) ledger.all(x);
     // An organization the 278 names is one in business (the reader says active again).
     const res = ledger.originOf(p.resource);
     if (res.active === true) ledger.key(res, 'active');
@@ -183,7 +196,7 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
     const res = ledger.originOf(party);
     if (res.active === true) ledger.key(res, 'active');
   }
-  derivedFromStructure(source, ledger, claim, teamSeqs);
+  derivedFromStructure(source, ledger, claim, teams);
   const roots = [claim, source.insurer, source.requester, source.subscriber, source.dependent, source.coverage, source.encounter].filter((x): x is Obj => x !== null);
   return ledger.unconsumed(source.bundle, roots);
 }

@@ -3,6 +3,7 @@ import type { LoopNode, LoopTree } from '../grammar/index.js';
 import type { PasVersion } from '../pas/versions.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
+import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { copy } from './path.js';
 import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
@@ -10,14 +11,28 @@ import { claimTypeOf, serviceSegmentOf } from './claim-type.js';
 import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
+const DATA_ABSENT = OTHER_EXTENSION.dataAbsentReason;
+
+/** An item's (or the event template's) certification type code (UM02). */
+function certificationOf(o: Record<string, unknown>): unknown {
+  const ext = Array.isArray(o.extension) ? (o.extension as unknown[]) : [];
+  for (const x of ext) {
+    if (typeof x !== 'object' || x === null || (x as Record<string, unknown>).url !== PAS_EXTENSION.certificationType) continue;
+    const cc = (x as Record<string, unknown>).valueCodeableConcept as { coding?: Array<{ code?: unknown }> } | undefined;
+    return cc?.coding?.[0]?.code;
+  }
+  return undefined;
+}
+
 export interface MappingFinding {
   readonly severity: 'error' | 'warning';
   /**
    * UNMAPPED_SEGMENT: no element of the segment was read; UNMAPPED_ELEMENT: this element was not;
    * INVALID_VALUE: a codec refused it; NO_TREE: the set has no loop tree; ROUND_TRIP: the bundle,
-   * written back, gives another value or layout here (found by writing it back, see silent.ts).
+   * written back, gives another value or layout here (found by writing it back, see silent.ts);
+   * DEFAULTED: PAS requires a value the 278 does not give (an accident date): marked data-absent.
    */
-  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE' | 'ROUND_TRIP';
+  readonly code: 'UNMAPPED_SEGMENT' | 'UNMAPPED_ELEMENT' | 'INVALID_VALUE' | 'NO_TREE' | 'ROUND_TRIP' | 'DEFAULTED';
   /** Loop path, e.g. `2000A/2000B/2000C/2000E`. */
   readonly loop: string;
   /** Segment use as the grammar names it (`DTP*435`, `NM1`), or the segment id when it fills no grammar row. */
@@ -115,6 +130,8 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
   let templateService: Obj = {};
   let sawDependent = false;
   const serviceSegments = new Set<string>();
+  /** Where the event's UM is (for a finding about UM05). */
+  let eventUm: [string, number] = ['', 0];
   // Where the reading is (for findings): loop path, segment use, position.
   let hereLoop = '';
   let hereSegment = '';
@@ -154,9 +171,9 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       templateService = {};
       roles[ROLE.Item] = template;
       roles[ROLE.Service] = templateService;
-    } else if (nodeId === '2010EA') {
-      // One event provider: a Claim.careTeam entry (claim scope) and the resource it names.
-      const p: Provider = { careTeam: {}, resource: {} };
+    } else if (nodeId === '2010EA' || nodeId === '2010F') {
+      // One provider: a Claim.careTeam entry (claim scope for 2010EA; for 2010F scoped to the current item) and the resource it names.
+      const p: Provider = nodeId === '2010F' && item0 !== null ? { careTeam: {}, resource: {}, item: item0 } : { careTeam: {}, resource: {} };
       providers.push(p);
       roles[ROLE.CareTeam] = p.careTeam;
       roles[ROLE.Provider] = p.resource;
@@ -168,6 +185,7 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       const id = seg.id;
       if (id === 'HL' || id === 'ST' || id === 'SE') continue; // structure and envelope
       if (id === 'SV1' || id === 'SV2' || id === 'SV3') serviceSegments.add(id);
+      else if (id === 'UM' && nodeId === '2000E') eventUm = [loopPath, s.position];
       const row = s.row;
       const name = row !== null ? row.name : id;
       hereLoop = loopPath;
@@ -260,6 +278,18 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
     roles[ROLE.Provider] = provider0;
   };
   visit(tree.root, tree.root.path);
+  const claimRole = roles[ROLE.Claim];
+  // UM02 3 at the event level and on every service: the whole request is cancelled, as a Claim-level certification type 3 says.
+  const event = template as Obj | null;
+  if (event !== null && claimRole !== null && claimRole !== undefined && certificationOf(event) === '3' && items.every((it) => certificationOf(it) === '3')) {
+    claimRole.extension = [...((claimRole.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.certificationType, valueCodeableConcept: { coding: [{ system: X12_CODE_SYSTEM.certificationType, code: '3' }] } }];
+  }
+  // UM05 related causes without DTP*439: R4 requires Claim.accident.date; marked data-absent (unknown), not guessed.
+  const accident = claimRole?.accident;
+  if (accident !== undefined && accident !== null && typeof accident === 'object' && (accident as Obj).date === undefined) {
+    (accident as Obj)._date = { extension: [{ url: DATA_ABSENT, valueCode: 'unknown' }] };
+    findings.push({ severity: 'warning', code: 'DEFAULTED', loop: eventUm[0], segment: 'UM', position: eventUm[1], element: 5, message: `${eventUm[0]} UM05 (segment ${eventUm[1]}): related causes with no accident date (DTP*439); Claim.accident.date, which FHIR requires, is marked data-absent (unknown)` });
+  }
 
   return { bundle: assemble(tx, { roles, items, services, providers, sawDependent, serviceSegments }, options.pasVersion, kind), findings };
 }

@@ -121,6 +121,8 @@ describe('grammar over our samples', () => {
     // An X215 inquiry about the referral's authorization, and its answer.
     'referral-inquiry.x12': ['2000A[2010A 2000B[2010B 2000C[2010C 2000E]]]'],
     'referral-inquiry-response.x12': [`${SERVICE}2010EA]]]]`],
+    // Service providers (2010F) under two lines, one of them under both (issues 13/14).
+    'service-provider-request.x12': [`${SERVICE}2010EA 2000F[2010F] 2000F[2010F 2010F]]]]]`],
   };
   const samples = filesOf(SAMPLES);
 
