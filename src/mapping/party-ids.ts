@@ -7,6 +7,7 @@
  * can carry is refused, naming the FHIR element to fill. The caller's resources are not changed:
  * a party that needs another form is a shallow copy (recorded in the ledger).
  */
+import { SYSTEM } from '../pas/constants.js';
 import { npiCheck } from './codecs/index.js';
 import type { Ledger } from './ledger.js';
 
@@ -21,11 +22,11 @@ export interface PartyFinding {
   readonly path: string;
 }
 
-const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
+const NPI_SYSTEM = SYSTEM.npi;
 const EIN_SYSTEM = 'urn:oid:2.16.840.1.113883.4.4';
 const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
 const ETIN_SYSTEM = 'urn:x12pas:etin';
-const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+const V2_0203 = SYSTEM.v2IdentifierType;
 const MEMBER_SYSTEM = 'urn:x12pas:member-id';
 
 function isObj(v: unknown): v is Obj {
