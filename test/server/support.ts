@@ -1,7 +1,7 @@
 /** Shared helpers of the gateway tests: a gateway on a free port with its store in a temp dir, bundles from the samples. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -11,10 +11,6 @@ import { checkConfig, type GatewayConfig } from '../../src/server/config.js';
 import { startGateway, type RunningGateway } from '../../src/server/serve.js';
 import type { GatewayOptions } from '../../src/server/gateway.js';
 import { readX12Buffer } from '../../src/x12/index.js';
-import { PACKAGES } from '../pas/support.js';
-
-/** ../shared/fhir-packages is there (validation and the IG examples need it). */
-export const HAVE_PACKAGES = existsSync(join(PACKAGES, 'hl7.fhir.us.davinci-pas#2.2.1'));
 
 export interface TestGateway extends RunningGateway {
   readonly dir: string;
@@ -29,7 +25,8 @@ export async function testGateway(overrides: Record<string, unknown> = {}, optio
     port: 0,
     host: '127.0.0.1',
     store: join(d, 'gateway.db'),
-    validation: HAVE_PACKAGES ? { enabled: true, packages: PACKAGES } : { enabled: false },
+    // Validation always on, with the PAS snapshot x12pas ships (fhir/pas-snapshot.json.gz): no ../shared needed.
+    validation: { enabled: true, packages: null },
     log: { level: 'info' },
     // The flow tests call without tokens; test/server/auth.test.ts turns auth on (the shipped default).
     auth: { required: false },
