@@ -56,6 +56,16 @@ export interface GatewayConfig {
   auth: AuthSettings;
   /** Encryption at rest: keys (one per line, the first seals, all open) from a file or an environment variable. */
   encryption: { keyFile: string | null; keyEnv: string | null };
+  /** HTTPS instead of HTTP; with `clientCaFile`, client certificates are asked for (mutual TLS for the clients that require it). */
+  tls: TlsSettings | null;
+}
+
+/** The server's certificate and key (PEM files), and the CA(s) client certificates must chain to. */
+export interface TlsSettings {
+  certFile: string;
+  keyFile: string;
+  /** PEM file of the CA certificates client certificates are checked against; null: none asked for. */
+  clientCaFile: string | null;
 }
 
 /** Who may call: SMART Backend Services. */
@@ -66,6 +76,8 @@ export interface AuthSettings {
   tokenLifetimeSeconds: number;
   /** The token endpoint's URL as clients address it (the assertions' aud); null: as the request reached it. */
   tokenUrl: string | null;
+  /** A client's JWKS URL is fetched again (a kid not found: its keys rotated) at most this often. */
+  jwksCooldownMs: number;
 }
 
 /** How notifications are delivered to subscribers (rest-hook). */
@@ -105,8 +117,9 @@ export function defaultConfig(): GatewayConfig {
     },
     upstreams: { simulator: { type: 'simulator', rules: null, latencyMs: 0, ...LIMITS } },
     log: { level: 'info' },
-    auth: { required: true, tokenLifetimeSeconds: 300, tokenUrl: null },
+    auth: { required: true, tokenLifetimeSeconds: 300, tokenUrl: null, jwksCooldownMs: 30_000 },
     encryption: { keyFile: null, keyEnv: 'X12PAS_STORE_KEY' },
+    tls: null,
     subscriptions: { retryBaseMs: 1000, retryMaxMs: 300_000, giveUpAfterMs: 86_400_000, timeoutMs: 10_000, pollMs: 500 },
   };
 }
@@ -155,7 +168,7 @@ function url(o: Obj, k: string, key: string): string {
 export function checkConfig(raw: unknown): GatewayConfig {
   const d = defaultConfig();
   if (!isObj(raw)) fail('(root)', 'must be a JSON object');
-  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth', 'encryption']);
+  known(raw, '', ['port', 'host', 'store', 'syncBudgetMs', 'maxBodyBytes', 'maxJsonDepth', 'headersTimeoutMs', 'requestTimeoutMs', 'rateLimitPerMinute', 'validation', 'pas', 'x12', 'partners', 'upstreams', 'log', 'subscriptions', 'auth', 'encryption', 'tls']);
   const sub = (k: string): Obj => {
     const v = raw[k];
     if (v === undefined) return {};
@@ -242,7 +255,14 @@ export function checkConfig(raw: unknown): GatewayConfig {
   known(enc, 'encryption', ['keyFile', 'keyEnv']);
   const optStr = (o: Obj, k: string, key: string, def: string | null): string | null => (o[k] === undefined ? def : o[k] === null ? null : str(o, k, key, ''));
   const auth = sub('auth');
-  known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl']);
+  known(auth, 'auth', ['required', 'tokenLifetimeSeconds', 'tokenUrl', 'jwksCooldownMs']);
+  let tls: TlsSettings | null = null;
+  if (raw.tls !== undefined && raw.tls !== null) {
+    const t = sub('tls');
+    known(t, 'tls', ['certFile', 'keyFile', 'clientCaFile']);
+    if (t.certFile === undefined || t.keyFile === undefined) fail('tls', 'needs certFile and keyFile');
+    tls = { certFile: str(t, 'certFile', 'tls.certFile', ''), keyFile: str(t, 'keyFile', 'tls.keyFile', ''), clientCaFile: optStr(t, 'clientCaFile', 'tls.clientCaFile', null) };
+  }
   if (auth.required !== undefined && typeof auth.required !== 'boolean') fail('auth.required', 'must be true or false');
   return {
     port: int(raw, 'port', 'port', d.port, 0, 65535),
@@ -269,7 +289,9 @@ export function checkConfig(raw: unknown): GatewayConfig {
       required: (auth.required as boolean | undefined) ?? d.auth.required,
       tokenLifetimeSeconds: int(auth, 'tokenLifetimeSeconds', 'auth.tokenLifetimeSeconds', d.auth.tokenLifetimeSeconds, 1, 3600),
       tokenUrl: auth.tokenUrl === undefined || auth.tokenUrl === null ? null : url(auth, 'tokenUrl', 'auth.tokenUrl'),
+      jwksCooldownMs: int(auth, 'jwksCooldownMs', 'auth.jwksCooldownMs', d.auth.jwksCooldownMs, 0, 3_600_000),
     },
+    tls,
   };
 }
 

@@ -24,7 +24,28 @@ const oauthError = (status: number, error: string, description: string, client =
 
 export const hashToken = (t: string): string => createHash('sha256').update(t).digest('hex');
 
-const remoteSets = new Map<string, JWTVerifyGetKey>();
+/** Each gateway's fetched JWKS by URL (jose caches the keys, refetches on an unknown kid at most once per cooldown). */
+const remoteSets = new WeakMap<Gateway, Map<string, JWTVerifyGetKey>>();
+
+function remoteKeys(g: Gateway, url: string): JWTVerifyGetKey {
+  let sets = remoteSets.get(g);
+  if (sets === undefined) remoteSets.set(g, (sets = new Map()));
+  let keys = sets.get(url);
+  if (keys === undefined) sets.set(url, (keys = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: g.config.auth.jwksCooldownMs })));
+  return keys;
+}
+
+/** Why an assertion was not verified, in words a client can act on (no key material, no URL content). */
+function whyRefused(e: unknown, remote: boolean): string {
+  if (e instanceof errors.JWTExpired) return 'the assertion has expired';
+  if (e instanceof errors.JWTClaimValidationFailed) return `the assertion's ${e.claim} is wrong`;
+  if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWSSignatureVerificationFailed) return 'the assertion is not signed by a registered key';
+  if (e instanceof errors.JOSEAlgNotAllowed) return 'the assertion must be signed with RS384 or ES384';
+  if (remote && e instanceof errors.JWKSTimeout) return "the client's JWKS URL did not answer in time";
+  // A refused connection (fetch's TypeError), a non-200 answer (jose's generic error) or a body that is no JWKS.
+  if (remote && (e instanceof TypeError || e instanceof errors.JWKSInvalid || (e instanceof errors.JOSEError && e.code === 'ERR_JOSE_GENERIC'))) return "the client's JWKS URL could not be read";
+  return 'the assertion could not be verified';
+}
 
 export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: string): Promise<TokenAnswer> {
   if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
@@ -42,11 +63,7 @@ export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: st
   let keys: JWTVerifyGetKey;
   try {
     if (client.jwks !== null) keys = createLocalJWKSet(JSON.parse(client.jwks));
-    else {
-      const url = client.jwksUrl!;
-      keys = remoteSets.get(url) ?? createRemoteJWKSet(new URL(url), { timeoutDuration: 5000 });
-      remoteSets.set(url, keys);
-    }
+    else keys = remoteKeys(g, client.jwksUrl!);
   } catch {
     return oauthError(401, 'invalid_client', 'the client has no usable keys', client.id);
   }
@@ -61,12 +78,7 @@ export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: st
       clockTolerance: 30,
     }));
   } catch (e) {
-    const why =
-      e instanceof errors.JWTExpired ? 'the assertion has expired'
-      : e instanceof errors.JWTClaimValidationFailed ? `the assertion's ${e.claim} is wrong`
-      : e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWSSignatureVerificationFailed ? 'the assertion is not signed by a registered key'
-      : e instanceof errors.JOSEAlgNotAllowed ? 'the assertion must be signed with RS384 or ES384'
-      : 'the assertion could not be verified';
+    const why = whyRefused(e, client.jwks === null);
     g.log.warn('token refused', { client: client.id, reason: why });
     return oauthError(401, 'invalid_client', why, client.id);
   }
