@@ -147,4 +147,16 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 4,
+    name: 'claim updates (a submission updating a prior one), item sequences and cancels, mutual TLS per client',
+    statements: [
+      `ALTER TABLE submissions ADD COLUMN prior_id INTEGER`,
+      `ALTER TABLE submissions ADD COLUMN superseded_by INTEGER`,
+      `CREATE INDEX submissions_claim ON submissions (submitter, claim_identifier)`,
+      `ALTER TABLE items ADD COLUMN sequence INTEGER`,
+      `ALTER TABLE items ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE clients ADD COLUMN mtls TEXT`,
+    ],
+  },
 ];

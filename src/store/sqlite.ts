@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 import type { Sealer } from './sealer.js';
-import type { AccessToken, Answer, AuditEntry, ClientRecord, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
+import type { AccessToken, Answer, AuditEntry, ClientRecord, BeginResult, ControlKind, Correlation, DeliveryKind, DeliveryRecord, GatewayStore, InquiryMatch, ItemDecision, MtlsRequirement, SubmissionRecord, SubscriptionFields, SubscriptionRecord, SubscriptionStatus } from './types.js';
 
 /** The largest X12 control number (ISA13, GS06 and ST02 are at most 9 digits). */
 const MAX_CONTROL = 999_999_999;
@@ -30,6 +30,8 @@ interface Row {
   isa13: string | null;
   gs06: string | null;
   st02: string | null;
+  prior_id: number | null;
+  superseded_by: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -113,8 +115,11 @@ export class SqliteStore implements GatewayStore {
       ),
       abandon: d.prepare("DELETE FROM submissions WHERE id = ? AND state = 'pending'"),
       itemsDelete: d.prepare('DELETE FROM items WHERE submission_id = ?'),
-      itemInsert: d.prepare('INSERT INTO items (submission_id, position, trace, decision, auth_number, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      items: d.prepare('SELECT position, trace, decision, auth_number FROM items WHERE submission_id = ? ORDER BY position'),
+      itemInsert: d.prepare('INSERT INTO items (submission_id, position, trace, decision, auth_number, sequence, cancelled, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      items: d.prepare('SELECT position, trace, decision, auth_number, sequence, cancelled FROM items WHERE submission_id = ? ORDER BY position'),
+      link: d.prepare('UPDATE submissions SET prior_id = ? WHERE id = ?'),
+      supersede: d.prepare('UPDATE submissions SET superseded_by = ?, updated_at = ? WHERE id = ?'),
+      byClaim: d.prepare("SELECT id FROM submissions WHERE face = 'pas' AND submitter = ? AND claim_identifier = ? ORDER BY id DESC LIMIT 1"),
       byTrace: d.prepare('SELECT submission_id FROM trace_numbers WHERE trace = ? ORDER BY submission_id DESC'),
       byBht03: d.prepare("SELECT id FROM submissions WHERE bht03 = ? AND face = 'pas' ORDER BY id DESC"),
       byParty: d.prepare(
@@ -156,7 +161,7 @@ export class SqliteStore implements GatewayStore {
       delFailAll: d.prepare("UPDATE deliveries SET state = 'failed', last_error = ?, body = '' WHERE subscription_id = ? AND state = 'queued'"),
       delDeleteOf: d.prepare('DELETE FROM deliveries WHERE subscription_id = ?'),
       delQueued: d.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'queued'"),
-      clientInsert: d.prepare('INSERT INTO clients (id, name, jwks, jwks_url, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      clientInsert: d.prepare('INSERT INTO clients (id, name, jwks, jwks_url, scopes, mtls, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       clientGet: d.prepare('SELECT * FROM clients WHERE id = ?'),
       clientList: d.prepare('SELECT * FROM clients ORDER BY id'),
       clientDelete: d.prepare('DELETE FROM clients WHERE id = ?'),
@@ -207,12 +212,38 @@ export class SqliteStore implements GatewayStore {
     })();
   }
 
-  answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[]): void {
+  answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[], supersedes?: number): void {
     this.db.transaction(() => {
       const t = now();
       this.st.answer.run(answer.status, answer.contentType, this.seal(answer.body), this.seal(responseX12), t, id);
       this.writeItems(id, items, t);
+      if (supersedes !== undefined) {
+        this.st.link.run(supersedes, id);
+        this.st.supersede.run(id, t, supersedes);
+      }
     })();
+  }
+
+  findClaim(submitter: string, claimIdentifiers: readonly string[]): SubmissionRecord | null {
+    let best: number | null = null;
+    for (const c of claimIdentifiers) {
+      const r = this.st.byClaim.get(submitter, c) as { id: number } | undefined;
+      if (r !== undefined && (best === null || r.id > best)) best = r.id;
+    }
+    return best === null ? null : this.get(best);
+  }
+
+  latest(id: number): SubmissionRecord | null {
+    let rec = this.get(id);
+    // A chain of updates; a loop (which the gateway never writes) stops at the first repeat.
+    const seen = new Set<number>();
+    while (rec !== null && rec.supersededBy !== null && !seen.has(rec.id)) {
+      seen.add(rec.id);
+      const next = this.get(rec.supersededBy);
+      if (next === null) break;
+      rec = next;
+    }
+    return rec;
   }
 
   update(id: number, answer: Answer, responseX12: string, items: readonly ItemDecision[]): void {
@@ -221,7 +252,7 @@ export class SqliteStore implements GatewayStore {
 
   private writeItems(id: number, items: readonly ItemDecision[], t: string): void {
     this.st.itemsDelete.run(id);
-    for (const i of items) this.st.itemInsert.run(id, i.position, i.trace, i.decision, i.authNumber, t);
+    for (const i of items) this.st.itemInsert.run(id, i.position, i.trace, i.decision, i.authNumber, i.sequence ?? null, i.cancelled === true ? 1 : 0, t);
   }
 
   abandon(id: number): void {
@@ -254,25 +285,36 @@ export class SqliteStore implements GatewayStore {
   }
 
   items(id: number): ItemDecision[] {
-    return (this.st.items.all(id) as { position: number; trace: string | null; decision: string | null; auth_number: string | null }[]).map((r) => ({
+    return (this.st.items.all(id) as { position: number; trace: string | null; decision: string | null; auth_number: string | null; sequence: number | null; cancelled: number }[]).map((r) => ({
       position: r.position,
       trace: r.trace,
       decision: r.decision,
       authNumber: r.auth_number,
+      sequence: r.sequence,
+      cancelled: r.cancelled === 1,
     }));
   }
 
   match(q: InquiryMatch): SubmissionRecord[] {
     if (q.requesterId === null || q.memberId === null) return [];
     const rows = (this.st.byParty.all(q.requesterId, q.memberId) as Row[]).filter((r) => q.submitter === undefined || r.submitter === q.submitter).map((r) => this.record(r));
-    if (q.references.length === 0) return rows;
+    // PAS: a reference that is no longer the current one (the request was updated since) finds the current state.
+    const current = (found: SubmissionRecord[]): SubmissionRecord[] => {
+      const out = new Map<number, SubmissionRecord>();
+      for (const r of found) {
+        const l = r.supersededBy === null ? r : this.latest(r.id);
+        if (l !== null && l.state === 'answered') out.set(l.id, l);
+      }
+      return [...out.values()];
+    };
+    if (q.references.length === 0) return current(rows);
     const wanted = new Set(q.references);
-    return rows.filter((r) => {
+    return current(rows.filter((r) => {
       const c = r.correlation;
       if ((c.bht03 !== null && wanted.has(c.bht03)) || (c.claimIdentifier !== null && wanted.has(c.claimIdentifier))) return true;
       if (c.traces.some((t) => wanted.has(t))) return true;
       return this.items(r.id).some((i) => (i.authNumber !== null && wanted.has(i.authNumber)) || (i.trace !== null && wanted.has(i.trace)));
-    });
+    }));
   }
 
   audit(e: AuditEntry): void {
@@ -375,7 +417,7 @@ export class SqliteStore implements GatewayStore {
   }
 
   addClient(c: Omit<ClientRecord, 'createdAt'>): void {
-    this.st.clientInsert.run(c.id, c.name, c.jwks, c.jwksUrl, c.scopes.join(' '), now());
+    this.st.clientInsert.run(c.id, c.name, c.jwks, c.jwksUrl, c.scopes.join(' '), c.mtls ? JSON.stringify(c.mtls) : null, now());
   }
 
   getClient(id: string): ClientRecord | null {
@@ -468,6 +510,8 @@ function toRecord(r: Row, traces: string[]): SubmissionRecord {
       requestX12: r.request_x12,
       traces,
     },
+    priorId: r.prior_id ?? null,
+    supersededBy: r.superseded_by ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -529,9 +573,10 @@ interface ClientRow {
   jwks: string | null;
   jwks_url: string | null;
   scopes: string;
+  mtls: string | null;
   created_at: string;
 }
 
 function toClient(r: ClientRow): ClientRecord {
-  return { id: r.id, name: r.name, jwks: r.jwks, jwksUrl: r.jwks_url, scopes: r.scopes.split(' ').filter((x) => x !== ''), createdAt: r.created_at };
+  return { id: r.id, name: r.name, jwks: r.jwks, jwksUrl: r.jwks_url, scopes: r.scopes.split(' ').filter((x) => x !== ''), mtls: r.mtls === null ? null : (JSON.parse(r.mtls) as MtlsRequirement), createdAt: r.created_at };
 }

@@ -25,6 +25,10 @@ export interface ItemDecision {
   /** HCR01 (A1, A3, A4, A6...) or null when the level has none (an AAA error). */
   decision: string | null;
   authNumber: string | null;
+  /** The PAS Claim.item.sequence it answers, when known. */
+  sequence?: number | null;
+  /** Ended by a cancel (the item's or the whole request's). */
+  cancelled?: boolean;
 }
 
 export interface Answer {
@@ -45,6 +49,10 @@ export interface SubmissionRecord {
   answer: Answer | null;
   responseX12: string | null;
   correlation: Correlation;
+  /** The submission this one updates (a PAS Claim Update), if any. */
+  priorId: number | null;
+  /** The update that took this submission's place, if any (its answer is the current state). */
+  supersededBy: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -126,7 +134,15 @@ export interface ClientRecord {
   jwksUrl: string | null;
   /** The scopes it may be granted. */
   scopes: readonly string[];
+  /** When set, the client must present this TLS client certificate (mutual TLS) to get and use tokens. */
+  mtls?: MtlsRequirement | null;
   createdAt: string;
+}
+
+/** Which client certificate a client must present: by SHA-256 fingerprint (hex) and/or subject ("CN=a, O=b"). */
+export interface MtlsRequirement {
+  sha256: string | null;
+  subject: string | null;
 }
 
 export interface AccessToken {
@@ -143,7 +159,12 @@ export interface GatewayStore {
   /** Takes over a pending submission left by a process that died (its request is sent again). */
   restart(id: number): void;
   correlate(id: number, c: Correlation): void;
-  answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[]): void;
+  /** Stores the answer and item decisions; `supersedes`: the prior submission this update takes the place of (linked both ways, in the same transaction). */
+  answer(id: number, answer: Answer, responseX12: string | null, items: readonly ItemDecision[], supersedes?: number): void;
+  /** The latest PAS submission of this submitter whose Claim.identifier is one of these (a Claim Update's prior). */
+  findClaim(submitter: string, claimIdentifiers: readonly string[]): SubmissionRecord | null;
+  /** The submission that holds the current state of this one: itself, or the last update in its chain. */
+  latest(id: number): SubmissionRecord | null;
   /** Drops a pending claim whose exchange failed (a retry starts afresh). */
   abandon(id: number): void;
   get(id: number): SubmissionRecord | null;

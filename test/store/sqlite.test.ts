@@ -92,8 +92,36 @@ describe('SqliteStore', () => {
     expect(s.get(r.id)?.answer?.body).toBe('{"a":1}');
     expect(s.stats().pendedItems).toBe(1);
     s.update(r.id, { status: 200, contentType: 'application/fhir+json', body: '{"a":2}' }, 'ISA2', [{ position: 1, trace: 'T2', decision: 'A1', authNumber: 'X9' }]);
-    expect(s.items(r.id)).toEqual([{ position: 1, trace: 'T2', decision: 'A1', authNumber: 'X9' }]);
+    expect(s.items(r.id)).toEqual([{ position: 1, trace: 'T2', decision: 'A1', authNumber: 'X9', sequence: null, cancelled: false }]);
     expect(s.stats().pendedItems).toBe(0);
+    s.close();
+  });
+
+  it('a Claim Update supersedes its prior in the answer\'s transaction; findClaim finds the prior by Claim identifier per submitter; latest follows the chain; inquiries find the current state', () => {
+    const s = new SqliteStore(file());
+    const ok = { status: 200, contentType: 'application/fhir+json', body: '{}' };
+    const submit = (key: string, claim: string, submitter = 'sub'): number => {
+      const r = s.begin('pas', submitter, key, '2.2.1', 'h', '{}');
+      if (r.kind !== 'new') throw new Error();
+      s.correlate(r.id, corr({ claimIdentifier: claim, requesterId: 'R', memberId: 'M', traces: [`${claim}-T`] }));
+      return r.id;
+    };
+    const p = submit('P', 'C1');
+    s.answer(p, ok, null, [{ position: 1, trace: null, decision: 'A1', authNumber: 'AUTH1', sequence: 1 }]);
+    submit('X', 'C1', 'someone-else');
+    expect(s.findClaim('sub', ['nope', 'C1'])?.id).toBe(p);
+    expect(s.findClaim('sub', ['nope'])).toBeNull();
+    const u1 = submit('U1', 'C1-U1');
+    s.answer(u1, ok, null, [{ position: 1, trace: null, decision: 'C', authNumber: null, sequence: 1, cancelled: true }, { position: 2, trace: null, decision: 'A1', authNumber: 'AUTH2', sequence: 2 }], p);
+    const u2 = submit('U2', 'C1-U2');
+    s.answer(u2, ok, null, [{ position: 1, trace: null, decision: 'A1', authNumber: 'AUTH2', sequence: 2 }], u1);
+    expect(s.get(p)!.supersededBy).toBe(u1);
+    expect(s.get(u1)!.priorId).toBe(p);
+    expect(s.latest(p)!.id).toBe(u2);
+    expect(s.latest(u2)!.id).toBe(u2);
+    expect(s.items(u1).map((i) => [i.sequence, i.decision, i.cancelled])).toEqual([[1, 'C', true], [2, 'A1', false]]);
+    // PAS: an old reference finds the current record.
+    expect(s.match({ requesterId: 'R', memberId: 'M', references: ['C1-T'] }).map((r) => r.id)).toEqual([u2]);
     s.close();
   });
 

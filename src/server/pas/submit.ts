@@ -3,9 +3,10 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { bundlesToRequestX12 } from '../../mapping/index.js';
 import type { PasVersion } from '../../pas/versions.js';
 import { StoreControlNumbers } from '../../store/control-numbers.js';
-import type { ItemDecision } from '../../store/types.js';
+import type { ItemDecision, SubmissionRecord } from '../../store/types.js';
 import type { TransactionSet } from '../../x12/index.js';
-import { convertResponse, pendedResponse, sha256, transactionsOf } from '../answers.js';
+import { convertResponse, pendedResponse, sha256, transactionsOf, type ConvertedResponse } from '../answers.js';
+import { mergeItems, mergeResponse, priorOf, renumberResponse, sentItems, sequenceOf, withPriorNumbers, withSequences, type SentItem, type UpdateContext } from './update.js';
 import { bundleIdentifier, claimIdentifiers, submitterOf } from '../bundle-facts.js';
 import type { Gateway } from '../gateway.js';
 import { fhirJson, operationOutcome, upstreamFailure, type HttpAnswer } from '../outcome.js';
@@ -48,6 +49,9 @@ export async function submit(g: Gateway, pasVersion: PasVersion, text: string, c
   const b = bundle as unknown as Record<string, unknown>;
   const submitter = client ?? submitterOf(b);
   const key = idempotencyKey(pasVersion, b, hash);
+  // A Claim Update: its prior must be known here and still open (else refused, nothing stored or sent).
+  const update = priorOf(g, bundle, submitter);
+  if (update !== null && 'answer' in update) return { answer: update.answer, outcome: update.outcome, submitter };
   const begun = g.store.begin('pas', submitter, key, pasVersion, hash, text);
   let id: number;
   if (begun.kind === 'existing') {
@@ -59,7 +63,7 @@ export async function submit(g: Gateway, pasVersion: PasVersion, text: string, c
     g.store.restart(rec.id);
     id = rec.id;
   } else id = begun.id;
-  const work = exchange(g, id, pasVersion, bundle);
+  const work = exchange(g, id, pasVersion, bundle, update);
   g.inflight.set(id, work.then((r) => r.answer));
   try {
     const r = await work;
@@ -83,7 +87,23 @@ function storedAnswer(g: Gateway, pasVersion: PasVersion, b: unknown, hash: stri
   return rec !== null && rec.state === 'answered' && rec.answer !== null ? { answer: rec.answer, outcome: 'replayed', submitter } : null;
 }
 
-async function exchange(g: Gateway, id: number, pasVersion: PasVersion, bundle: Bundle): Promise<{ answer: HttpAnswer; outcome: string }> {
+/**
+ * The answer to store and send for a converted 278 response: items numbered by the Claim items
+ * the 278 sent; for an update the UM system accepted, merged with the prior's current state (and
+ * taking its place). An update the UM system rejected (AAA) leaves the prior as it was.
+ */
+function settle(converted: ConvertedResponse, sent: readonly SentItem[], update: UpdateContext | null): { answer: HttpAnswer; items: ItemDecision[]; supersedes?: number } {
+  renumberResponse(converted.bundle, sent);
+  const change = withSequences(converted.items, sent);
+  if (update === null || converted.facts.errors.length > 0 || update.prior.answer === null) return { answer: fhirJson(200, converted.bundle), items: change };
+  const merged = mergeResponse(converted.bundle, JSON.parse(update.prior.answer.body) as Bundle, new Set(change.map(sequenceOf)));
+  return { answer: fhirJson(200, merged), items: mergeItems(update.priorItems, change), supersedes: update.prior.id };
+}
+
+async function exchange(g: Gateway, id: number, pasVersion: PasVersion, request: Bundle, update: UpdateContext | null): Promise<{ answer: HttpAnswer; outcome: string }> {
+  // An update names its items' prior authorization numbers (2000F REF*BB): the UM system's link to its record.
+  const bundle = update === null ? request : withPriorNumbers(request, update.priorItems);
+  const sent = sentItems(bundle);
   const written = write278(g, bundle);
   if ('answer' in written) {
     g.store.abandon(id);
@@ -132,8 +152,8 @@ async function exchange(g: Gateway, id: number, pasVersion: PasVersion, bundle: 
       g.log.error('pended answer failed', { submission: id, problem: pended.problem });
       return { answer: upstreamFailure(true), outcome: 'failed' };
     }
-    const answer = fhirJson(200, pended.bundle);
-    g.store.answer(id, answer, null, pended.items);
+    const { answer, items, supersedes } = settle(pended, sent, update);
+    g.store.answer(id, answer, null, items, supersedes);
     const late = call.then((r) => {
       if ('x12' in r) applyResponseText(g, r.x12, 'late');
       else g.log.warn('late upstream failure; items stay pended', { submission: id, error: (r.error as Error).message });
@@ -157,9 +177,9 @@ async function exchange(g: Gateway, id: number, pasVersion: PasVersion, bundle: 
     g.log.warn('upstream answer unusable', { submission: id, problem: converted.problem });
     return { answer: upstreamFailure(false), outcome: 'upstream-failed' };
   }
-  const answer = fhirJson(200, converted.bundle);
-  g.store.answer(id, answer, first.x12, converted.items);
-  return { answer, outcome: outcomeOf(converted.items, converted.facts.errors) };
+  const { answer, items, supersedes } = settle(converted, sent, update);
+  g.store.answer(id, answer, first.x12, items, supersedes);
+  return { answer, outcome: `${update !== null ? 'update-' : ''}${outcomeOf(converted.items, converted.facts.errors)}` };
 }
 
 function outcomeOf(items: readonly ItemDecision[], errors: readonly string[]): string {
@@ -198,14 +218,51 @@ export function applyResponses(g: Gateway, txs: readonly TransactionSet[], x12: 
       g.log.warn('278 response unusable', { how, submission: rec.id, problem: converted.problem });
       continue;
     }
-    const answer = fhirJson(200, converted.bundle);
-    g.store.update(rec.id, answer, x12, converted.items);
-    g.store.audit({ who: rec.correlation.partner || 'upstream', kind: `278.${how}`, outcome: outcomeOf(converted.items, converted.facts.errors), submissionId: rec.id, bytesIn: x12.length, bytesOut: 0, sha256In: sha256(x12) });
+    const late = lateState(g, rec, request, converted);
+    if (late === null) {
+      g.metrics.unsolicited.inc({ outcome: 'superseded' });
+      g.log.info('late decision for items updated since; the update stands', { how, submission: rec.id });
+      continue;
+    }
+    const { target, answer, items } = late;
+    g.store.update(target.id, answer, x12, items);
+    g.store.audit({ who: rec.correlation.partner || 'upstream', kind: `278.${how}`, outcome: outcomeOf(converted.items, converted.facts.errors), submissionId: target.id, bytesIn: x12.length, bytesOut: 0, sha256In: sha256(x12) });
     g.metrics.unsolicited.inc({ outcome: 'applied' });
-    const notified = notifyDecision(g, rec, answer.body);
-    g.log.info('decision updated', { how, submission: rec.id, items: converted.items.length, notified });
+    const notified = notifyDecision(g, target, answer.body);
+    g.log.info('decision updated', { how, submission: target.id, items: converted.items.length, notified });
     applied++;
   }
   return { applied, unknown };
 }
 
+
+/**
+ * Where a later 278 response lands and the state it makes. It answers `rec`; the current state is
+ * `rec`'s own or, when a Claim Update took its place, the update's. Only the items still as `rec`
+ * left them take the new decisions (an update's own decisions stay); null when none is.
+ */
+function lateState(g: Gateway, rec: SubmissionRecord, request: Bundle, converted: ConvertedResponse): { target: SubmissionRecord; answer: HttpAnswer; items: ItemDecision[] } | null {
+  const sent = sentItems(request);
+  renumberResponse(converted.bundle, sent);
+  const change = withSequences(converted.items, sent);
+  const target = rec.supersededBy === null ? rec : (g.store.latest(rec.id) ?? rec);
+  const current = g.store.items(target.id);
+  let applied = change;
+  if (target.id !== rec.id) {
+    const own = new Map(g.store.items(rec.id).map((i) => [sequenceOf(i), i] as const));
+    const now = new Map(current.map((i) => [sequenceOf(i), i] as const));
+    applied = change.filter((c) => {
+      const o = own.get(sequenceOf(c));
+      const t = now.get(sequenceOf(c));
+      return o !== undefined && t !== undefined && o.decision === t.decision && o.authNumber === t.authNumber && t.cancelled !== true;
+    });
+    if (applied.length === 0) return null;
+  }
+  const take = new Set(applied.map(sequenceOf));
+  const stored = target.answer === null ? null : (JSON.parse(target.answer.body) as Bundle);
+  const body =
+    target.id === rec.id || stored === null
+      ? mergeResponse(converted.bundle, stored, take)
+      : mergeResponse(stored, converted.bundle, new Set(current.map(sequenceOf).filter((q) => !take.has(q))));
+  return { target, answer: fhirJson(200, body), items: mergeItems(current, applied) };
+}

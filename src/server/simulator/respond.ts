@@ -34,12 +34,12 @@ function bodyOf(tx: TransactionSet): { body: Els[]; levels: LevelInfo[]; facts: 
   let member: string | null = null;
   let diagnoses: string[] = [];
   const levels: LevelInfo[] = [];
-  const perLevel: { code: string; services: string[]; types: string[]; diagnoses: string[] }[] = [];
+  const perLevel: { code: string; services: string[]; types: string[]; diagnoses: string[]; certification: string | null }[] = [];
   let level = '';
   for (const e of body) {
     if (e[0] === 'HL') {
       level = e[3] ?? '';
-      perLevel.push({ code: level, services: [], types: [], diagnoses: [] });
+      perLevel.push({ code: level, services: [], types: [], diagnoses: [], certification: null });
       continue;
     }
     const cur = perLevel[perLevel.length - 1];
@@ -52,16 +52,24 @@ function bodyOf(tx: TransactionSet): { body: Els[]; levels: LevelInfo[]; facts: 
       const proc = (e[0] === 'SV2' ? e[2] : e[1]) ?? '';
       const p = proc.split(component)[1];
       if (p) cur.services.push(p);
-    } else if (e[0] === 'UM' && cur !== undefined && e[3]) cur.types.push(e[3]);
+    } else if (e[0] === 'UM' && cur !== undefined) {
+      if (e[3]) cur.types.push(e[3]);
+      if (e[2]) cur.certification = e[2];
+    }
   }
   const hasSs = perLevel.some((l) => l.code === 'SS');
   const facts: ItemFacts[] = [];
   let eventTypes: string[] = [];
+  let eventCertification: string | null = null;
   for (const l of perLevel) {
-    if (l.code === 'EV') eventTypes = l.types;
+    if (l.code === 'EV') {
+      eventTypes = l.types;
+      eventCertification = l.certification;
+    }
     const isItem = hasSs ? l.code === 'SS' : l.code === 'EV';
     levels.push({ code: l.code, item: isItem ? facts.length : -1 });
-    if (isItem) facts.push({ diagnoses, serviceCodes: l.services, serviceTypes: l.types.length > 0 ? l.types : eventTypes, requester, member });
+    const cancelled = (l.certification ?? eventCertification) === '3';
+    if (isItem) facts.push({ diagnoses, serviceCodes: l.services, serviceTypes: l.types.length > 0 ? l.types : eventTypes, requester, member, cancelled });
   }
   return { body, levels, facts };
 }

@@ -20,7 +20,8 @@ export interface RuleConditions {
   members?: string[];
 }
 
-export type Decision = 'A1' | 'A3' | 'A4' | 'A6';
+/** A1 certified, A3 not certified, A4 pended, A6 modified; C: cancelled (the answer to a service sent as a cancel, UM02 3). */
+export type Decision = 'A1' | 'A3' | 'A4' | 'A6' | 'C';
 
 export interface RuleOutcome {
   decision?: Decision;
@@ -108,6 +109,8 @@ export interface ItemFacts {
   serviceTypes: readonly string[];
   requester: string | null;
   member: string | null;
+  /** The item was sent as a cancel (UM02 3, its own or, with none, the event's). */
+  cancelled?: boolean;
 }
 
 function holds(c: RuleConditions, f: ItemFacts): boolean {
@@ -129,6 +132,8 @@ export function errorFor(rules: RuleSet, items: readonly ItemFacts[]): RuleOutco
 
 /** The outcome for one item: the first decision rule it matches, else the default. */
 export function decide(rules: RuleSet, f: ItemFacts): RuleOutcome & { decision: Decision } {
+  // A cancel is confirmed, whatever the rules say of the service.
+  if (f.cancelled === true) return { decision: 'C' };
   for (const r of rules.rules) if (r.then.decision !== undefined && holds(r.when, f)) return r.then as RuleOutcome & { decision: Decision };
   return { decision: rules.default.decision };
 }
