@@ -110,7 +110,7 @@ describe('keys from a JWKS URL', () => {
       body: JSON.stringify(sampleBundle('referral-request', '2.2.1')),
     });
     expect(res.status).toBe(200);
-    expect(itemActions(await res.json())).toEqual(['A1']);
+    expect(itemActions((await res.json()) as Record<string, any>)).toEqual(['A1']);
     // The keys were cached: a second assertion with a known kid fetched nothing.
     expect(fetches.get('/rs.json')).toBe(1);
   });
