@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfig } from '../server/config.js';
 import { SqliteStore } from '../store/sqlite.js';
+import type { MtlsRequirement } from '../store/types.js';
+import { normalFingerprint, subjectParts } from '../server/auth/mtls.js';
 import { EXIT_OK, UsageError } from './output.js';
 
 export const CLIENTS_HELP = `Usage: x12pas clients add ID (--jwks FILE | --jwks-url URL) --scope SCOPES [--name NAME]
+                          [--require-mtls (--cert-sha256 HEX | --cert-subject "CN=...") ...]
        x12pas clients list
        x12pas clients remove ID
 Options for all: --config FILE (its store) or --store FILE (default ./x12pas-gateway.db)
@@ -12,6 +15,8 @@ Options for all: --config FILE (its store) or --store FILE (default ./x12pas-gat
 Registers the SMART Backend Services clients the gateway lets in. A client signs its token
 requests (RS384 or ES384) with a key of its JWKS (a public JWKS file, or a URL the gateway fetches).
 SCOPES is space-separated, e.g. "system/Claim.write system/ClaimResponse.read system/Subscription.*".
+With --require-mtls the client must also present its TLS client certificate (the gateway serving
+https with tls.clientCaFile), named by its SHA-256 fingerprint and/or subject fields.
 `;
 
 const SCOPE = /^system\/([A-Za-z]+|\*)\.(read|write|\*|[cruds]+)$/;
@@ -36,7 +41,7 @@ export async function clientsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { jwks: { type: 'string' }, 'jwks-url': { type: 'string' }, scope: { type: 'string' }, name: { type: 'string' }, config: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { jwks: { type: 'string' }, 'jwks-url': { type: 'string' }, 'require-mtls': { type: 'boolean' }, 'cert-sha256': { type: 'string' }, 'cert-subject': { type: 'string' }, scope: { type: 'string' }, name: { type: 'string' }, config: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(CLIENTS_HELP);
@@ -57,7 +62,7 @@ export async function clientsCommand(argv: string[]): Promise<number> {
   if (action === 'list') {
     const store = new SqliteStore(file);
     try {
-      for (const c of store.listClients()) out(`${JSON.stringify({ id: c.id, name: c.name, keys: c.jwks !== null ? 'jwks' : c.jwksUrl, scopes: c.scopes.join(' '), createdAt: c.createdAt })}\n`);
+      for (const c of store.listClients()) out(`${JSON.stringify({ id: c.id, name: c.name, keys: c.jwks !== null ? 'jwks' : c.jwksUrl, scopes: c.scopes.join(' '), ...(c.mtls ? { mtls: c.mtls } : {}), createdAt: c.createdAt })}\n`);
     } finally {
       store.close();
     }
@@ -92,10 +97,20 @@ export async function clientsCommand(argv: string[]): Promise<number> {
       throw new UsageError('clients add: --jwks-url must be an http(s) URL');
     }
   }
+  let mtls: MtlsRequirement | null = null;
+  const sha = values['cert-sha256'];
+  const subject = values['cert-subject'];
+  if (values['require-mtls'] === true) {
+    if (sha === undefined && subject === undefined) throw new UsageError('clients add: --require-mtls needs --cert-sha256 HEX or --cert-subject "CN=..." (or both)');
+    const fp = sha === undefined ? null : normalFingerprint(sha);
+    if (sha !== undefined && fp === null) throw new UsageError('clients add: --cert-sha256 must be 64 hex digits (colons allowed)');
+    if (subject !== undefined && subjectParts(subject) === null) throw new UsageError('clients add: --cert-subject must be NAME=value pairs, e.g. "CN=clinic-a, O=Clinic A"');
+    mtls = { sha256: fp, subject: subject ?? null };
+  } else if (sha !== undefined || subject !== undefined) throw new UsageError('clients add: --cert-sha256 and --cert-subject go with --require-mtls');
   const store = new SqliteStore(file);
   try {
     if (store.getClient(id) !== null) throw new UsageError(`clients add: ${JSON.stringify(id)} is registered already (remove it first)`);
-    store.addClient({ id, name: values.name ?? id, jwks, jwksUrl, scopes });
+    store.addClient({ id, name: values.name ?? id, jwks, jwksUrl, scopes, mtls });
   } finally {
     store.close();
   }

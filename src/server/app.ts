@@ -15,6 +15,7 @@ import { subscriptionRoutes } from './subscriptions/routes.js';
 import { clientOf, requireScope } from './auth/guard.js';
 import { SCOPES } from './auth/scopes.js';
 import { issueToken } from './auth/token.js';
+import { PEER_ENV, peerCertificate, type PeerCertificate } from './auth/mtls.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const FHIR_TYPES = ['application/fhir+json', 'application/json'];
@@ -112,7 +113,7 @@ export function createApp(g: Gateway): Hono {
   app.post('/auth/token', limit, async (c) => {
     c.set('op' as never, 'token' as never);
     if (mediaType(c) !== 'application/x-www-form-urlencoded') return c.json({ error: 'invalid_request', error_description: 'the body must be application/x-www-form-urlencoded' }, 400);
-    const r = await issueToken(g, new URLSearchParams(await c.req.text()), tokenUrl(c));
+    const r = await issueToken(g, new URLSearchParams(await c.req.text()), tokenUrl(c), peerCertificate(c));
     g.store.audit({ who: r.client, kind: 'auth.token', outcome: r.status === 200 ? 'issued' : String(r.body.error), bytesIn: 0, bytesOut: 0 });
     c.set('outcome' as never, (r.status === 200 ? 'issued' : String(r.body.error)) as never);
     return c.json(r.body, r.status as 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
@@ -129,18 +130,18 @@ export function createApp(g: Gateway): Hono {
   );
 
   // The X12 face calls the configured payer's PAS base, or this app's own PAS face in process.
-  // In process, the caller's own token goes along: the PAS face checks it and keeps the client's ownership.
-  const callAs = (authorization: string | undefined): PasCall => async (operation, pasVersion, body) => {
+  // In process, the caller's own token (and TLS client certificate) goes along: the PAS face checks it and keeps the client's ownership.
+  const callAs = (authorization: string | undefined, peer: PeerCertificate | null): PasCall => async (operation, pasVersion, body) => {
     if (g.pasUpstream !== null) return g.pasUpstream.call(operation, body);
     const headers: Record<string, string> = { 'content-type': 'application/fhir+json' };
     if (authorization !== undefined) headers.authorization = authorization;
-    const res = await app.request(`/fhir/${pasVersion}/Claim/${operation}`, { method: 'POST', body: JSON.stringify(body), headers });
+    const res = await app.request(`/fhir/${pasVersion}/Claim/${operation}`, { method: 'POST', body: JSON.stringify(body), headers }, { [PEER_ENV]: peer });
     if (res.status >= 500) throw new UpstreamError(`the PAS face answered ${res.status}`, res.status === 504);
     return { status: res.status, body: (await res.json()) as unknown };
   };
 
   app.post('/x12/278', requireScope(g, SCOPES.x12), limit, async (c) => {
-    const call = callAs(c.req.header('authorization'));
+    const call = callAs(c.req.header('authorization'), peerCertificate(c));
     const type = mediaType(c);
     const text = await c.req.text();
     if (type === SOAP_CONTENT_TYPE || type === 'application/xml' || type === 'text/xml') {

@@ -27,6 +27,9 @@ describe('gateway config', () => {
     [{ upstreams: { simulator: { type: 'simulator', timeoutMs: -1 } } }, 'config upstreams.simulator.timeoutMs:'],
     [{ x12: { partner: 'um' } }, 'config x12.partner: the X12 face needs a partner whose upstream is a PAS FHIR base'],
     [{ validation: { enabled: 'yes' } }, 'config validation.enabled:'],
+    [{ tls: { certFile: 'server.pem' } }, 'config tls: needs certFile and keyFile'],
+    [{ tls: { certFile: 'a', keyFile: 'b', clientCa: 'c' } }, 'config tls.clientCa: unknown key'],
+    [{ auth: { jwksCooldownMs: -5 } }, 'config auth.jwksCooldownMs:'],
   ])('%j is refused naming the key', (raw, message) => {
     expect(() => checkConfig(raw)).toThrow(ConfigError);
     expect(() => checkConfig(raw)).toThrow(message);

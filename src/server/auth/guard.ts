@@ -12,6 +12,7 @@ import { operationOutcome } from '../outcome.js';
 import { hashToken } from './token.js';
 import { permits } from './scopes.js';
 import { RateLimiter } from './rate-limit.js';
+import { certificateMatches, peerCertificate } from './mtls.js';
 
 const limiters = new WeakMap<Gateway, RateLimiter>();
 const remoteAddress = (c: Context): string | null => {
@@ -54,7 +55,9 @@ export function requireScope(g: Gateway, scope: string | ((c: Context) => string
     if (m === null) return refuse(401, 'invalid_request', 'a bearer access token is required');
     const t = g.store.getToken(hashToken(m[1]!));
     if (t === null || t.expiresAt <= Date.now()) return refuse(401, 'invalid_token', 'the access token is unknown or expired');
-    if (g.store.getClient(t.clientId) === null) return refuse(401, 'invalid_token', 'the client is no longer registered');
+    const client = g.store.getClient(t.clientId);
+    if (client === null) return refuse(401, 'invalid_token', 'the client is no longer registered');
+    if (client.mtls && !certificateMatches(client.mtls, peerCertificate(c))) return refuse(401, 'invalid_token', "this client's tokens are accepted only over TLS with its registered client certificate");
     if (!permits(t.scopes, needed)) return refuse(403, 'insufficient_scope', `this needs the scope ${needed}`);
     c.set('client' as never, t.clientId as never);
     return limited(`client:${t.clientId}`) ?? next();

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Gateway } from '../gateway.js';
 import { grant } from './scopes.js';
+import { certificateMatches, type PeerCertificate } from './mtls.js';
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The assertion may not live longer than this (SMART: five minutes). */
@@ -47,7 +48,8 @@ function whyRefused(e: unknown, remote: boolean): string {
   return 'the assertion could not be verified';
 }
 
-export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: string): Promise<TokenAnswer> {
+/** `peer`: the request's verified TLS client certificate (a client registered for mutual TLS must present its own). */
+export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: string, peer: PeerCertificate | null = null): Promise<TokenAnswer> {
   if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
   if (form.get('client_assertion_type') !== ASSERTION_TYPE) return oauthError(400, 'invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
   const assertion = form.get('client_assertion');
@@ -60,6 +62,10 @@ export async function issueToken(g: Gateway, form: URLSearchParams, tokenUrl: st
   }
   const client = typeof iss === 'string' ? g.store.getClient(iss) : null;
   if (client === null) return oauthError(401, 'invalid_client', 'the client is not registered');
+  if (client.mtls && !certificateMatches(client.mtls, peer)) {
+    g.log.warn('token refused', { client: client.id, reason: 'no matching client certificate' });
+    return oauthError(401, 'invalid_client', 'this client must present its registered TLS client certificate', client.id);
+  }
   let keys: JWTVerifyGetKey;
   try {
     if (client.jwks !== null) keys = createLocalJWKSet(JSON.parse(client.jwks));
