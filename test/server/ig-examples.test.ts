@@ -3,12 +3,14 @@
  * version: request bundles to $submit, inquiry bundles to $inquire. Those our translator cannot
  * write as a 278 are listed with the reason (422 OperationOutcome), the others answered 200.
  * Each example gets a gateway of its own: several examples share a Bundle.identifier and a
- * requester, which the gateway rightly takes for the same submission.
+ * requester, which the gateway rightly takes for the same submission. A Claim Update example is
+ * sent after the initial request it updates.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exampleBundles } from '../pas/support.js';
 import { describeShared } from '../support/shared.js';
-import { postJson, testGateway, type TestGateway } from './support.js';
+import { isClaimUpdate } from '../../src/server/pas/update.js';
+import { itemActions, postJson, testGateway, type TestGateway } from './support.js';
 
 /** Examples the translator refuses today, with the reason; another issue is making them pass. */
 const REFUSED = (version: string): RegExp | undefined =>
@@ -29,8 +31,19 @@ describeShared('fhir-packages', 'IG request examples through the gateway', () =>
     it.each(examples.map(([f]) => f))(`${v} %s`, async (file) => {
       const bundle = examples.find(([f]) => f === file)![1];
       const op = file.includes('Inquiry') ? '$inquire' : '$submit';
-      const r = await postJson(`${g.url}/fhir/${v}/Claim/${op}`, bundle);
       const refused = REFUSED(v);
+      // A Claim Update needs its prior in the store: the IG's initial request (whose Claim it names) goes first.
+      if (isClaimUpdate(bundle)) {
+        const prior = await postJson(`${g.url}/fhir/${v}/Claim/$submit`, examples.find(([f]) => f === 'Bundle-HomecareAuthorizationBundleExample.json')![1]);
+        expect(prior.status).toBe(refused !== undefined ? 422 : 200);
+      }
+      const r = await postJson(`${g.url}/fhir/${v}/Claim/${op}`, bundle);
+      if (refused !== undefined && isClaimUpdate(bundle)) {
+        // Its prior was refused: the update names a request the gateway does not have.
+        expect(r.status).toBe(422);
+        expect(r.json().issue[0].code).toBe('not-found');
+        return;
+      }
       if (refused !== undefined) {
         expect(r.status).toBe(422);
         expect(r.text).toMatch(refused);
@@ -41,6 +54,8 @@ describeShared('fhir-packages', 'IG request examples through the gateway', () =>
       if (op === '$submit') {
         expect(body.resourceType).toBe('Bundle');
         expect(body.entry[0].resource.resourceType).toBe('ClaimResponse');
+        // The update (item 2 cancelled, item 3 added, item 1 unchanged) answers with every item's current decision.
+        if (isClaimUpdate(bundle)) expect(itemActions(body)).toEqual(['A1', 'C', 'A1']);
       } else expect(body.resourceType).toBe(v === '2.2.1' ? 'Parameters' : 'Bundle');
     });
   }

@@ -72,7 +72,9 @@ beforeAll(async () => {
   add('odd-clinic', `${jwksBase}/not-a-jwks.json`);
   // No cooldown: a kid not found fetches the JWKS again at once (the default waits 30 s between fetches).
   g = await testGateway({ store, auth: { required: true, jwksCooldownMs: 0 } }, {}, dir);
-});
+
+  // CLI processes, keys and certificates: slow on a busy machine.
+}, 120_000);
 afterAll(async () => {
   await g?.stop();
   await new Promise((r) => jwksServer?.close(r));

@@ -88,7 +88,9 @@ beforeAll(async () => {
   const listed = execFileSync(process.execPath, [BIN, 'clients', 'list', '--store', store], { encoding: 'utf8' });
   expect(listed).toContain(fingerprint.replaceAll(':', '').toLowerCase());
   g = await testGateway({ store, auth: { required: true }, tls: { certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key'), clientCaFile: join(dir, 'ca.pem') } }, {}, dir);
-});
+
+  // CLI processes, keys and certificates: slow on a busy machine.
+}, 120_000);
 afterAll(async () => {
   await g?.stop();
   rmSync(dir, { recursive: true, force: true });
