@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../support/shared.js';
 
 const BIN = fileURLToPath(new URL('../../bin/x12pas.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLES = `${fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url))}hl7.fhir.us.davinci-pas#2.2.1/package/example/`;
+const EXAMPLES = `${sharedPath('fhir-packages')}hl7.fhir.us.davinci-pas#2.2.1/package/example/`;
 
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -19,11 +19,7 @@ interface Line {
   findings?: string[];
 }
 
-describe.skipIf(existsSync(EXAMPLES))('x12pas roundtrip from FHIR', () => {
-  it('skipped: ../shared/fhir-packages is absent', () => undefined);
-});
-
-describe.skipIf(!existsSync(EXAMPLES))('x12pas roundtrip from FHIR', () => {
+describeShared('fhir-packages', 'x12pas roundtrip from FHIR', () => {
   it('every bundle kind: the FHIR elements that changed, each named by a finding of the conversion', () => {
     const names = ['Bundle-ReferralAuthorizationBundleExample.json', 'Bundle-PASClaimInquiryBundleExample.json', 'Bundle-RejectionResponseBundleExample.json', 'Bundle-ErrorResponseBundleExample.json'];
     const r = run(['roundtrip', ...names.map((n) => EXAMPLES + n)]);

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import type { PasVersion } from '../../src/pas/versions.js';
+import { describeShared, SHARED_ROOT } from '../support/shared.js';
 
 /**
  * Random PAS Request, Inquiry and Response bundles (2.2.1 and 2.0.1): the IG examples, with the
@@ -15,9 +15,8 @@ import type { PasVersion } from '../../src/pas/versions.js';
  * PAS_PROPERTY_RUNS sets the number of runs (200 by default).
  */
 
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const SHARED = SHARED_ROOT;
 const META = `${SHARED}corpus/inferno/must-support-metadata/`;
-const present = existsSync(META) && existsSync(`${SHARED}fhir-packages`);
 const RUNS = Number(process.env.PAS_PROPERTY_RUNS ?? 200);
 
 type Obj = Record<string, unknown>;
@@ -116,8 +115,7 @@ function mutate(base: Base, changes: readonly Change[]): Obj {
   return b;
 }
 
-describe.skipIf(!present)('random PAS bundles -> X12 -> PAS', () => {
-  if (!present) return;
+describeShared(['corpus/inferno', 'fhir-packages'], 'random PAS bundles -> X12 -> PAS', () => {
   const all = bases();
   const changeArb = fc.record({ kind: fc.constantFrom('drop' as const, 'change' as const, 'add' as const), at: fc.nat(500), seed: fc.nat(1 << 20) });
 
@@ -139,8 +137,4 @@ describe.skipIf(!present)('random PAS bundles -> X12 -> PAS', () => {
       { numRuns: RUNS },
     );
   }, 60_000 + RUNS * 100);
-});
-
-describe.skipIf(present)('random PAS bundles', () => {
-  it('skipped: ../shared (must-support metadata, fhir-packages) is absent', () => undefined);
 });
