@@ -2,6 +2,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 import type { Ledger } from './ledger.js';
+import { readKind, serviceView } from './requested-kind.js';
 
 /**
  * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
@@ -228,7 +229,17 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);
-    return { item, service: ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null };
+    const res = ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null;
+    if (res === null) return { item, service: null };
+    // A DeviceRequest or MedicationRequest is shown to the rows as a ServiceRequest (its code, timing and quantity where the rows read them).
+    const view = serviceView(res);
+    if (view !== res) ledger?.copyOf(view, res);
+    const back = readKind(item.productOrService, isObj(view.quantityQuantity) && view.quantityQuantity.value !== undefined);
+    if (back !== res.resourceType) {
+      const at = (b.entry as unknown[]).findIndex((e) => isObj(e) && e.resource === res);
+      problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `Claim.item[${i}] requestedService: this ${String(res.resourceType)} comes back as a ${back} (the 278 tells the kind only by the service's code and quantity: mappings/codes/requested-kind.json)`, ...(at >= 0 ? { path: `Bundle.entry[${at}].resource` } : {}) });
+    }
+    return { item, service: view };
   });
   const encRef = extensionValue(claim, OTHER_EXTENSION.claimEncounter) ?? (items[0] !== undefined && Array.isArray(items[0].item.encounter) ? (items[0].item.encounter as unknown[])[0] : undefined);
   const encounter = encRef !== undefined ? resolve(encRef, 'Claim encounter') : null;

@@ -77,6 +77,17 @@ function codesOf(ledger: Ledger, cc: unknown): void {
   }
 }
 
+/** Marks the system and code of each coding of `cc` where the same of `from` (equal to it) was carried. */
+function sameCodes(ledger: Ledger, cc: unknown, from: unknown): void {
+  if (!isObj(cc) || !Array.isArray(cc.coding) || !isObj(from) || !Array.isArray(from.coding)) return;
+  const list = from.coding as unknown[];
+  (cc.coding as unknown[]).forEach((c, i) => {
+    const f = list[i];
+    if (!isObj(f)) return;
+    for (const k of ['system', 'code']) if (ledger.carried(f, k, [from, list])) ledger.key(c, k);
+  });
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -118,7 +129,9 @@ function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj,
     if (sr.intent === 'order') ledger.key(sr, 'intent');
     if (isObj(sr.subject) && isObj(patientRef) && sr.subject.reference === patientRef.reference) ledger.all(sr.subject);
     // The reader copies the item's service into the request's code: carried when the item's is.
-    if (sr.code !== undefined && same(sr.code, item.productOrService) && ledger.anyUnder(item.productOrService)) codesOf(ledger, sr.code);
+    // (A DeviceRequest's or MedicationRequest's code, as the rows' view of it names it.)
+    const code = it.service!.code;
+    if (code !== undefined && same(code, item.productOrService)) sameCodes(ledger, code, item.productOrService);
   }
   // The member id on the patients (the reader names both by it).
   const covIds = source.coverage !== null && Array.isArray(source.coverage.identifier) ? (source.coverage.identifier as unknown[]) : [];

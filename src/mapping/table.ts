@@ -19,6 +19,7 @@ import {
   rd8,
   text,
   trnOrg,
+  ndc,
   yesNo,
   type Codec,
 } from './codecs/index.js';
@@ -146,6 +147,7 @@ const FIXED_CODECS: ReadonlyMap<string, AnyCodec> = new Map<string, AnyCodec>([
   ['yes-no', { codec: yesNo as unknown as Codec<unknown, unknown>, arity: 1 }],
   ['npi', { codec: npi as Codec<unknown, unknown>, arity: 1 }],
   ['urn-trnorg', { codec: trnOrg as Codec<unknown, unknown>, arity: 1 }],
+  ['ndc11', { codec: ndc as Codec<unknown, unknown>, arity: 1 }],
   ['datetime-d8-tm', { codec: dateTimeUtc as unknown as Codec<unknown, unknown>, arity: 2 }],
 ]);
 

@@ -1,9 +1,13 @@
 /**
  * FHIR -> X12 fidelity of the requested services and their context (issue 13): HSD quantity units
- * from UCUM, ... Each mapped value comes back bundle -> 278 -> bundle, or is named by a finding.
+ * from UCUM; DeviceRequest and MedicationRequest services (code, timing, quantity, and their kind
+ * where the 278's code tells it); ... Each mapped value comes back bundle -> 278 -> bundle, or is
+ * named by a finding.
  */
 import type { Bundle } from '@medplum/fhirtypes';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { INVALID, ndc } from '../../src/mapping/codecs/index.js';
 import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
@@ -59,5 +63,98 @@ describe('HSD01 from the quantity unit', () => {
     const r = requestToBundle(tx, { pasVersion: '2.2.1' });
     expect(byType(r.bundle!, 'ServiceRequest')[0]!.quantityQuantity).toEqual({ value: 6, system: X12_673, code: 'UN' });
     expect(segs(r.bundle!, 'HSD')).toEqual(['HSD*UN*6']);
+  });
+});
+
+const HCPCS = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
+const NDC = 'http://hl7.org/fhir/sid/ndc';
+
+describe('DeviceRequest and MedicationRequest services', () => {
+  /** The referral sample with its item's product and its ServiceRequest replaced by `make(old)`. */
+  const withService = (product: Obj, make: (old: Obj) => Obj): Bundle => {
+    const b = referral();
+    const claim = b.entry![0]!.resource as unknown as Obj;
+    (claim.item as Obj[])[0]!.productOrService = product;
+    const entry = ((b as unknown as Obj).entry as Array<{ resource: Obj }>).find((e) => e.resource.resourceType === 'ServiceRequest')!;
+    entry.resource = make(entry.resource);
+    return b;
+  };
+  const device = (code: Obj, timing?: Obj) => (old: Obj): Obj => ({ resourceType: 'DeviceRequest', id: old.id, status: 'active', intent: 'order', codeCodeableConcept: code, subject: old.subject, ...(timing !== undefined ? { occurrenceTiming: timing } : {}) });
+  const medication = (code: Obj, timing: Obj, quantity: Obj) => (old: Obj): Obj => ({ resourceType: 'MedicationRequest', id: old.id, status: 'active', intent: 'order', medicationCodeableConcept: code, subject: old.subject, dosageInstruction: [{ timing }], dispenseRequest: { quantity } });
+
+  it('a DeviceRequest for equipment (HCPCS E/K/L) writes its code (SV1) and timing (HSD), and comes back a DeviceRequest', () => {
+    const code = { coding: [{ system: HCPCS, code: 'E1223' }] };
+    const b = withService(code, device(code, { repeat: { period: 2, periodUnit: 'wk' } }));
+    expect(segs(b, 'SV1')[0]).toMatch(/^SV1\*HC:E1223/);
+    expect(segs(b, 'HSD')).toEqual(['HSD***WK*2']);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    const again = byType(rt.again!, 'DeviceRequest');
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ codeCodeableConcept: code, occurrenceTiming: { repeat: { period: 2, periodUnit: 'wk' } }, meta: { profile: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-devicerequest'] } });
+    expect(byType(rt.again!, 'ServiceRequest')).toEqual([]);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+    expect(rt.differences.filter((d) => d.path.includes('codeCodeableConcept') || d.path.endsWith('resourceType'))).toEqual([]);
+  });
+
+  it('a MedicationRequest for a drug by NDC writes N4, its dosage timing and dispense quantity (HSD), and comes back a MedicationRequest', () => {
+    const code = { coding: [{ system: NDC, code: '00777-3105-02' }] };
+    const b = withService(code, medication(code, { repeat: { period: 1, periodUnit: 'd' } }, { value: 30, system: X12_673, code: 'DY' }));
+    expect(segs(b, 'SV1')[0]).toMatch(/^SV1\*N4:00777310502/);
+    expect(segs(b, 'HSD')).toEqual(['HSD*DY*30*DA*1']);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    const again = byType(rt.again!, 'MedicationRequest');
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ medicationCodeableConcept: code, dosageInstruction: [{ timing: { repeat: { period: 1, periodUnit: 'd' } } }], dispenseRequest: { quantity: { value: 30, system: X12_673, code: 'DY' } } });
+    expect(rt.differences).toEqual([]);
+  });
+
+  it('a 10-digit NDC is written padded to 11 digits and reported; it comes back in the 5-4-2 form, named', () => {
+    const code = { coding: [{ system: NDC, code: '0777-3105-02' }] };
+    const b = withService(code, medication(code, { repeat: { period: 1, periodUnit: 'd' } }, { value: 300, system: UCUM, code: 'mg' }));
+    expect(segs(b, 'SV1')[0]).toMatch(/^SV1\*N4:00777310502/);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(byType(rt.again!, 'MedicationRequest')[0]!.medicationCodeableConcept).toEqual({ coding: [{ system: NDC, code: '00777-3105-02' }] });
+    const changed = rt.differences.map((d) => d.path);
+    expect(changed.some((p) => p.endsWith('medicationCodeableConcept.coding[0].code'))).toBe(true);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+
+  it('a kind the 278 cannot tell apart comes back a ServiceRequest, reported on the resource; so does a ServiceRequest named as equipment', () => {
+    const code = { coding: [{ system: HCPCS, code: 'J1100' }] };
+    const b = withService(code, medication(code, { repeat: { period: 1, periodUnit: 'd' } }, { value: 3, system: X12_673, code: 'FL' }));
+    const w = bundleToRequest(b);
+    const lossy = w.findings.filter((f) => f.code === 'LOSSY_VALUE' && /comes back as a ServiceRequest/.test(f.message));
+    expect(lossy).toHaveLength(1);
+    expect(lossy[0]!.path).toMatch(/^Bundle\.entry\[\d+\]\.resource$/);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(byType(rt.again!, 'ServiceRequest')[0]).toMatchObject({ code, occurrenceTiming: { repeat: { period: 1, periodUnit: 'd' } }, quantityQuantity: { value: 3, code: 'FL' } });
+    expect(rt.differences.some((d) => d.path.endsWith('.resourceType'))).toBe(true);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+    // A ServiceRequest for equipment with no quantity reads back as a DeviceRequest: reported the same way.
+    const eq = { coding: [{ system: HCPCS, code: 'E0601' }] };
+    const sr = withService(eq, (old) => ({ ...old, code: eq, quantityQuantity: undefined, occurrenceTiming: { repeat: { period: 1, periodUnit: 'd' } } }));
+    const rt2 = fhirRoundTrip(sr, { pasVersion: '2.2.1' });
+    expect(byType(rt2.again!, 'DeviceRequest')).toHaveLength(1);
+    expect(rt2.findings.some((f) => f.code === 'LOSSY_VALUE' && /ServiceRequest comes back as a DeviceRequest/.test(f.message))).toBe(true);
+    expect(rt2.differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
+
+describe('ndc11 codec', () => {
+  it('laws: read(write(f)) = f for a 5-4-2 code; every 10-digit form is written as the 11 digits it pads to', () => {
+    const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+    fc.assert(
+      fc.property(digits(11), (x) => {
+        const f = ndc.read(x);
+        expect(f).not.toBe(INVALID);
+        expect(ndc.write(f as string)).toBe(x);
+        expect(ndc.read(ndc.write(f as string) as string)).toBe(f);
+      }),
+    );
+    expect(ndc.writeLossy!('0777-3105-02')).toMatchObject({ x: '00777310502' });
+    expect(ndc.writeLossy!('12345-678-90')).toMatchObject({ x: '12345067890' });
+    expect(ndc.writeLossy!('12345-6789-0')).toMatchObject({ x: '12345678900' });
+    expect(ndc.writeLossy!('12-34')).toBe(INVALID);
+    expect(ndc.read('1234')).toBe(INVALID);
   });
 });
