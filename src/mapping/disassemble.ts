@@ -2,6 +2,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 import type { Ledger } from './ledger.js';
+import { withCharge } from './item-charge.js';
 import { readKind, serviceView } from './requested-kind.js';
 
 /**
@@ -225,7 +226,7 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Claim certificationType: written as the certification type (UM02) of every item without its own; it reads back on each item', ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
   }
   const sent = (cancelAll ? allItems : isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it),
+    withCharge(withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it), claimAt >= 0 ? `Bundle.entry[${claimAt}].resource.item[${allItems.indexOf(it)}]` : undefined, ledger, problems),
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);

@@ -158,3 +158,34 @@ describe('ndc11 codec', () => {
     expect(ndc.read('1234')).toBe(INVALID);
   });
 });
+
+describe('item.unitPrice', () => {
+  const dependent = (): Bundle => requestToBundle(sample('dependent-request'), { pasVersion: '2.2.1' }).bundle!;
+  const items = (b: Bundle | Obj): Obj[] => (((b as Obj).entry as Array<{ resource: Obj }>)[0]!.resource.item as Obj[]);
+
+  it('an item with a unit price and no net: the line charge is quantity x unitPrice x factor, reported; it reads back as net', () => {
+    const b = dependent();
+    const it0 = items(b)[0]!;
+    delete it0.net;
+    it0.unitPrice = { value: 30, currency: 'USD' };
+    it0.factor = 0.5;
+    expect(segs(b, 'SV1')[0]).toBe('SV1*HC:97153*600*UN*40');
+    const w = bundleToRequest(b);
+    expect(w.findings.filter((f) => f.code === 'LOSSY_VALUE' && f.path === 'Bundle.entry[0].resource.item[0].unitPrice')).toHaveLength(1);
+    expect(w.findings.filter((f) => f.code === 'NOT_WRITTEN' && /unitPrice/.test(f.path ?? ''))).toEqual([]);
+    expect(w.findings.filter((f) => f.code === 'NOT_WRITTEN' && f.path === 'Bundle.entry[0].resource.item[0].factor')).toHaveLength(1);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(items(rt.again!)[0]!.net).toEqual({ value: 600, currency: 'USD' });
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+
+  it('an item with net keeps it as the charge; its unit price is reported, never written over it', () => {
+    const b = dependent();
+    const it0 = items(b)[0]!;
+    it0.unitPrice = { value: 99, currency: 'USD' };
+    expect(segs(b, 'SV1')[0]).toBe('SV1*HC:97153*1200*UN*40');
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(rt.findings.some((f) => f.code === 'NOT_WRITTEN' && f.path === 'Bundle.entry[0].resource.item[0].unitPrice')).toBe(true);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
