@@ -3,6 +3,7 @@ import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '..
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 import type { Ledger } from './ledger.js';
 import { withCharge } from './item-charge.js';
+import { statedTaxonomy, type StatedTaxonomy } from './provider-taxonomy.js';
 import { readKind, serviceView } from './requested-kind.js';
 
 /**
@@ -144,6 +145,10 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     } else ledger?.all(ref);
     return hit ?? null;
   };
+  const lossyTaxonomy = (t: StatedTaxonomy, what: string): void => {
+    const at = ledger?.pathIn(b, t.source) ?? null;
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `provider ${t.from} ${JSON.stringify((t.cc.coding as Obj[])[0]!.code)}: written as the provider taxonomy, ${what}`, ...(at !== null ? { path: at } : {}) });
+  };
   /** A PractitionerRole stands for its practitioner (with the role's numbers and specialty) or its organization. */
   const party = (ref: unknown, where: string, severity: 'error' | 'warning' = 'error'): Obj | null => {
     const r = resolve(ref, where, severity);
@@ -152,7 +157,10 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     if (person !== null) {
       const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
       const { telecom: _drop, ...rest } = person;
-      const specialty = r.specialty ?? person.specialty;
+      // No specialty of the role: a Practitioner.qualification coded in NUCC is the taxonomy (PRV03), reported.
+      const fromQualification = r.specialty === undefined && person.specialty === undefined ? statedTaxonomy(person, ['qualification']) : null;
+      if (fromQualification !== null) lossyTaxonomy(fromQualification, 'PRV03 of the requester; it reads back as its PractitionerRole.specialty');
+      const specialty = r.specialty ?? person.specialty ?? (fromQualification !== null ? [fromQualification.cc] : undefined);
       return ledger?.copyOf({ ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) }, person) ?? { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
     return resolve(r.organization, `${where}.organization`);
@@ -187,7 +195,17 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
       const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
       if (itemScoped && naming.length === 0) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
-      if (res !== null) providers.push({ careTeam: ct, resource: res, itemScoped });
+      if (res === null) return;
+      // No qualification on the member: the taxonomy its PractitionerRole (or Practitioner) states, reported.
+      const stated = ct.qualification === undefined ? statedTaxonomy(res) : null;
+      if (stated === null) {
+        providers.push({ careTeam: ct, resource: res, itemScoped });
+        return;
+      }
+      lossyTaxonomy(stated, 'PRV03 of its 2010EA/2010F loop; it reads back as Claim.careTeam.qualification');
+      const team = { ...ct, qualification: stated.cc };
+      ledger?.copyOf(team, ct);
+      providers.push({ careTeam: team, resource: res, itemScoped });
     });
   }
   // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or

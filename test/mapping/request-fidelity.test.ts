@@ -189,3 +189,44 @@ describe('item.unitPrice', () => {
     expect(rt.differences.filter((d) => !d.named)).toEqual([]);
   });
 });
+
+const NUCC = 'http://nucc.org/provider-taxonomy';
+
+describe('PractitionerRole specialty and Practitioner qualification -> PRV03', () => {
+  const resolveRef = (b: Bundle | Obj, ref: unknown): Obj => {
+    const r = (ref as { reference: string }).reference;
+    return ((b as Obj).entry as Array<{ fullUrl: string; resource: Obj }>).find((e) => e.fullUrl === r)!.resource;
+  };
+  const claimOf = (b: Bundle | Obj): Obj => ((b as Obj).entry as Array<{ resource: Obj }>)[0]!.resource;
+
+  it("a care-team member's role specialty is its taxonomy when the member has no qualification (reported; reads back as the qualification)", () => {
+    const b = referral();
+    const ct = (claimOf(b).careTeam as Obj[])[0]!;
+    const taxonomy = ct.qualification;
+    expect(taxonomy).toEqual({ coding: [{ system: NUCC, code: '207X00000X' }] });
+    delete ct.qualification;
+    const role = resolveRef(b, ct.provider);
+    expect(role.resourceType).toBe('PractitionerRole');
+    role.specialty = [{ coding: [{ system: 'http://example.org/other', code: 'x' }, { system: NUCC, code: '207X00000X', display: 'Orthopaedic Surgery' }] }];
+    expect(segs(b, 'PRV')).toContain('PRV*PE*PXC*207X00000X');
+    const w = bundleToRequest(b);
+    expect(w.findings.filter((f) => f.code === 'LOSSY_VALUE' && /specialty/.test(f.message)).map((f) => f.path)).toEqual([expect.stringMatching(/^Bundle\.entry\[\d+\]\.resource\.specialty\[0\]$/)]);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect((claimOf(rt.again!).careTeam as Obj[])[0]!.qualification).toEqual(taxonomy);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+
+  it("a person requester's NUCC qualification is its PRV taxonomy when its role states no specialty", () => {
+    const b = referral();
+    const role = resolveRef(b, claimOf(b).provider);
+    delete role.specialty;
+    const person = resolveRef(b, role.practitioner);
+    person.qualification = [{ code: { coding: [{ system: NUCC, code: '208D00000X' }] } }];
+    const prv = bundleToRequest(b).segments!.filter((x) => x.els[0]![0] === 'PRV' && x.key.includes('2010B'));
+    expect(prv.map((x) => x.els.map((e) => e.join(':')).join('*'))).toEqual(['PRV*PE*PXC*208D00000X']);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(rt.findings.some((f) => f.code === 'LOSSY_VALUE' && f.path?.endsWith('.qualification[0]'))).toBe(true);
+    expect(resolveRef(rt.again!, claimOf(rt.again!).provider).specialty).toEqual([{ coding: [{ system: NUCC, code: '208D00000X' }] }]);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
