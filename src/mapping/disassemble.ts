@@ -262,6 +262,11 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   });
   const encRef = extensionValue(claim, OTHER_EXTENSION.claimEncounter) ?? (items[0] !== undefined && Array.isArray(items[0].item.encounter) ? (items[0].item.encounter as unknown[])[0] : undefined);
   const encounter = encRef !== undefined ? resolve(encRef, 'Claim encounter') : null;
+  // Its period goes out as the admission and discharge dates (2000E DTP*435 / DTP*096), which read back as the Claim's supporting info.
+  if (encounter !== null && isObj(encounter.period) && (encounter.period.start !== undefined || encounter.period.end !== undefined)) {
+    const at = (b.entry as unknown[]).findIndex((e) => isObj(e) && e.resource === encounter);
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Encounter period: written as the admission (DTP*435) and discharge (DTP*096) dates; they read back as Claim.supportingInfo AdmissionDates / DischargeDates', ...(at >= 0 ? { path: `Bundle.entry[${at}].resource.period` } : {}) });
+  }
 
   const transmission: Record<string, string> = {};
   const tid = extensionValue(claim, PAS_EXTENSION.transmissionIdentifiers);

@@ -230,3 +230,38 @@ describe('PractitionerRole specialty and Practitioner qualification -> PRV03', (
     expect(rt.differences.filter((d) => !d.named)).toEqual([]);
   });
 });
+
+describe('the Encounter period and the discharge date', () => {
+  const admission = (): Bundle => requestToBundle(sample('admission-request'), { pasVersion: '2.2.1' }).bundle!;
+  const claimOf = (b: Bundle | Obj): Obj => ((b as Obj).entry as Array<{ resource: Obj }>)[0]!.resource;
+  const dtp = (b: Bundle): string[] => segs(b, 'DTP').filter((x) => /^DTP\*(435|096)/.test(x));
+  const category = (x: Obj): unknown => ((x.category as Obj).coding as Obj[])[0]!.code;
+
+  it('DTP*096 <-> supportingInfo DischargeDates, both ways', () => {
+    const tx = sample('admission-request', [['DTP*435*D8*20261130~', 'DTP*435*D8*20261130~DTP*096*D8*20261203~'], ['SE*26*', 'SE*27*']]);
+    const b = requestToBundle(tx, { pasVersion: '2.2.1' }).bundle!;
+    const info = (claimOf(b).supportingInfo as Obj[]).find((x) => category(x) === 'dischargeDates');
+    expect(info).toMatchObject({ timingDate: '2026-12-03' });
+    expect(dtp(b)).toEqual(['DTP*435*D8*20261130', 'DTP*096*D8*20261203']);
+    expect(fhirRoundTrip(b, { pasVersion: '2.2.1' }).differences.filter((d) => d.path.includes('supportingInfo'))).toEqual([]);
+  });
+
+  it("the Encounter's period goes out as the admission and discharge dates the Claim leaves empty; reported, it reads back as supporting info", () => {
+    const b = admission();
+    const claim = claimOf(b);
+    claim.supportingInfo = (claim.supportingInfo as Obj[]).filter((x) => category(x) !== 'admissionDates');
+    const enc = byType(b, 'Encounter')[0]!;
+    enc.period = { start: '2026-11-29', end: '2026-12-04' };
+    expect(dtp(b)).toEqual(['DTP*435*D8*20261129', 'DTP*096*D8*20261204']);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(rt.findings.filter((f) => f.code === 'LOSSY_VALUE' && /^Bundle\.entry\[\d+\]\.resource\.period$/.test(f.path ?? ''))).toHaveLength(1);
+    const again = (claimOf(rt.again!).supportingInfo as Obj[]).map((x) => [category(x), x.timingDate]);
+    expect(again).toEqual(expect.arrayContaining([['admissionDates', '2026-11-29'], ['dischargeDates', '2026-12-04']]));
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+    // The Claim's own admission date wins over the Encounter's (which is then reported with the rest of its period).
+    const own = admission();
+    byType(own, 'Encounter')[0]!.period = { start: '2026-11-29' };
+    expect(dtp(own)).toEqual(['DTP*435*D8*20261130']);
+    expect(fhirRoundTrip(own, { pasVersion: '2.2.1' }).differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
