@@ -48,7 +48,7 @@ export interface RequestSource {
 
 export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE';
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE' | 'NOT_WRITTEN';
   readonly message: string;
   /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
   readonly path?: string;
@@ -213,6 +213,16 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   // goes as certification type 3, whatever its own certificationType says.
   const profiles = isObj(claim.meta) && Array.isArray(claim.meta.profile) ? (claim.meta.profile as unknown[]) : [];
   const isUpdate = profiles.includes(PAS_PROFILE.claimUpdate) || (Array.isArray(claim.related) && claim.related.length > 0);
+  // Claim.related (the prior request of an update) makes the 278 an update, but a 278 names the prior
+  // review only by its authorization or administrative reference number (REF*BB / REF*NT, from
+  // extension-authorizationNumber / administrationReferenceNumber): the reference has no place.
+  if (Array.isArray(claim.related)) {
+    (claim.related as unknown[]).forEach((r, i) => {
+      if (!isObj(r)) return;
+      ledger?.all(r);
+      problems.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `Claim.related[${i}]: the 278 has no place for a related claim (it names a prior review by its authorization number, REF*BB, or administrative reference, REF*NT: give them in extension-authorizationNumber / extension-administrationReferenceNumber); it makes the request an update (only the changed items are sent)`, ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.related[${i}]` } : {}) });
+    });
+  }
   const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);

@@ -265,3 +265,20 @@ describe('the Encounter period and the discharge date', () => {
     expect(fhirRoundTrip(own, { pasVersion: '2.2.1' }).differences.filter((d) => !d.named)).toEqual([]);
   });
 });
+
+describe('Claim.related', () => {
+  it('has no place in a 278: named by one finding per entry, with its path, saying where a prior review goes', () => {
+    const b = referral();
+    const claim = ((b as unknown as Obj).entry as Array<{ resource: Obj }>)[0]!.resource;
+    claim.related = [{ claim: { reference: 'Claim/prior-1' }, relationship: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship', code: 'prior' }] }, reference: { value: 'CASE-9' } }];
+    const item = (claim.item as Obj[])[0]!;
+    item.extension = [...((item.extension as Obj[] | undefined) ?? []), { url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-infoChanged', valueCode: 'changed' }];
+    const w = bundleToRequest(b);
+    const named = w.findings.filter((f) => f.code === 'NOT_WRITTEN' && f.path?.startsWith('Bundle.entry[0].resource.related'));
+    expect(named.map((f) => f.path)).toEqual(['Bundle.entry[0].resource.related[0]']);
+    expect(named[0]!.message).toMatch(/REF\*BB/);
+    const rt = fhirRoundTrip(b, { pasVersion: '2.2.1' });
+    expect(rt.differences.filter((d) => d.path.includes('.related')).length).toBeGreaterThan(0);
+    expect(rt.differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
