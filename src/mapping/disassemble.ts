@@ -163,7 +163,12 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
       const specialty = r.specialty ?? person.specialty ?? (fromQualification !== null ? [fromQualification.cc] : undefined);
       return ledger?.copyOf({ ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) }, person) ?? { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
-    return resolve(r.organization, `${where}.organization`);
+    const org = resolve(r.organization, `${where}.organization`);
+    // A role naming neither (its practitioner dropped, no organization): the member is left out, and said so.
+    if (org === null && r.organization === undefined && severity === 'warning') {
+      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: its PractitionerRole names no practitioner or organization of the bundle: left out of the 278`, ...(claimAt >= 0 && where.startsWith('Claim.') ? { path: `Bundle.entry[${claimAt}].resource${where.slice(5)}` } : {}) });
+    }
+    return org;
   };
 
   const patient = resolve(claim.patient, 'Claim.patient');

@@ -88,6 +88,18 @@ function sameCodes(ledger: Ledger, cc: unknown, from: unknown): void {
   });
 }
 
+/** Whether a Reference names `res` (a resource of the bundle, or a writer's copy of one), by fullUrl or Type/id. */
+function namesResource(bundle: Obj, ref: unknown, res: Obj | null, ledger: Ledger): boolean {
+  if (!isObj(ref) || typeof ref.reference !== 'string' || res === null) return false;
+  const target = ledger.originOf(res);
+  const r = ref.reference;
+  for (const e of Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : []) {
+    if (!isObj(e) || e.resource !== target) continue;
+    return e.fullUrl === r || (typeof target.id === 'string' && r.split('/').slice(-2).join('/') === `${String(target.resourceType)}/${target.id}`);
+  }
+  return false;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -167,9 +179,11 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
   // The Coverage's ties the 278's levels say by structure: whose it is, which payer, active, self.
   const coverage = source.coverage !== null ? ledger.originOf(source.coverage) : null;
   if (coverage !== null) {
-    if (isObj(coverage.beneficiary)) ledger.all(coverage.beneficiary);
-    if (isObj(coverage.subscriber)) ledger.all(coverage.subscriber);
-    if (Array.isArray(coverage.payor) && coverage.payor.length === 1) ledger.all(coverage.payor);
+    // Each only when it names the resource the 278's level stands for (another reference does not come back).
+    const patient = source.dependent ?? source.subscriber;
+    if (namesResource(source.bundle, coverage.beneficiary, patient, ledger)) ledger.all(coverage.beneficiary);
+    if (namesResource(source.bundle, coverage.subscriber, source.subscriber, ledger)) ledger.all(coverage.subscriber);
+    if (Array.isArray(coverage.payor) && coverage.payor.length === 1 && namesResource(source.bundle, coverage.payor[0], source.insurer, ledger)) ledger.all(coverage.payor);
     if (coverage.status === 'active') ledger.key(coverage, 'status');
     const rel = isObj(coverage.relationship) && Array.isArray(coverage.relationship.coding) ? (coverage.relationship.coding as unknown[]) : [];
     if (source.dependent === null && rel.length > 0 && rel.every((c) => isObj(c) && c.code === 'self')) ledger.all(coverage.relationship);
