@@ -255,7 +255,8 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
       if (it.productOrService !== undefined) sr.code = copy(it.productOrService);
       sr.subject = { reference: patientId.ref };
       // The kind the 278's code stands for (a drug's NDC: a MedicationRequest; DME: a DeviceRequest).
-      extra.push([srId, asKind(put(sr, svc), readKind(it.productOrService, typeof svc.quantityQuantity === 'object' && svc.quantityQuantity !== null))]);
+      const claimFields = { provider: { reference: practitionerRole !== null ? roleId.ref : requesterId.ref }, created: claimRaw.created };
+      extra.push([srId, asKind(put(sr, svc), readKind(it.productOrService, typeof svc.quantityQuantity === 'object' && svc.quantityQuantity !== null), claimFields)]);
       it.extension = [...((it.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.requestedService, valueReference: { reference: srId.ref } }];
     }
   }

@@ -23,6 +23,8 @@ interface KindRule {
   readonly noQuantity: boolean;
   /** ServiceRequest field -> its place in this kind (dotted, numbers for array positions). */
   readonly fields: ReadonlyArray<readonly [string, readonly string[]]>;
+  /** Fields the kind requires, from the Claim's field of that name (requester <- provider). */
+  readonly fromClaim: ReadonlyArray<readonly [string, string]>;
 }
 
 const PROFILES: Readonly<Record<RequestKind, string>> = {
@@ -46,6 +48,7 @@ function kindRules(): readonly KindRule[] {
     pattern: typeof k.pattern === 'string' ? new RegExp(k.pattern) : null,
     noQuantity: k.noQuantity === true,
     fields: Object.entries((k.fields as Record<string, string> | undefined) ?? {}).map(([from, to]) => [from, to.split('.')] as const),
+    fromClaim: Object.entries((k.fromClaim as Record<string, string> | undefined) ?? {}),
   }));
   return rules;
 }
@@ -109,8 +112,11 @@ export function serviceView(res: Obj): Obj {
   return view;
 }
 
-/** The ServiceRequest the rows filled, as `kind` (its profile, and its fields where that kind holds them). */
-export function asKind(sr: Obj, kind: RequestKind): Obj {
+/**
+ * The ServiceRequest the rows filled, as `kind` (its profile, and its fields where that kind holds
+ * them), with what the kind requires from `claim` (the Claim read from the same 278).
+ */
+export function asKind(sr: Obj, kind: RequestKind, claim: Obj = {}): Obj {
   const rule = ruleOf(kind);
   if (rule === undefined || kind === 'ServiceRequest') return sr;
   const out: Obj = {};
@@ -121,6 +127,7 @@ export function asKind(sr: Obj, kind: RequestKind): Obj {
     else if (moved.has(k)) putAt(out, moved.get(k)!, v);
     else out[k] = v;
   }
+  for (const [field, from] of rule.fromClaim) if (out[field] === undefined && claim[from] !== undefined) out[field] = claim[from];
   return out;
 }
 

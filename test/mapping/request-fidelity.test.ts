@@ -11,6 +11,7 @@ import { INVALID, ndc } from '../../src/mapping/codecs/index.js';
 import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
+import { validateBundle } from '../../src/pas/index.js';
 import { sample } from './support.js';
 
 type Obj = Record<string, unknown>;
@@ -137,6 +138,32 @@ describe('DeviceRequest and MedicationRequest services', () => {
     expect(byType(rt2.again!, 'DeviceRequest')).toHaveLength(1);
     expect(rt2.findings.some((f) => f.code === 'LOSSY_VALUE' && /ServiceRequest comes back as a DeviceRequest/.test(f.message))).toBe(true);
     expect(rt2.differences.filter((d) => !d.named)).toEqual([]);
+  });
+});
+
+describe('requested services read from a 278 as their kind', () => {
+  /** The referral sample with a service line of `sv1` and the event's HSD replaced by `hsd`. */
+  const variant = (sv1: string, hsd: string) =>
+    sample('referral-request', [
+      ['HSD*VS*6', `${hsd}~HL*5*4*SS*0~${sv1}`],
+      ['HL*4*3*EV*0', 'HL*4*3*EV*1'],
+      ['SE*19*', 'SE*21*'],
+    ]);
+
+  it('a DME code with no HSD quantity is a DeviceRequest, an NDC a MedicationRequest (with the requester and date it requires); both valid PAS, 2.2.1 and 2.0.1', () => {
+    for (const pasVersion of ['2.2.1', '2.0.1'] as const) {
+      const device = requestToBundle(variant('SV1*HC:E1223*100*UN*1', 'HSD***DA*1'), { pasVersion });
+      expect(byType(device.bundle!, 'DeviceRequest'), pasVersion).toHaveLength(1);
+      expect(validateBundle(device.bundle, { pasVersion }).filter((f) => f.severity === 'error'), pasVersion).toEqual([]);
+      const drug = requestToBundle(variant('SV1*N4:00777310502*100*UN*1', 'HSD*DY*30*DA*1'), { pasVersion });
+      const med = byType(drug.bundle!, 'MedicationRequest');
+      expect(med, pasVersion).toHaveLength(1);
+      expect(med[0]).toMatchObject({ medicationCodeableConcept: { coding: [{ system: NDC, code: '00777-3105-02' }] }, dispenseRequest: { quantity: { value: 30, code: 'DY' } }, dosageInstruction: [{ timing: { repeat: { period: 1, periodUnit: 'd' } } }], authoredOn: expect.any(String), requester: { reference: expect.any(String) } });
+      expect(validateBundle(drug.bundle, { pasVersion }).filter((f) => f.severity === 'error'), pasVersion).toEqual([]);
+      // A DME code with a quantity stays a ServiceRequest (a DeviceRequest has no place for it).
+      const rented = requestToBundle(variant('SV1*HC:E1223*100*UN*1', 'HSD*DY*30'), { pasVersion });
+      expect(byType(rented.bundle!, 'ServiceRequest')).toHaveLength(1);
+    }
   });
 });
 
