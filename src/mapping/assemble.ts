@@ -6,6 +6,7 @@ import { adaptRequestBundle, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { claimTypeOf } from './claim-type.js';
 import { copy } from './path.js';
+import { asKind, readKind } from './requested-kind.js';
 import { ROLE } from './table.js';
 
 type Obj = Record<string, unknown>;
@@ -253,7 +254,9 @@ export function assemble(tx: TransactionSet, { roles, items, services, providers
       };
       if (it.productOrService !== undefined) sr.code = copy(it.productOrService);
       sr.subject = { reference: patientId.ref };
-      extra.push([srId, put(sr, svc)]);
+      // The kind the 278's code stands for (a drug's NDC: a MedicationRequest; DME: a DeviceRequest).
+      const claimFields = { provider: { reference: practitionerRole !== null ? roleId.ref : requesterId.ref }, created: claimRaw.created };
+      extra.push([srId, asKind(put(sr, svc), readKind(it.productOrService, typeof svc.quantityQuantity === 'object' && svc.quantityQuantity !== null), claimFields)]);
       it.extension = [...((it.extension as Obj[] | undefined) ?? []), { url: PAS_EXTENSION.requestedService, valueReference: { reference: srId.ref } }];
     }
   }

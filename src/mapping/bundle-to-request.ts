@@ -5,6 +5,7 @@ import { RESIDUE_EXTENSION } from './residue.js';
 import { serviceSegmentOf } from './claim-type.js';
 import { viableSegment } from './viable.js';
 import { acceptParties, requestUnconsumed } from './request-ledger.js';
+import { fieldIn } from './requested-kind.js';
 import { Ledger } from './ledger.js';
 import { disassembleRequest, isInquiryRequest, type RequestSource, type SourceProvider } from './disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
@@ -162,7 +163,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     slices: newSliceCache(),
     problem: (p) => {
       const at = p.res !== undefined ? ledger.pathIn(source.bundle, p.res) : null;
-      findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId, ...(at !== null ? { path: p.field !== undefined ? `${at}.${p.field}` : at } : {}) });
+      findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId, ...(at !== null ? { path: p.field !== undefined ? `${at}.${fieldIn(p.res!, p.field)}` : at } : {}) });
     },
   };
   const silent = (): undefined => undefined;

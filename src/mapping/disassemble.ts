@@ -2,6 +2,9 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../pas/constants.js';
 import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 import type { Ledger } from './ledger.js';
+import { withCharge } from './item-charge.js';
+import { statedTaxonomy, type StatedTaxonomy } from './provider-taxonomy.js';
+import { readKind, serviceView } from './requested-kind.js';
 
 /**
  * A PAS Request Bundle taken apart into the resources the request rows write from: the inverse
@@ -45,7 +48,7 @@ export interface RequestSource {
 
 export interface DisassemblyProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE';
+  readonly code: 'NOT_A_REQUEST_BUNDLE' | 'UNRESOLVED_REFERENCE' | 'MISSING_RESOURCE' | 'LOSSY_VALUE' | 'NOT_WRITTEN';
   readonly message: string;
   /** The element concerned, by its path in the bundle, when it is one of the Claim's. */
   readonly path?: string;
@@ -142,6 +145,10 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     } else ledger?.all(ref);
     return hit ?? null;
   };
+  const lossyTaxonomy = (t: StatedTaxonomy, what: string): void => {
+    const at = ledger?.pathIn(b, t.source) ?? null;
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `provider ${t.from} ${JSON.stringify((t.cc.coding as Obj[])[0]!.code)}: written as the provider taxonomy, ${what}`, ...(at !== null ? { path: at } : {}) });
+  };
   /** A PractitionerRole stands for its practitioner (with the role's numbers and specialty) or its organization. */
   const party = (ref: unknown, where: string, severity: 'error' | 'warning' = 'error'): Obj | null => {
     const r = resolve(ref, where, severity);
@@ -150,10 +157,18 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     if (person !== null) {
       const telecom = realTelecom(r.telecom) ?? realTelecom(person.telecom);
       const { telecom: _drop, ...rest } = person;
-      const specialty = r.specialty ?? person.specialty;
+      // No specialty of the role: a Practitioner.qualification coded in NUCC is the taxonomy (PRV03), reported.
+      const fromQualification = r.specialty === undefined && person.specialty === undefined ? statedTaxonomy(person, ['qualification']) : null;
+      if (fromQualification !== null) lossyTaxonomy(fromQualification, 'PRV03 of the requester; it reads back as its PractitionerRole.specialty');
+      const specialty = r.specialty ?? person.specialty ?? (fromQualification !== null ? [fromQualification.cc] : undefined);
       return ledger?.copyOf({ ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) }, person) ?? { ...rest, ...(telecom !== undefined ? { telecom } : {}), ...(specialty !== undefined ? { specialty } : {}) };
     }
-    return resolve(r.organization, `${where}.organization`);
+    const org = resolve(r.organization, `${where}.organization`);
+    // A role naming neither (its practitioner dropped, no organization): the member is left out, and said so.
+    if (org === null && r.organization === undefined && severity === 'warning') {
+      problems.push({ severity, code: 'UNRESOLVED_REFERENCE', message: `${where}: its PractitionerRole names no practitioner or organization of the bundle: left out of the 278`, ...(claimAt >= 0 && where.startsWith('Claim.') ? { path: `Bundle.entry[${claimAt}].resource${where.slice(5)}` } : {}) });
+    }
+    return org;
   };
 
   const patient = resolve(claim.patient, 'Claim.patient');
@@ -185,7 +200,17 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
       const itemScoped = isObj(scope) ? scope.valueBoolean === false : naming.length > 0 && naming.length < itemList.length;
       if (itemScoped && naming.length === 0) return;
       const res = party(ct.provider, `Claim.careTeam[${i}].provider`, 'warning');
-      if (res !== null) providers.push({ careTeam: ct, resource: res, itemScoped });
+      if (res === null) return;
+      // No qualification on the member: the taxonomy its PractitionerRole (or Practitioner) states, reported.
+      const stated = ct.qualification === undefined ? statedTaxonomy(res) : null;
+      if (stated === null) {
+        providers.push({ careTeam: ct, resource: res, itemScoped });
+        return;
+      }
+      lossyTaxonomy(stated, 'PRV03 of its 2010EA/2010F loop; it reads back as Claim.careTeam.qualification');
+      const team = { ...ct, qualification: stated.cc };
+      ledger?.copyOf(team, ct);
+      providers.push({ careTeam: team, resource: res, itemScoped });
     });
   }
   // A Claim Update (PASClaimUpdate, or a Claim naming its prior one) sends only the items it adds or
@@ -193,6 +218,16 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
   // goes as certification type 3, whatever its own certificationType says.
   const profiles = isObj(claim.meta) && Array.isArray(claim.meta.profile) ? (claim.meta.profile as unknown[]) : [];
   const isUpdate = profiles.includes(PAS_PROFILE.claimUpdate) || (Array.isArray(claim.related) && claim.related.length > 0);
+  // Claim.related (the prior request of an update) makes the 278 an update, but a 278 names the prior
+  // review only by its authorization or administrative reference number (REF*BB / REF*NT, from
+  // extension-authorizationNumber / administrationReferenceNumber): the reference has no place.
+  if (Array.isArray(claim.related)) {
+    (claim.related as unknown[]).forEach((r, i) => {
+      if (!isObj(r)) return;
+      ledger?.all(r);
+      problems.push({ severity: 'warning', code: 'NOT_WRITTEN', message: `Claim.related[${i}]: the 278 has no place for a related claim (it names a prior review by its authorization number, REF*BB, or administrative reference, REF*NT: give them in extension-authorizationNumber / extension-administrationReferenceNumber); it makes the request an update (only the changed items are sent)`, ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.related[${i}]` } : {}) });
+    });
+  }
   const allItems = Array.isArray(claim.item) ? (claim.item as unknown[]).filter(isObj) : [];
   const cancelled = (it: Obj): boolean =>
     Array.isArray(it.modifierExtension) && (it.modifierExtension as unknown[]).some((x) => isObj(x) && x.url === PAS_EXTENSION.infoCancelled && x.valueBoolean === true);
@@ -224,14 +259,29 @@ export function disassembleRequest(bundle: Bundle | Obj, ledger?: Ledger): { sou
     problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Claim certificationType: written as the certification type (UM02) of every item without its own; it reads back on each item', ...(claimAt >= 0 ? { path: `Bundle.entry[${claimAt}].resource.extension[${at}]` } : {}) });
   }
   const sent = (cancelAll ? allItems : isUpdate ? allItems.filter((it) => extensionCode(it, PAS_EXTENSION.infoChanged) !== undefined || cancelled(it)) : allItems).map((it) =>
-    withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it),
+    withCharge(withClaimRefs(cancelAll || cancelled(it) ? asCancelled(it, ledger) : it), claimAt >= 0 ? `Bundle.entry[${claimAt}].resource.item[${allItems.indexOf(it)}]` : undefined, ledger, problems),
   );
   const items: SourceItem[] = sent.map((item, i) => {
     const ref = extensionValue(item, PAS_EXTENSION.requestedService);
-    return { item, service: ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null };
+    const res = ref !== undefined ? resolve(ref, `Claim.item[${i}] requestedService`) : null;
+    if (res === null) return { item, service: null };
+    // A DeviceRequest or MedicationRequest is shown to the rows as a ServiceRequest (its code, timing and quantity where the rows read them).
+    const view = serviceView(res);
+    if (view !== res) ledger?.copyOf(view, res);
+    const back = readKind(item.productOrService, isObj(view.quantityQuantity) && view.quantityQuantity.value !== undefined);
+    if (back !== res.resourceType) {
+      const at = (b.entry as unknown[]).findIndex((e) => isObj(e) && e.resource === res);
+      problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: `Claim.item[${i}] requestedService: this ${String(res.resourceType)} comes back as a ${back} (the 278 tells the kind only by the service's code and quantity: mappings/codes/requested-kind.json)`, ...(at >= 0 ? { path: `Bundle.entry[${at}].resource` } : {}) });
+    }
+    return { item, service: view };
   });
   const encRef = extensionValue(claim, OTHER_EXTENSION.claimEncounter) ?? (items[0] !== undefined && Array.isArray(items[0].item.encounter) ? (items[0].item.encounter as unknown[])[0] : undefined);
   const encounter = encRef !== undefined ? resolve(encRef, 'Claim encounter') : null;
+  // Its period goes out as the admission and discharge dates (2000E DTP*435 / DTP*096), which read back as the Claim's supporting info.
+  if (encounter !== null && isObj(encounter.period) && (encounter.period.start !== undefined || encounter.period.end !== undefined)) {
+    const at = (b.entry as unknown[]).findIndex((e) => isObj(e) && e.resource === encounter);
+    problems.push({ severity: 'warning', code: 'LOSSY_VALUE', message: 'Encounter period: written as the admission (DTP*435) and discharge (DTP*096) dates; they read back as Claim.supportingInfo AdmissionDates / DischargeDates', ...(at >= 0 ? { path: `Bundle.entry[${at}].resource.period` } : {}) });
+  }
 
   const transmission: Record<string, string> = {};
   const tid = extensionValue(claim, PAS_EXTENSION.transmissionIdentifiers);

@@ -268,10 +268,18 @@ export function bundleDifferences(original: Obj, again: Obj, response: boolean):
     if (i < 0 || paired.has(i)) continue;
     paired.add(i);
     const real = (original.entry as Array<{ resource: Obj }>)[i]!.resource;
-    const other = b.get(role);
+    // A requested service: the resource itself, not the writer's view of it (a DeviceRequest shown as a
+    // ServiceRequest); parties stay views (a practitioner with its role's telecom).
+    const seen = b.get(role);
+    const j = seen !== undefined && role.startsWith('service') ? entryIndex(again, seen) : -1;
+    const other = j >= 0 ? (again.entry as Array<{ resource: Obj }>)[j]!.resource : seen;
     const path = `Bundle.entry[${i}].resource`;
     if (other === undefined) leaves(real, path, (p, v) => out.push({ path: p, original: v, again: undefined }));
-    else jsonDifferences(real, other, path, out, refs);
+    else {
+      // A resource that comes back as another kind (a DeviceRequest as a ServiceRequest) is a difference.
+      if (other.resourceType !== real.resourceType) out.push({ path: `${path}.resourceType`, original: real.resourceType, again: other.resourceType });
+      jsonDifferences(real, other, path, out, refs);
+    }
   }
   return out;
 }

@@ -66,7 +66,7 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
     const valuesOf = (w: (typeof plan.writers)[number]) => items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx));
     const here = sharedValues(plan, valuesOf, ITEM_ROLES);
     for (const w of plan.writers) {
-      if (!ITEM_ROLES.includes(w.role)) continue;
+      if (!ITEM_ROLES.includes(w.role) || !w.spec.reads) continue;
       const vals = valuesOf(w);
       // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
       const same = vals[0] !== null && here.get(w.fhirKey) === vals[0];
@@ -118,7 +118,8 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
       if (plan === undefined) continue;
       // Only places the event level has too can move between the levels (SV1/SV2 and the like never do).
       const eventPlaces = wp.placesByLoop.get('2000E');
-      const writers = plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && eventPlaces?.has(w.fhirKey) === true);
+      // (Write-only rows never apply to values read from a 278: their place is another row's.)
+      const writers = plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads && eventPlaces?.has(w.fhirKey) === true);
       if (writers.length === 0) continue;
       const seg = segmentOf(node, row);
       const els = seg?.segment.elements() ?? [];

@@ -101,6 +101,12 @@ export class Ledger {
     return false;
   }
 
+  /** Whether `o[k]` was carried, by its key or with `o` or one of `above` (its ancestors) carried whole. */
+  carried(o: object, k: string, above: readonly object[] = []): boolean {
+    if (this.whole.has(this.real(o)) || above.some((a) => this.whole.has(this.real(a)))) return true;
+    return this.has(this.real(o), k);
+  }
+
   /** Whether `o[k]` was carried. */
   has(o: object, k: string): boolean {
     const v = (o as Obj)[k];

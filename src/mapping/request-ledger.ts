@@ -77,6 +77,29 @@ function codesOf(ledger: Ledger, cc: unknown): void {
   }
 }
 
+/** Marks the system and code of each coding of `cc` where the same of `from` (equal to it) was carried. */
+function sameCodes(ledger: Ledger, cc: unknown, from: unknown): void {
+  if (!isObj(cc) || !Array.isArray(cc.coding) || !isObj(from) || !Array.isArray(from.coding)) return;
+  const list = from.coding as unknown[];
+  (cc.coding as unknown[]).forEach((c, i) => {
+    const f = list[i];
+    if (!isObj(f)) return;
+    for (const k of ['system', 'code']) if (ledger.carried(f, k, [from, list])) ledger.key(c, k);
+  });
+}
+
+/** Whether a Reference names `res` (a resource of the bundle, or a writer's copy of one), by fullUrl or Type/id. */
+function namesResource(bundle: Obj, ref: unknown, res: Obj | null, ledger: Ledger): boolean {
+  if (!isObj(ref) || typeof ref.reference !== 'string' || res === null) return false;
+  const target = ledger.originOf(res);
+  const r = ref.reference;
+  for (const e of Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : []) {
+    if (!isObj(e) || e.resource !== target) continue;
+    return e.fullUrl === r || (typeof target.id === 'string' && r.split('/').slice(-2).join('/') === `${String(target.resourceType)}/${target.id}`);
+  }
+  return false;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -118,7 +141,9 @@ function derivedFromStructure(source: RequestSource, ledger: Ledger, claim: Obj,
     if (sr.intent === 'order') ledger.key(sr, 'intent');
     if (isObj(sr.subject) && isObj(patientRef) && sr.subject.reference === patientRef.reference) ledger.all(sr.subject);
     // The reader copies the item's service into the request's code: carried when the item's is.
-    if (sr.code !== undefined && same(sr.code, item.productOrService) && ledger.anyUnder(item.productOrService)) codesOf(ledger, sr.code);
+    // (A DeviceRequest's or MedicationRequest's code, as the rows' view of it names it.)
+    const code = it.service!.code;
+    if (code !== undefined && same(code, item.productOrService)) sameCodes(ledger, code, item.productOrService);
   }
   // The member id on the patients (the reader names both by it).
   const covIds = source.coverage !== null && Array.isArray(source.coverage.identifier) ? (source.coverage.identifier as unknown[]) : [];
@@ -154,9 +179,11 @@ export function requestUnconsumed(source: RequestSource, ledger: Ledger, itemsWr
   // The Coverage's ties the 278's levels say by structure: whose it is, which payer, active, self.
   const coverage = source.coverage !== null ? ledger.originOf(source.coverage) : null;
   if (coverage !== null) {
-    if (isObj(coverage.beneficiary)) ledger.all(coverage.beneficiary);
-    if (isObj(coverage.subscriber)) ledger.all(coverage.subscriber);
-    if (Array.isArray(coverage.payor) && coverage.payor.length === 1) ledger.all(coverage.payor);
+    // Each only when it names the resource the 278's level stands for (another reference does not come back).
+    const patient = source.dependent ?? source.subscriber;
+    if (namesResource(source.bundle, coverage.beneficiary, patient, ledger)) ledger.all(coverage.beneficiary);
+    if (namesResource(source.bundle, coverage.subscriber, source.subscriber, ledger)) ledger.all(coverage.subscriber);
+    if (Array.isArray(coverage.payor) && coverage.payor.length === 1 && namesResource(source.bundle, coverage.payor[0], source.insurer, ledger)) ledger.all(coverage.payor);
     if (coverage.status === 'active') ledger.key(coverage, 'status');
     const rel = isObj(coverage.relationship) && Array.isArray(coverage.relationship.coding) ? (coverage.relationship.coding as unknown[]) : [];
     if (source.dependent === null && rel.length > 0 && rel.every((c) => isObj(c) && c.code === 'self')) ledger.all(coverage.relationship);

@@ -19,6 +19,7 @@ import {
   rd8,
   text,
   trnOrg,
+  ndc,
   yesNo,
   type Codec,
 } from './codecs/index.js';
@@ -80,6 +81,11 @@ export interface RowSpec {
   readonly sets: ReadonlyArray<readonly [Path, unknown]>;
   /** False for `direction: "read"` rows (a second reading, never written back). */
   readonly writes: boolean;
+  /**
+   * False for `direction: "write"` rows: another way to fill an X12 place a reading row reads (a
+   * UCUM unit written as the X12 code it stands for); the X12 value reads back through that row.
+   */
+  readonly reads: boolean;
   /** `x12.required`: the guide requires the element in this loop, so it is written even when a loop above gives the same value. */
   readonly required: boolean;
   /** `x12.default`: written (with a warning) when the segment is written but the resource gives no value X12 can hold. */
@@ -141,6 +147,7 @@ const FIXED_CODECS: ReadonlyMap<string, AnyCodec> = new Map<string, AnyCodec>([
   ['yes-no', { codec: yesNo as unknown as Codec<unknown, unknown>, arity: 1 }],
   ['npi', { codec: npi as Codec<unknown, unknown>, arity: 1 }],
   ['urn-trnorg', { codec: trnOrg as Codec<unknown, unknown>, arity: 1 }],
+  ['ndc11', { codec: ndc as Codec<unknown, unknown>, arity: 1 }],
   ['datetime-d8-tm', { codec: dateTimeUtc as unknown as Codec<unknown, unknown>, arity: 2 }],
 ]);
 
@@ -336,18 +343,18 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
       }
       if (x.required !== undefined && typeof x.required !== 'boolean') fail(`${where}: x12.required`, 'must be true or false');
       if (x.default !== undefined && (typeof x.default !== 'string' || x.default === '' || codec.arity !== 1 || each)) fail(`${where}: x12.default`, 'must be a non-empty string, on a one-element row');
-      if (o.direction !== undefined && o.direction !== 'read') fail(`${where}: direction`, 'only "read" (a row that is not written back)');
+      if (o.direction !== undefined && o.direction !== 'read' && o.direction !== 'write') fail(`${where}: direction`, '"read" (a row that is not written back) or "write" (a row that is not read)');
 
       // Two rows on one place.
       const whenKey = when === null ? '' : `?${when.element}.${when.component}=${when.values.join('|')}`;
-      if (o.direction !== 'read') {
+      if (o.direction === undefined) {
         const xk = `${p.loop.id}/${p.row.name}/${positions.join(',')}.${component}${whenKey}`;
         const px = x12Places.get(xk);
         if (px !== undefined) fail(`${where}: x12`, `row ${px} already reads and writes this X12 place`);
         x12Places.set(xk, id);
       }
       // Per segment use: rows of different loops or segments (2000E UM and 2000F UM, SV1 and SV2) may fill the same field.
-      const fk = `${p.loop.id}/${p.row.name}:${f.resource as string}/${f.path as string}${whenKey}${f.type !== undefined ? `@${f.type as string}` : ''}`;
+      const fk = `${p.loop.id}/${p.row.name}:${f.resource as string}/${f.path as string}${whenKey}${f.type !== undefined ? `@${f.type as string}` : ''}${o.direction === 'write' ? `!${JSON.stringify(o.set ?? null)}` : ''}`;
       const pf = fhirPlaces.get(fk);
       if (pf !== undefined) fail(`${where}: fhir`, `row ${pf} already writes this FHIR place`);
       fhirPlaces.set(fk, id);
@@ -366,10 +373,12 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
         path,
         sets,
         writes: o.direction !== 'read',
+        reads: o.direction !== 'write',
         required: x.required === true,
         default: typeof x.default === 'string' ? x.default : null,
       };
       rows.push({ id, file, row: p.row, read: reader, spec });
+      if (!spec.reads) return;
       const list = readers.get(p.row) ?? [];
       list.push(reader);
       readers.set(p.row, list);
@@ -377,7 +386,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
   }
 
   const plans = new Map<SegmentRow, SegmentPlan>();
-  const specsOf = (row: SegmentRow): ReaderSpec[] => rows.filter((r) => r.row === row).map((r) => ({ ...r.spec, id: r.id, role: ROLE[r.spec.role] }));
+  const specsOf = (row: SegmentRow): ReaderSpec[] => rows.filter((r) => r.row === row && r.spec.reads).map((r) => ({ ...r.spec, id: r.id, role: ROLE[r.spec.role] }));
   const all = new Set<SegmentRow>([...readers.keys(), ...consumed.keys()]);
   for (const row of all) {
     const key = row.key !== null ? 1 << row.key.element : 0;
@@ -389,7 +398,7 @@ export function compileTables(files: ReadonlyArray<readonly [file: string, raw: 
     const whole = new Set<number>();
     if (k !== null && k.component > 0) comps.set(k.element, (comps.get(k.element) ?? 0) | (1 << k.component));
     for (const r of rows) {
-      if (r.row !== row) continue;
+      if (r.row !== row || !r.spec.reads) continue;
       const sp = r.spec;
       for (const e of sp.positions) {
         if (sp.component === 0) whole.add(e);

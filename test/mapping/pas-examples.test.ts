@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import type { PasVersion } from '../../src/pas/versions.js';
+import { describeShared, SHARED_ROOT } from '../support/shared.js';
 
 /**
  * Every request, inquiry and response Bundle among the PAS 2.2.1 and 2.0.1 IG examples and the
@@ -11,8 +11,7 @@ import type { PasVersion } from '../../src/pas/versions.js';
  * for a defect of the input its finding names (listed below with the FHIR element to fill).
  */
 
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-const present = existsSync(`${SHARED}fhir-packages`) && existsSync(`${SHARED}corpus/inferno`);
+const SHARED = SHARED_ROOT;
 
 type Obj = Record<string, unknown>;
 
@@ -87,8 +86,7 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
   'inferno/valid_pa_response_bundle_denial.json': [INSURER_ID],
 };
 
-describe.skipIf(!present)('PAS examples and conformance fixtures -> X12 -> PAS', () => {
-  if (!present) return;
+describeShared(['fhir-packages', 'corpus/inferno'], 'PAS examples and conformance fixtures -> X12 -> PAS', () => {
   const all = cases();
 
   it('finds the bundles (35 request, inquiry and response bundles)', () => {
@@ -112,8 +110,4 @@ describe.skipIf(!present)('PAS examples and conformance fixtures -> X12 -> PAS',
       for (const f of r.findings) if (f.code === 'NOT_WRITTEN' || f.code === 'DEFAULTED') expect(f.path, f.message).toMatch(/^Bundle(\.|$)/);
     });
   }
-});
-
-describe.skipIf(present)('PAS examples', () => {
-  it('skipped: ../shared (fhir-packages, corpus/inferno) is absent', () => undefined);
 });

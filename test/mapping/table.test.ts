@@ -38,7 +38,7 @@ describe('mapping tables: load checks', () => {
     rejects({ colour: 'red' }, /row umo-name: colour: unknown field/);
     rejects({ x12: { ...good.x12, qualifier: 'PI' } }, /row umo-name: x12\.qualifier: unknown field/);
     rejects({ x12: { ...good.x12, when: { element: 8 } } }, /row umo-name: x12\.when\.value: give value/);
-    rejects({ direction: 'write' }, /row umo-name: direction:/);
+    rejects({ direction: 'both' }, /row umo-name: direction:/);
     rejects({ id: '' }, /row rows\[0\]: id: must be a non-empty string/);
   });
 
@@ -46,6 +46,12 @@ describe('mapping tables: load checks', () => {
     const other = { ...good, id: 'other', fhir: { resource: 'Insurer', path: 'alias[0]' } };
     expect(() => load([good, other])).toThrow(/row other: x12: row umo-name already reads and writes this X12 place/);
     expect(() => load([good, { ...other, direction: 'read' }])).not.toThrow();
+    // A write-only row is another way to fill a place a reading row reads (a UCUM unit), on the same FHIR place with other constants.
+    const alsoWrites = { ...good, id: 'also', direction: 'write', set: { 'name': 'X' } };
+    expect(() => load([good, alsoWrites])).not.toThrow();
+    const t = compileTables([['mappings/request/t.json', { rows: [good, alsoWrites] }]], grammar);
+    expect(t.rows.map((r) => [r.id, r.spec.reads, r.spec.writes])).toEqual([['umo-name', true, true], ['also', false, true]]);
+    expect([...t.plans.values()].map((p) => p.readers.length)).toEqual([1]);
     const sameFhir = { ...good, id: 'other', x12: { ...good.x12, element: 9 } };
     expect(() => load([good, sameFhir])).toThrow(/row other: fhir: row umo-name already writes this FHIR place/);
     expect(() => load([good, { ...good, x12: { ...good.x12, element: 9 } }])).toThrow(/row umo-name: id: already used in mappings\/request\/t\.json/);

@@ -102,15 +102,17 @@ export function codeMap(name: string): CodeMapCodec {
   return c;
 }
 
+const X12_UNIT = /^[A-Z][A-Z0-9]{1,2}$/;
+
 /**
- * A unit table (`mappings/codes/<name>.json`: `{ name, default, units: { X12 code: [aliases] } }`):
+ * A unit table (`mappings/codes/<name>.json`: `{ name, default, open?, units: { X12 code: [aliases] } }`):
  * an X12 unit code is written as it is; a UCUM or free-text unit (`visit`, `days`, `mL`) as the
  * X12 code it stands for, and any other as the default (`UN`), reported as lossy since the text
  * does not come back.
  */
 export function unitCodec(name: string): Codec<string, string> {
   const file = `mappings/codes/${name}.json`;
-  const raw = JSON.parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')) as { default?: unknown; units?: unknown };
+  const raw = JSON.parse(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')) as { default?: unknown; units?: unknown; open?: unknown };
   if (typeof raw.default !== 'string' || typeof raw.units !== 'object' || raw.units === null) throw new Error(`${file}: needs "default" and "units"`);
   const codes = new Set(Object.keys(raw.units));
   const alias = new Map<string, string>();
@@ -120,10 +122,12 @@ export function unitCodec(name: string): Codec<string, string> {
   }
   if (!codes.has(raw.default)) throw new Error(`${file}: default ${raw.default} is not one of its units`);
   const fallback = raw.default;
+  // An open table also takes any other X12-shaped code (upper case, 2-3 characters) as it is, both ways.
+  const known = raw.open === true ? (c: string): boolean => codes.has(c) || X12_UNIT.test(c) : (c: string): boolean => codes.has(c);
   return {
     name: `unit:${name}`,
-    read: (x) => (codes.has(x) ? x : INVALID),
-    write: (f) => (codes.has(f) ? f : INVALID),
+    read: (x) => (known(x) ? x : INVALID),
+    write: (f) => (known(f) ? f : INVALID),
     writeLossy: (f) => {
       const x = alias.get(f.trim().toLowerCase());
       return { x: x ?? fallback, lost: x !== undefined ? `unit text ${JSON.stringify(f)} (written as ${x})` : `unit ${JSON.stringify(f)}, which no X12 unit code stands for (written as ${fallback})` };

@@ -8,3 +8,4 @@ export { dateTimeUtc, text } from './datetime.js';
 export { icd10, npi, npiCheck, trnOrg } from './identifiers.js';
 export { icd9 } from './icd9.js';
 export { yesNo } from './yes-no.js';
+export { ndc } from './ndc.js';
