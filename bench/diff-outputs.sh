@@ -16,7 +16,10 @@ mb=${2:-8}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/in"
+mkdir -p "$work/in" "$work/this"
+# This tree's build, copied, so that a rebuild during the run cannot change what is compared.
+cp -r "$here/bin" "$here/dist" "$here/mappings" "$here/package.json" "$work/this/"
+ln -s "$here/node_modules" "$work/this/node_modules"
 
 gen="$work/in/generated.x12"
 node "$here/bench/generate.js" "$gen" "$mb" >/dev/null
@@ -47,7 +50,7 @@ n=0
 for f in "${inputs[@]}"; do
   n=$((n + 1))
   run "$ref" "$f" "$work/ref"
-  run "$here" "$f" "$work/new"
+  run "$work/this" "$f" "$work/new"
   for k in out err; do
     if ! cmp -s "$work/ref.$k" "$work/new.$k"; then
       echo "DIFFERENT ($k): $f"
