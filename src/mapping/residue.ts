@@ -30,7 +30,13 @@ export function loopKeys(root: LoopNode): Map<LoopNode, string> {
 
 /** A segment's elements split into components (`els[e][c - 1]`), as the writer gives them. */
 export function splitSegment(elements: readonly string[], component: string): Elements {
-  return elements.map((e, i) => (i === 0 ? [e] : e.split(component)));
+  const out: Elements = new Array<string[]>(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i]!;
+    // Most elements are simple: no split (and no array of parts) for them.
+    out[i] = i === 0 || !e.includes(component) ? [e] : e.split(component);
+  }
+  return out;
 }
 
 /** Segment text with `*` and `:` (for messages and comparisons). */
