@@ -9,7 +9,8 @@
 # `git worktree add` of main's HEAD after `npm run build`, or a copy of those four of this tree
 # taken before the change). Inputs: samples/, ../shared/corpus (X12 and FHIR, when present), a
 # generated X217 file of GENERATED_MB (default 8) and, PAS -> X12, the reference's bundles of that
-# file and of its responses (bench/make-responses.js). Exit status 1 on any difference.
+# file and of its responses (bench/make-responses.js). DIFF_LOSSLESS=1 compares every X12 input
+# converted with --lossless too. Exit status 1 on any difference.
 set -euo pipefail
 ref=$(cd "${1:?usage: bench/diff-outputs.sh REF_DIR [GENERATED_MB]}" && pwd)
 mb=${2:-8}
@@ -32,9 +33,9 @@ if [ -d "$here/../shared/corpus" ]; then
 fi
 
 # One run: stdout and the report, with the timing and the envelope's clock masked.
-run() { # dir input out
+run() { # dir input out [option]
   rm -f "$3.ctl"
-  node "$1/bin/x12pas.js" convert "$2" --workers 0 --control-file "$3.ctl" >"$3.out" 2>"$3.err" || true
+  node "$1/bin/x12pas.js" convert "$2" --workers 0 --control-file "$3.ctl" ${4:+"$4"} >"$3.out" 2>"$3.err" || true
   sed -E -i 's/ in [0-9.]+ s \([0-9,.]+ [a-z]+\/s/ in T s (R/' "$3.err"
   sed -E -i 's/^(ISA(\*[^*]*){8})\*[0-9]{6}\*[0-9]{4}/\1*D*T/; s/^(GS(\*[^*]*){3})\*[0-9]{8}\*[0-9]{4,8}/\1*D*T/' "$3.out"
 }
@@ -47,17 +48,21 @@ done
 
 status=0
 n=0
-for f in "${inputs[@]}"; do
+compare() { # input [option]
   n=$((n + 1))
-  run "$ref" "$f" "$work/ref"
-  run "$work/this" "$f" "$work/new"
+  run "$ref" "$1" "$work/ref" ${2:+"$2"}
+  run "$work/this" "$1" "$work/new" ${2:+"$2"}
   for k in out err; do
     if ! cmp -s "$work/ref.$k" "$work/new.$k"; then
-      echo "DIFFERENT ($k): $f"
+      echo "DIFFERENT ($k${2:+, $2}): $1"
       diff <(head -c 200000 "$work/ref.$k") <(head -c 200000 "$work/new.$k") | head -5 || true
       status=1
     fi
   done
+}
+for f in "${inputs[@]}"; do
+  compare "$f"
+  case "$f" in *.json | *.ndjson) ;; *) if [ "${DIFF_LOSSLESS:-}" = 1 ]; then compare "$f" --lossless; fi ;; esac
 done
-echo "$n inputs compared: $([ $status = 0 ] && echo 'all identical' || echo 'differences above')"
+echo "$n conversions compared: $([ $status = 0 ] && echo 'all identical' || echo 'differences above')"
 exit $status
