@@ -51,6 +51,12 @@ export interface BundleWriteOptions {
    * by `--lossless`: written in place of what the rows would write for that instance.
    */
   residue?: ReadonlyMap<string, readonly Elements[]>;
+  /**
+   * false: the caller wants the segments and the errors only (the write-back check of `convert`):
+   * what the rows carry is not marked, so the NOT_WRITTEN report is left out, and findings are
+   * made without their bundle path (`path`). The segments and the errors are the same either way.
+   */
+  unwritten?: boolean;
 }
 
 /** A write context, with its quiet twin once asked for. */
@@ -137,6 +143,9 @@ function isCancelled(item: Obj | null | undefined): boolean {
 export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOptions = {}): WrittenRequest {
   const findings: WriteFinding[] = [];
   const ledger = new Ledger();
+  const report = options.unwritten !== false;
+  /** The ledger the rows mark (none when nothing unwritten is reported). */
+  const marks = report ? { ledger } : {};
   const { source: taken, problems } = disassembleRequest(bundle, ledger);
   for (const p of problems) findings.push({ severity: p.severity, code: p.code, message: p.message, ...(p.path !== undefined ? { path: p.path } : {}) });
   if (taken === null || problems.some((p) => p.severity === 'error')) return { segments: null, source: taken, findings };
@@ -159,10 +168,10 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
   const px = extras(wp);
   const ctx: Ctx = {
     roles,
-    ledger,
+    ...marks,
     slices: newSliceCache(),
     problem: (p) => {
-      const at = p.res !== undefined ? ledger.pathIn(source.bundle, p.res) : null;
+      const at = p.res !== undefined && report ? ledger.pathIn(source.bundle, p.res) : null;
       findings.push({ severity: p.code === 'UNWRITABLE_VALUE' || p.code === 'OVER_LIMIT' ? 'error' : 'warning', code: p.code, message: p.message, row: p.rowId, ...(at !== null ? { path: p.field !== undefined ? `${at}.${fieldIn(p.res!, p.field)}` : at } : {}) });
     },
   };
@@ -182,7 +191,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       const r = roles.slice();
       r[ROLE.Item] = items[i]?.item ?? null;
       r[ROLE.Service] = items[i]?.service ?? null;
-      itemCtxs[i] = x = { roles: r, slices: ctx.slices, problem: ctx.problem, ledger };
+      itemCtxs[i] = x = { roles: r, slices: ctx.slices, problem: ctx.problem, ...marks };
     }
     return x;
   };
@@ -391,7 +400,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         const r = c.roles.slice();
         r[ROLE.CareTeam] = p.careTeam;
         r[ROLE.Provider] = p.resource;
-        return { roles: r, slices: c.slices, problem: c.problem, ledger };
+        return { roles: r, slices: c.slices, problem: c.problem, ...marks };
       });
     }
     if (def.id === '2010D' && source.dependent === null) return [];
@@ -482,7 +491,7 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     const v = echo.value.encode(er, ctx);
     if (v !== null && v === writer.value.encode(wr, quietOf(ctx))) echo.consume(er, ctx);
   }
-  for (const u of requestUnconsumed(source, ledger, needItems)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 does not carry it` });
+  if (report) for (const u of requestUnconsumed(source, ledger, needItems)) findings.push({ severity: 'warning', code: 'NOT_WRITTEN', path: u.path, message: `${u.what}: the 278 does not carry it` });
   // A value written at the event level and by its item says the same thing twice: once is enough.
   const seen = new Set<string>();
   const unique = findings.filter((f) => {

@@ -1,7 +1,7 @@
 import type { LoopNode, SegmentRow } from '../grammar/index.js';
 import { ROLE, type CompiledTables } from './table.js';
 import type { RowSpec } from './table.js';
-import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type WriteContext, type WritePlans } from './write-rows.js';
+import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
 
 function part(els: readonly string[], e: number, c: number, sep: string): string {
   const v = els[e] ?? '';
@@ -34,12 +34,43 @@ export interface InheritanceLoss {
   readonly message: string;
 }
 
-const plansFor = new WeakMap<CompiledTables, WritePlans>();
+type Writer = SegmentWritePlan['writers'][number];
 
-function plans(tables: CompiledTables): WritePlans {
-  let p = plansFor.get(tables);
-  if (p === undefined) plansFor.set(tables, (p = compileWritePlans(tables)));
-  return p;
+/** What the analysis reads of the write plans, worked out once per table set. */
+interface Layout {
+  readonly wp: WritePlans;
+  /** The 2000E segment uses with a plan, and the plan's item writers. */
+  readonly event: ReadonlyArray<{ readonly row: SegmentRow; readonly plan: SegmentWritePlan; readonly itemWriters: readonly Writer[] }>;
+  /** The 2000F segment uses whose item writers fill places the event level has too, with those writers. */
+  readonly service: ReadonlyArray<{ readonly row: SegmentRow; readonly writers: readonly Writer[] }>;
+}
+
+const layoutFor = new WeakMap<CompiledTables, Layout>();
+
+function layout(tables: CompiledTables): Layout {
+  let l = layoutFor.get(tables);
+  if (l !== undefined) return l;
+  const wp = compileWritePlans(tables);
+  const loops = wp.tables.grammar.loops;
+  const eventLoop = loops.get('2000E');
+  const event: Array<Layout['event'][number]> = [];
+  for (const row of eventLoop === undefined ? [] : segmentRows(eventLoop, loops)) {
+    const plan = wp.bySegment.get(row);
+    if (plan !== undefined) event.push({ row, plan, itemWriters: plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads) });
+  }
+  const serviceLoop = loops.get('2000F');
+  // Only places the event level has too can move between the levels (SV1/SV2 and the like never do).
+  const eventPlaces = wp.placesByLoop.get('2000E');
+  const service: Array<Layout['service'][number]> = [];
+  for (const row of serviceLoop === undefined ? [] : segmentRows(serviceLoop, loops)) {
+    const plan = wp.bySegment.get(row);
+    if (plan === undefined) continue;
+    // (Write-only rows never apply to values read from a 278: their place is another row's.)
+    const writers = plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads && eventPlaces?.has(w.fhirKey) === true);
+    if (writers.length > 0) service.push({ row, writers });
+  }
+  layoutFor.set(tables, (l = { wp, event, service }));
+  return l;
 }
 
 const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
@@ -49,24 +80,26 @@ const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
  * @param serviceNodes the 2000F nodes in order; `items`/`services` the items after inheritance
  */
 export function inheritanceLosses(tables: CompiledTables, comp: string, event: LoopNode, template: Obj, templateService: Obj, serviceNodes: readonly LoopNode[], items: readonly Obj[], services: readonly Obj[], typeSegment: string | null = null): InheritanceLoss[] {
-  const wp = plans(tables);
+  const lay = layout(tables);
+  const wp = lay.wp;
   const ctx: WriteContext = { roles: [], slices: newSliceCache(), problem: () => undefined };
   const losses: InheritanceLoss[] = [];
   const pick = (role: number, item: Obj, service: Obj): Obj => (role === ROLE.Item ? item : service);
   const shared = new Map<string, string>();
   const segmentOf = (node: LoopNode, row: SegmentRow) => node.segments.find((s) => s.row === row);
 
-  const loops = wp.tables.grammar.loops;
-  const eventLoop = loops.get('2000E');
   const eventHl = event.segments.find((s) => s.segment.id === 'HL');
-  for (const row of eventLoop === undefined ? [] : segmentRows(eventLoop, loops)) {
-    const plan = wp.bySegment.get(row);
-    if (plan === undefined) continue;
+  for (const { row, plan, itemWriters } of lay.event) {
     const seg = segmentOf(event, row);
-    const valuesOf = (w: (typeof plan.writers)[number]) => items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx));
+    // Each writer's item values, encoded once (sharedValues asks for every item writer's).
+    const known = new Map<Writer, ReadonlyArray<string | null>>();
+    const valuesOf = (w: Writer): ReadonlyArray<string | null> => {
+      let v = known.get(w);
+      if (v === undefined) known.set(w, (v = items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx))));
+      return v;
+    };
     const here = sharedValues(plan, valuesOf, ITEM_ROLES);
-    for (const w of plan.writers) {
-      if (!ITEM_ROLES.includes(w.role) || !w.spec.reads) continue;
+    for (const w of itemWriters) {
       const vals = valuesOf(w);
       // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
       const same = vals[0] !== null && here.get(w.fhirKey) === vals[0];
@@ -92,8 +125,6 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
     }
     return losses;
   }
-  const serviceLoop = wp.tables.grammar.loops.get('2000F');
-  const rows = serviceLoop === undefined ? [] : segmentRows(serviceLoop, wp.tables.grammar.loops);
   serviceNodes.forEach((node, i) => {
     const hl = node.segments.find((s) => s.segment.id === 'HL');
     // Segment uses that say the same thing (SV1, SV2): the way back writes the one that carries the most.
@@ -113,14 +144,7 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
       }
       if (pickRow !== s.row) losses.push({ node, position: s.position, segment: s.row!.name, element: 0, message: `2000F ${s.segment.id} (segment ${s.position}): what it carries comes back as ${pickRow!.segment}` });
     }
-    for (const row of rows) {
-      const plan = wp.bySegment.get(row);
-      if (plan === undefined) continue;
-      // Only places the event level has too can move between the levels (SV1/SV2 and the like never do).
-      const eventPlaces = wp.placesByLoop.get('2000E');
-      // (Write-only rows never apply to values read from a 278: their place is another row's.)
-      const writers = plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads && eventPlaces?.has(w.fhirKey) === true);
-      if (writers.length === 0) continue;
+    for (const { row, writers } of lay.service) {
       const seg = segmentOf(node, row);
       const els = seg?.segment.elements() ?? [];
       // The writer's rule: a value the event level does not give is written; a required one the event gives, only with those.

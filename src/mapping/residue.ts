@@ -30,19 +30,37 @@ export function loopKeys(root: LoopNode): Map<LoopNode, string> {
 
 /** A segment's elements split into components (`els[e][c - 1]`), as the writer gives them. */
 export function splitSegment(elements: readonly string[], component: string): Elements {
-  return elements.map((e, i) => (i === 0 ? [e] : e.split(component)));
+  const out: Elements = new Array<string[]>(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i]!;
+    // Most elements are simple: no split (and no array of parts) for them.
+    out[i] = i === 0 || !e.includes(component) ? [e] : e.split(component);
+  }
+  return out;
 }
 
 /** Segment text with `*` and `:` (for messages and comparisons). */
 export function segmentText(els: Elements): string {
-  const parts = els.map((c) => {
-    let n = c.length;
-    while (n > 1 && c[n - 1] === '') n--;
-    return c.slice(0, n).join(':');
-  });
-  let n = parts.length;
-  while (n > 1 && parts[n - 1] === '') n--;
-  return parts.slice(0, n).join('*');
+  // Trailing empty elements (and components) are left out; a hole is written empty but kept.
+  let n = els.length;
+  while (n > 1 && els[n - 1] !== undefined && elementText(els[n - 1]!) === '') n--;
+  let s = '';
+  for (let e = 0; e < n; e++) {
+    const c = els[e];
+    if (e > 0) s += '*';
+    if (c !== undefined) s += elementText(c);
+  }
+  return s;
+}
+
+/** An element's text: its components joined with `:`, trailing empty ones left out. */
+function elementText(c: readonly string[]): string {
+  let n = c.length;
+  while (n > 1 && c[n - 1] === '') n--;
+  if (n === 1) return c[0] ?? '';
+  let s = '';
+  for (let k = 0; k < n; k++) s += k === 0 ? (c[k] ?? '') : `:${c[k] ?? ''}`;
+  return s;
 }
 
 /** The original segments of each loop instance (without ST/SE), in order; `positions` gives each one's position in the set (ST = 1). */
@@ -107,13 +125,18 @@ export function compareByLoop(original: ReadonlyMap<string, Elements[]>, written
     const b = (written.get(loop) ?? []).map(segmentText);
     const at = positions?.get(loop);
     const loopPosition = at?.[0];
-    // LCS table, from the end.
     const n = a.length;
     const m = b.length;
-    const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
-    let i = 0;
-    let j = 0;
+    // The common start is matched as it comes (the walk below takes equal segments first): the LCS
+    // table covers the rest only, L[i - p][j - p] for i, j >= p (nothing at all when both agree).
+    let p = 0;
+    while (p < n && p < m && a[p] === b[p]) p++;
+    if (p === n && p === m) continue;
+    // LCS table, from the end.
+    const L: number[][] = Array.from({ length: n - p + 1 }, () => new Array<number>(m - p + 1).fill(0));
+    for (let i = n - 1; i >= p; i--) for (let j = m - 1; j >= p; j--) L[i - p]![j - p] = a[i] === b[j] ? L[i - p + 1]![j - p + 1]! + 1 : Math.max(L[i - p + 1]![j - p]!, L[i - p]![j - p + 1]!);
+    let i = p;
+    let j = p;
     const lost: number[] = [];
     const added: number[] = [];
     const flush = (): void => {
@@ -139,7 +162,7 @@ export function compareByLoop(original: ReadonlyMap<string, Elements[]>, written
         flush();
         i++;
         j++;
-      } else if (j >= m || (i < n && L[i + 1]![j]! >= L[i]![j + 1]!)) lost.push(i++);
+      } else if (j >= m || (i < n && L[i - p + 1]![j - p]! >= L[i - p]![j - p + 1]!)) lost.push(i++);
       else added.push(j++);
     }
     flush();

@@ -40,6 +40,8 @@ export interface RoundTripOptions {
   tables?: CompiledTables;
   /** The transaction's loop tree when the caller has analysed it already. */
   tree?: LoopTree | null;
+  /** false: `writeFindings` are wanted for their errors (and messages) only; see BundleWriteOptions.unwritten. */
+  unwritten?: boolean;
 }
 
 /**
@@ -48,19 +50,20 @@ export interface RoundTripOptions {
  */
 export function roundTripRequest(tx: TransactionSet, options: RoundTripOptions): RoundTripResult {
   const tables = options.tables !== undefined ? { tables: options.tables } : {};
+  const write = options.unwritten === false ? { ...tables, unwritten: false } : tables;
   // One analysis serves the way in and the comparison (a caller that has one passes it).
   const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
   const r = requestToBundle(tx, { pasVersion: options.pasVersion, layout: true, tree, ...tables });
   if (r.bundle === null) return { bundle: null, findings: r.findings, writeFindings: [], written: null, differences: [] };
   const positions = new Map<string, number[]>();
   const original = originalByLoop(tx, tree!.root, positions);
-  let back = bundleToRequest(r.bundle, tables);
+  let back = bundleToRequest(r.bundle, write);
   let differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments), positions);
   if (options.lossless === true && differences.length > 0) {
     const residue = residueOf(differences, original);
     const claim = r.bundle.entry![0]!.resource as unknown as Obj;
     claim.extension = [...((claim.extension as Obj[] | undefined) ?? []), { url: RESIDUE_EXTENSION, valueString: encodeResidue(residue) }];
-    back = bundleToRequest(r.bundle, { ...tables, residue });
+    back = bundleToRequest(r.bundle, { ...write, residue });
     differences = back.segments === null ? [] : compareByLoop(original, writtenByLoop(back.segments), positions);
   }
   return { bundle: r.bundle, findings: r.findings, writeFindings: back.findings, written: back.segments, differences };
@@ -139,7 +142,8 @@ export function x12ToBundle(tx: TransactionSet, options: X12ToBundleOptions): { 
   const tree = options.tree !== undefined ? options.tree : analyzeTransaction(tx).tree;
   const response = tree !== null && (tree.grammar.id === INQUIRY_RESPONSE_GRAMMAR || tree.grammar.id === RESPONSE_GRAMMAR);
   const o = { pasVersion: options.pasVersion, lossless: options.lossless === true, tree, ...(options.request !== undefined ? { request: options.request } : {}) };
-  const r = response ? roundTripResponse(tx, o) : roundTripRequest(tx, o);
+  // Only the way back's errors are used here: its report of what it leaves out is not made.
+  const r = response ? roundTripResponse(tx, o) : roundTripRequest(tx, { ...o, unwritten: false });
   if (r.bundle === null) return { bundle: null, findings: r.findings };
   const findings = [...r.findings, ...roundTripFindings(silentChanges(r.differences, r.findings))];
   // The zone is given after the round trip: the digits are what X12 carries, the zone is the caller's.

@@ -836,10 +836,8 @@ export function sharedValues(plan: SegmentWritePlan, values: (w: SegmentWritePla
       byElement.set(e, b);
     }
   }
-  const def = getSegmentDef(plan.row.segment);
-  for (const note of def?.syntax ?? []) {
-    if (note.rule !== RuleKind.P) continue;
-    const pos = note.indexes.map((i) => i + 1);
+  // The segment's pair rules, as the plan has them (element positions).
+  for (const pos of plan.pairs) {
     const split = pos.some((e) => byElement.get(e)?.same === true) && pos.some((e) => byElement.get(e)?.any === true && byElement.get(e)?.same !== true);
     if (split) for (const e of pos) for (const k of byElement.get(e)?.keys ?? []) shared.delete(k);
   }

@@ -3,17 +3,18 @@
  * convert to (requests, inquiries, responses, inquiry responses) and, when ../shared is beside
  * the repository, the Inferno fixtures that are bundles.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { hasShared, sharedPath } from '../support/shared.js';
 import { readX12Buffer } from '../../src/x12/index.js';
 import { convertTransaction } from '../../src/pipeline/convert-transaction.js';
 
 export type Json = Record<string, unknown>;
 
 const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
-export const INFERNO_DIR = fileURLToPath(new URL('../../../shared/corpus/inferno/', import.meta.url));
+const INFERNO_DIR = sharedPath('corpus/inferno');
 
 /** The PAS bundles of every sample 278 (2.2.1 and 2.0.1). */
 export function sampleBundles(): Json[] {
@@ -32,7 +33,7 @@ export function sampleBundles(): Json[] {
 
 /** The Inferno fixtures that are Bundles (none when ../shared is absent). */
 export function infernoBundles(): Json[] {
-  if (!existsSync(INFERNO_DIR)) return [];
+  if (!hasShared('corpus/inferno')) return [];
   const out: Json[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

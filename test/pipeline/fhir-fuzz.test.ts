@@ -10,15 +10,14 @@ import fc from 'fast-check';
 import { mapping, MemoryControlNumbers } from '../../src/index.js';
 
 const { bundlesToRequestX12, responseBundleToX12 } = mapping;
-import { existsSync } from 'node:fs';
-import { INFERNO_DIR, infernoBundles, mutate, mutationArb, sampleBundles, type Json } from './fhir-fuzz-support.js';
+import { describeShared } from '../support/shared.js';
+import { infernoBundles, mutate, mutationArb, sampleBundles, type Json } from './fhir-fuzz-support.js';
 
 const RUNS = Number(process.env.X12PAS_FUZZ_RUNS ?? 2000);
 const NOW = (): Date => new Date(Date.UTC(2026, 0, 2, 3, 4));
 
 const samples = sampleBundles();
 const inferno = infernoBundles();
-if (!existsSync(INFERNO_DIR)) console.log(`fhir-fuzz: ../shared/corpus/inferno absent: fuzzing the ${samples.length} sample bundles only`);
 const seeds: Json[] = [...samples, ...inferno];
 
 function isResponse(b: unknown): boolean {
@@ -104,6 +103,15 @@ describe('FHIR -> X12 fuzz', () => {
     expect(r.outcomes[0]!.findings[0]!.code).toBe('BAD_ENVELOPE_ID');
     expect(r.outcomes[0]!.findings[0]!.message).toMatch(/ISA06.*longer than 15/);
     expect(r.outcomes[1]!.status).toBe('converted');
+  });
+});
+
+// The Inferno bundles join the seeds above when ../shared has them (without it the samples alone are fuzzed).
+describeShared('corpus/inferno', 'FHIR -> X12 fuzz: Inferno seeds', () => {
+  it('fuzzes the Inferno bundles beside the samples, each of which ends converted or rejected alone', () => {
+    expect(inferno.length).toBeGreaterThan(0);
+    expect(seeds.slice(samples.length)).toStrictEqual(inferno);
+    for (const s of alone.slice(samples.length)) expect(['converted', 'rejected']).toContain(s);
   });
 });
 
