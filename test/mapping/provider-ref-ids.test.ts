@@ -7,7 +7,7 @@ import type { Identifier, Organization, Practitioner } from '@medplum/fhirtypes'
 import { describe, expect, it } from 'vitest';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
-import { transactions } from './support.js';
+import { requestSet } from './support.js';
 
 const body = (refs: { event: string; line: string[] }): string[] => [
   'BHT*0007*13*REF1*20261123*1200',
@@ -30,18 +30,7 @@ const body = (refs: { event: string; line: string[] }): string[] => [
   refs.line[1]!,
 ];
 
-function tx(b: string[]) {
-  const segs = ['ST*278*0001*005010X217', ...b];
-  const text = [
-    'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:',
-    'GS*HI*SENDER*RECEIVER*20261123*1200*1*X*005010X217',
-    ...segs,
-    `SE*${segs.length + 1}*0001`,
-    'GE*1*1',
-    'IEA*1*000000001',
-  ].join('~\n');
-  return transactions(`${text}~\n`)[0]!;
-}
+const tx = requestSet;
 
 const ids = (r: Practitioner | Organization): Identifier[] => r.identifier ?? [];
 

@@ -10,7 +10,7 @@ import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
 import { validateBundle, type PasVersion } from '../../src/pas/index.js';
-import { transactions } from './support.js';
+import { requestSet } from './support.js';
 
 const BODY = [
   'BHT*0007*13*REF1*20261123*1200',
@@ -37,18 +37,7 @@ const BODY = [
   'REF*EI*223456789',
 ];
 
-function tx(body: readonly string[]) {
-  const segs = ['ST*278*0001*005010X217', ...body];
-  const text = [
-    'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:',
-    'GS*HI*SENDER*RECEIVER*20261123*1200*1*X*005010X217',
-    ...segs,
-    `SE*${segs.length + 1}*0001`,
-    'GE*1*1',
-    'IEA*1*000000001',
-  ].join('~\n');
-  return transactions(`${text}~\n`)[0]!;
-}
+const tx = requestSet;
 
 const traceOf = (i: Identifier): string => `${i.value} ${i.system}`;
 
