@@ -44,7 +44,7 @@ describe('Claim.accident', () => {
     const at = tx.segments.findIndex((s) => s.id === 'DTP' && s.element(1) === '439') + 1;
     expect(r.findings.filter((f) => f.position === at).map((f) => f.code)).toEqual(['UNMAPPED_SEGMENT']);
     expect(r.findings.some((f) => f.code === 'DEFAULTED' && f.segment === 'UM' && f.element === 5)).toBe(true);
-    expect((claimOf(r.bundle!).accident as Obj)._date).toEqual({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
+    expect((claimOf(r.bundle!).accident as unknown as Obj)._date).toEqual({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
     const rt = roundTripRequest(tx, { pasVersion: '2.2.1' });
     expect(rt.differences.filter((d) => d.position === at).map((d) => d.original)).toEqual(['DTP*439*RD8*20261127-20261128']);
     expect(silentChanges(rt.differences, r.findings)).toEqual([]);
