@@ -10,6 +10,8 @@ import { Ledger } from './ledger.js';
 import { disassembleRequest, isInquiryRequest, type RequestSource, type SourceProvider } from './disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from './table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from './write-rows.js';
+import { repeatable } from './repeats.js';
+import { repeatCache } from './repeat-write.js';
 
 /**
  * A PAS Request Bundle -> the segments of one X217 278 request (BHT to the last 2000F; the
@@ -382,6 +384,18 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         // Written even when the residue stands in for this instance: the event level decides what its items inherit.
         const r = segment(pickPlan, pick, c, mode, done);
         if (r !== null && kept === undefined) out.push({ key, els: r.els });
+        // Repeats (a second TRN, PWK, REF*EI): each from the next entry of the repeating element its rows write (repeats.ts).
+        if (r !== null && kept === undefined && pick.max > 1 && repeatable(wp.tables, pick)) {
+          const caches = [c.slices];
+          for (let k = 1; k < pick.max; k++) {
+            const ck: Ctx = { ...c, slices: repeatCache(caches) };
+            delete ck.quiet;
+            const rk = segment(pickPlan, pick, ck, mode, newDone(wp));
+            if (rk === null) break;
+            out.push({ key, els: rk.els });
+            caches.push(ck.slices);
+          }
+        }
         continue;
       }
       const slot = step.def;

@@ -28,6 +28,8 @@ const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
 const ETIN_SYSTEM = 'urn:x12pas:etin';
 const V2_0203 = SYSTEM.v2IdentifierType;
 const MEMBER_SYSTEM = 'urn:x12pas:member-id';
+/** X12 element 66 (NM108): an identifier typed with an NM108 code of this system is written with that qualifier (mappings/request/other-ids.json). */
+const X12_ID_QUALIFIER = 'https://codesystem.x12.org/005010/66';
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,9 +46,17 @@ function valueOf(id: unknown): string | null {
   return isObj(id) && typeof id.value === 'string' && id.value.trim() !== '' ? id.value : null;
 }
 
+/** Whether an identifier's type names its NM108 qualifier in the X12 system. */
+function x12Typed(id: Obj): boolean {
+  const t = id.type;
+  return isObj(t) && Array.isArray(t.coding) && (t.coding as unknown[]).some((c) => isObj(c) && c.system === X12_ID_QUALIFIER && typeof c.code === 'string');
+}
+
 /** Identifier kinds a 2010A / 2010B NM108 carries, as the rows name them. */
-function kindOf(id: Obj): 'npi' | 'payer' | 'ein' | 'ssn' | 'etin' | 'member' | 'record' | null {
+function kindOf(id: Obj): 'npi' | 'payer' | 'ein' | 'ssn' | 'etin' | 'member' | 'record' | 'x12' | null {
   const sys = typeof id.system === 'string' ? id.system : '';
+  // Typed with its NM108 (other-ids.json): written with that qualifier, whatever the code (a requester's PI is not a payer id).
+  if (x12Typed(id)) return 'x12';
   const types = typeCodes(id);
   if (sys === NPI_SYSTEM || types.includes('NPI')) return 'npi';
   if (types.includes('NIIP') || types.includes('PI')) return 'payer';
@@ -86,7 +96,7 @@ export function writableParty(res: Obj, path: string, what: string, need: 'umo' 
   });
   let out: Obj = kept !== null ? { ...res, identifier: kept } : res;
   const list = (kept ?? ids).filter(isObj);
-  const carried = (k: ReturnType<typeof kindOf>): boolean => (need === 'umo' ? ['npi', 'payer', 'ein', 'etin'] : ['npi', 'ein', 'ssn', 'etin']).includes(k ?? '');
+  const carried = (k: ReturnType<typeof kindOf>): boolean => (need === 'umo' ? ['npi', 'payer', 'ein', 'etin', 'x12'] : ['npi', 'ein', 'ssn', 'etin', 'x12']).includes(k ?? '');
   if (need !== 'optional' && !list.some((id) => valueOf(id) !== null && carried(kindOf(id)))) {
     // The UMO: an identifier of no known kind is its payer id.
     const at = need === 'umo' ? list.findIndex((id) => valueOf(id) !== null && kindOf(id) === null) : -1;
@@ -124,7 +134,8 @@ export interface MemberId {
 export function memberId(coverage: Obj | null, coveragePath: string, subscriber: Obj | null, subscriberPath: string, ledger: Ledger | undefined): MemberId {
   const findings: PartyFinding[] = [];
   const covIds = coverage !== null && Array.isArray(coverage.identifier) ? (coverage.identifier as unknown[]) : [];
-  const typedAt = covIds.findIndex((id) => isObj(id) && kindOf(id) === 'member' && valueOf(id) !== null);
+  // A member id, or an identifier typed with its own NM108 (II, ZZ: other-ids.json writes it as it is).
+  const typedAt = covIds.findIndex((id) => isObj(id) && (kindOf(id) === 'member' || kindOf(id) === 'x12') && valueOf(id) !== null);
   if (typedAt >= 0) {
     if (coverage !== null && coverage.subscriberId === valueOf(covIds[typedAt])) ledger?.key(coverage, 'subscriberId');
     return { coverage, findings };

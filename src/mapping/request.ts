@@ -1,6 +1,6 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../grammar/index.js';
-import type { PasVersion } from '../pas/versions.js';
+import { PAS_VERSION_INFO, type PasVersion } from '../pas/versions.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { TransactionSet } from '../x12/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../pas/constants.js';
@@ -9,6 +9,7 @@ import { inheritanceLosses } from './inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
 import { claimTypeOf, serviceSegmentOf } from './claim-type.js';
 import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from './table.js';
+import { repeatable, repeatIndex } from './repeats.js';
 
 /** What the mapping found: an X12 place no row read, or a value a codec could not read. */
 const DATA_ABSENT = OTHER_EXTENSION.dataAbsentReason;
@@ -192,17 +193,16 @@ export function requestToBundle(tx: TransactionSet, options: RequestOptions): Re
       hereSegment = name;
       herePosition = s.position;
       const plan = row === null ? undefined : plans.get(row);
-      // A second use of one segment row in a loop instance (a second TRN, PWK) would overwrite what the first one wrote: reported, not read.
-      if (plan !== undefined && row!.max > 1) {
-        let again = false;
-        for (let j = 0; j < i; j++) if (segments[j]!.row === row) again = true;
-        if (again) {
-          findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: loopPath, segment: name, position: s.position, message: `${loopPath || 'header'} ${name} (segment ${s.position}): PAS holds one per loop; this repeat is not carried` });
-          continue;
-        }
+      // A second use of one segment row in a loop instance (a second TRN, PWK) gets its own entry of the repeating element its rows write (repeats.ts); without one it would overwrite the first: reported, not read.
+      const rep = plan !== undefined && row!.max > 1 ? repeatIndex(segments, i) : 0;
+      if (rep > 0 && !repeatable(tables, row!, PAS_VERSION_INFO[options.pasVersion].singleElements)) {
+        findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: loopPath, segment: name, position: s.position, message: `${loopPath || 'header'} ${name} (segment ${s.position}): its rows have no repeating place in PAS ${options.pasVersion}; this repeat is not carried` });
+        continue;
       }
       const els = seg.elements();
+      target.rep = rep;
       const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
+      target.rep = 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
       // A consumed or key element the way back writes as a constant: another value there is not carried.
       if (plan !== undefined && plan.fixed.length > 0) {

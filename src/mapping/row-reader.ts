@@ -121,9 +121,12 @@ function storesCode(stores: ReadonlyArray<readonly [Path, string]>, inst: string
   const arrayOf = (p: string): void => {
     out.push(`a = o.${p};`, `if (!Array.isArray(a)) { a = []; o.${p} = a; }`);
   };
-  const key = (s: Step): string => (s.kind === 'slice' ? `${JSON.stringify(s.slice)}, -1` : `h.eachKey(${inst}), ${inst}`);
+  // The first slice step of a path is the repeating element: a repeat of the segment (target.rep, repeats.ts) makes its own entry.
+  const key = (s: Step, first: boolean): string =>
+    s.kind !== 'slice' ? `h.eachKey(${inst}), ${inst}` : first ? `target.rep ? ${JSON.stringify(`${s.slice}#`)} + target.rep : ${JSON.stringify(s.slice)}, -1` : `${JSON.stringify(s.slice)}, -1`;
   let prev: Path | null = null;
   for (const [path, value] of stores) {
+    const firstSlice = path.findIndex((x) => x.kind === 'slice');
     const last = path.length - 1;
     // Steps shared with the previous store, above both leaves.
     let from = 0;
@@ -139,7 +142,7 @@ function storesCode(stores: ReadonlyArray<readonly [Path, string]>, inst: string
           out.push(`a[${s.index}] = ${value};`);
         } else {
           arrayOf(p);
-          out.push(`Object.assign(h.sliceEntry(target.slices, a, ${key(s)}), ${value});`);
+          out.push(`Object.assign(h.sliceEntry(target.slices, a, ${key(s, i === firstSlice)}), ${value});`);
         }
         break;
       }
@@ -150,7 +153,7 @@ function storesCode(stores: ReadonlyArray<readonly [Path, string]>, inst: string
         out.push(`n = a[${s.index}];`, `if (typeof n !== 'object' || n === null) { n = {}; a[${s.index}] = n; }`, 'o = n;');
       } else {
         arrayOf(p);
-        out.push(`o = h.sliceEntry(target.slices, a, ${key(s)});`);
+        out.push(`o = h.sliceEntry(target.slices, a, ${key(s, i === firstSlice)});`);
       }
       out.push(`d${i + 1} = o;`);
     }

@@ -55,6 +55,8 @@ export interface ReadTarget {
    * slice key -> entry. Start each transaction with an empty map.
    */
   readonly slices: Map<unknown[], Map<string, Obj>>;
+  /** The repeat of the segment use being read in its loop instance (0 for the first; repeats.ts). */
+  rep?: number;
 }
 
 /** One compiled row: reads its place of a segment (elements already split) into the target. Returns the bit mask of elements it read. */

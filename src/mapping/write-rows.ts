@@ -300,9 +300,12 @@ function resolveSlice(a: unknown[], key: string, id: string, name: string, slice
     // The entries no constrained slice matches; this free slice takes the one at its place among
     // the free slices. Every entry is scored (a constant's path may resolve slices of its own).
     const at = g.freeIndex.get(name) ?? -1;
+    // Entries an earlier repeat of the segment took (ids marked `@`, repeat-write.ts) are not counted.
+    let seeded: Set<Obj> | null = null;
+    for (const [k, v] of m) if (v !== null && k.includes('@')) (seeded ??= new Set()).add(v);
     let n = 0;
     for (const e of a) {
-      if (typeof e !== 'object' || e === null) continue;
+      if (typeof e !== 'object' || e === null || seeded?.has(e as Obj) === true) continue;
       let taken = false;
       for (const d of g.constrained) {
         const s = score(e as Obj, d.constants, slices, role, cache, -1);

@@ -76,6 +76,12 @@ export interface PasVersionInfo {
   /** Profile of a resource not reached through a typed reference, by resource type. */
   defaultProfiles: Readonly<Record<string, string>>;
   igDefects: readonly IgDefect[];
+  /**
+   * Elements a repeat of a 278 segment use would fill (`Role.element`, the mapping rows' role and
+   * first path step) that this version holds once only: a repeat there is reported, not read
+   * (2.0.1: Claim.identifier 1..1, so a second 2000E TRN).
+   */
+  singleElements: readonly string[];
 }
 
 const COMMON_DEFAULTS: Record<string, string> = {
@@ -181,6 +187,7 @@ export const PAS_VERSION_INFO: Readonly<Record<PasVersion, PasVersionInfo>> = {
     systemRenames: [],
     defaultProfiles: { ...COMMON_DEFAULTS, DocumentReference: PAS_PROFILE.documentReference },
     igDefects: V221_DEFECTS,
+    singleElements: [],
   },
   '2.0.1': {
     version: '2.0.1',
@@ -194,6 +201,7 @@ export const PAS_VERSION_INFO: Readonly<Record<PasVersion, PasVersionInfo>> = {
     systemRenames: [[REVENUE_CODE_SYSTEM['2.2.1'], REVENUE_CODE_SYSTEM['2.0.1']]],
     defaultProfiles: COMMON_DEFAULTS,
     igDefects: V201_DEFECTS,
+    singleElements: ['Claim.identifier'],
   },
 };
 

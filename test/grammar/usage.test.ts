@@ -4,7 +4,7 @@
  * as IK4 with its IK403 code; the samples and the valid public corpus give no usage finding;
  * removing a required element or filling a not-used one is always reported.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { analyzeTransaction, validateTransaction } from '../../src/grammar/valid
 import { AckBuilder, MemoryControlNumbers, readX12Buffer, type Finding, type TransactionSet } from '../../src/x12/index.js';
 import { dictionary } from '../../src/x12/dictionary.js';
 import { REQUEST, tx } from './support.js';
+import { describeShared, hasShared } from '../support/shared.js';
 
 const DIR = fileURLToPath(new URL('../../mappings/grammar/', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
@@ -250,21 +251,24 @@ function transactionsIn(dir: string): Array<[string, TransactionSet]> {
   return out;
 }
 
-const haveCorpus = existsSync(CORPUS);
-if (!haveCorpus) console.log(`usage.test: ../shared/corpus/x12 not found: corpus checks skipped`);
+const haveCorpus = hasShared('corpus/x12');
 
-const VALID = (): Array<[string, TransactionSet]> => [
-  ...transactionsIn(SAMPLES).map(([f, t]): [string, TransactionSet] => [`samples/${f}`, t]),
-  ...(haveCorpus ? ['stupidedi', 'oopfactory'].flatMap((d) => transactionsIn(join(CORPUS, d)).map(([f, t]): [string, TransactionSet] => [`${d}/${f}`, t])) : []),
-];
+const SAMPLE_SETS = (): Array<[string, TransactionSet]> => transactionsIn(SAMPLES).map(([f, t]): [string, TransactionSet] => [`samples/${f}`, t]);
+const CORPUS_SETS = (): Array<[string, TransactionSet]> => ['stupidedi', 'oopfactory'].flatMap((d) => transactionsIn(join(CORPUS, d)).map(([f, t]): [string, TransactionSet] => [`${d}/${f}`, t]));
+/** The samples, and the valid public corpus when it is there (more places for the damage property). */
+const VALID = (): Array<[string, TransactionSet]> => [...SAMPLE_SETS(), ...(haveCorpus ? CORPUS_SETS() : [])];
+const noUsageFinding = (sets: Array<[string, TransactionSet]>): void => {
+  expect(sets.flatMap(([name, t]) => usage(validateTransaction(t)).map((f) => `${name}: ${f.message}`))).toEqual([]);
+};
 
-describe('samples and the valid public corpus', () => {
-  it('give no usage finding', () => {
-    const found = VALID().flatMap(([name, t]) => usage(validateTransaction(t)).map((f) => `${name}: ${f.message}`));
-    expect(found).toEqual([]);
-  });
+describe('samples', () => {
+  it('give no usage finding', () => noUsageFinding(SAMPLE_SETS()));
+});
 
-  it.skipIf(!haveCorpus)('the negative synthetic files: the subscriber read as the UMO gets its NM108 refused', () => {
+describeShared('corpus/x12', 'the valid public corpus', () => {
+  it('gives no usage finding', () => noUsageFinding(CORPUS_SETS()));
+
+  it('the negative synthetic files: the subscriber read as the UMO gets its NM108 refused', () => {
     const found = new Set<string>();
     for (const [, t] of transactionsIn(join(CORPUS, 'negative-synthetic'))) for (const f of usage(validateTransaction(t))) found.add(`${f.code} ${f.loop}`);
     expect([...found].sort()).toEqual(['ELEMENT_CODE 2010A', 'ELEMENT_REQUIRED_MISSING 2000B']);
@@ -390,15 +394,11 @@ describe('damage at one element', () => {
 // element, component, data element): each must be a place our rows use.
 
 const PAS = join(fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url)), 'hl7.fhir.us.davinci-pas#2.2.1', 'package');
-const havePas = existsSync(PAS);
-if (!havePas) console.log('usage.test: ../shared/fhir-packages (PAS 2.2.1) not found: value-set place checks skipped');
 
-describe.skipIf(!havePas)('the PAS 2.2.1 X12 value-set places', () => {
+describeShared('fhir-packages', 'the PAS 2.2.1 X12 value-set places', () => {
   const places = new Set<string>();
-  if (havePas) {
-    for (const f of readdirSync(PAS).filter((n) => n.endsWith('.json'))) {
-      for (const m of readFileSync(join(PAS, f), 'utf8').matchAll(/valueset\.x12\.org\/x217\/005010\/(request|response)\/(\w+)\/(\w+)\/1\/(\d\d)\/(\d\d)\/(\d+)/g)) places.add(m.slice(1).join(' '));
-    }
+  for (const f of readdirSync(PAS).filter((n) => n.endsWith('.json'))) {
+    for (const m of readFileSync(join(PAS, f), 'utf8').matchAll(/valueset\.x12\.org\/x217\/005010\/(request|response)\/(\w+)\/(\w+)\/1\/(\d\d)\/(\d\d)\/(\d+)/g)) places.add(m.slice(1).join(' '));
   }
 
   it('are element places our rows use, with the data element the dictionary has there', () => {

@@ -7,6 +7,7 @@ import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
+import { silentChanges } from '../../src/mapping/silent.js';
 import { sample } from './support.js';
 
 type Obj = Record<string, unknown>;
@@ -35,6 +36,18 @@ describe('Claim.accident', () => {
     expect(rt.written!.some((s) => s.els[0]![0] === 'DTP' && s.els[1]![0] === '439' && s.els[3]![0] === '20261128')).toBe(true);
     // (The event's UM01/UM03 differ from the lines': reported by the layout analysis, not ours.)
     expect(rt.differences.filter((d) => /DTP\*439/.test(d.original) || (d.original.startsWith('UM') && d.original.split('*')[5] !== d.written.split('*')[5]))).toEqual([]);
+  });
+
+  it('an accident date range (DTP*439 RD8): no place in a FHIR date, reported where it stands; the date is data-absent and the round trip names the loss', () => {
+    const tx = sample('admission-request', [WITH_DATE[0]!, ['DTP*435*D8*20261130', 'DTP*435*D8*20261130~DTP*439*RD8*20261127-20261128'], WITH_DATE[2]!]);
+    const r = requestToBundle(tx, { pasVersion: '2.2.1' });
+    const at = tx.segments.findIndex((s) => s.id === 'DTP' && s.element(1) === '439') + 1;
+    expect(r.findings.filter((f) => f.position === at).map((f) => f.code)).toEqual(['UNMAPPED_SEGMENT']);
+    expect(r.findings.some((f) => f.code === 'DEFAULTED' && f.segment === 'UM' && f.element === 5)).toBe(true);
+    expect((claimOf(r.bundle!).accident as unknown as Obj)._date).toEqual({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
+    const rt = roundTripRequest(tx, { pasVersion: '2.2.1' });
+    expect(rt.differences.filter((d) => d.position === at).map((d) => d.original)).toEqual(['DTP*439*RD8*20261127-20261128']);
+    expect(silentChanges(rt.differences, r.findings)).toEqual([]);
   });
 
   it('UM05 without DTP*439: the date FHIR requires is marked data-absent and reported; no DTP*439 is invented on the way back', () => {

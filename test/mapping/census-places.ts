@@ -6,7 +6,7 @@
  *   extension: of its context).
  * Each place is `{direction} {loop or *} {segment}{element}`; inquiries share the request places.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const PACKAGES = fileURLToPath(new URL('../../../shared/fhir-packages/', import.meta.url));
@@ -31,10 +31,6 @@ const VALUE_SET = /https:\/\/valueset\.x12\.org\/x21[57]\/005010\/(request|respo
 const NAMED = /\b(BHT|HL|NM1|N3|N4|PER|PRV|REF|DMG|INS|TRN|UM|HCR|DTP|HI|HSD|CRC|CL1|CR1|CR2|CR5|CR6|PWK|MSG|SV1|SV2|SV3|TOO|AAA)(0[1-9]|1[0-9]|2[0-9])\b/g;
 
 type Obj = Record<string, unknown>;
-
-export function pasPackagesPresent(): boolean {
-  return PAS.every((p) => existsSync(`${PACKAGES}${p}/package`));
-}
 
 /** Every place, deduplicated (the first source kept). */
 export function censusPlaces(): Place[] {

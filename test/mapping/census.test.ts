@@ -5,10 +5,11 @@
  * in mappings/census-allow.json, each with the reason PAS cannot hold the place.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { inquiryTablesCompiled, requestTablesCompiled, type CompiledTables } from '../../src/mapping/table.js';
 import { responseTablesCompiled } from '../../src/mapping/response-tables.js';
-import { censusPlaces, pasPackagesPresent, placeKey, type Direction, type Place } from './census-places.js';
+import { describeShared } from '../support/shared.js';
+import { censusPlaces, placeKey, type Direction, type Place } from './census-places.js';
 
 const ALLOW = JSON.parse(readFileSync(new URL('../../mappings/census-allow.json', import.meta.url), 'utf8')) as { places: Array<{ place: string; reason: string }>; notYet: Array<{ place: string; reason: string }> };
 
@@ -32,7 +33,7 @@ function covered(tables: CompiledTables, p: Place): boolean {
 
 const tablesOf: Record<Direction, () => CompiledTables> = { request: requestTablesCompiled, inquiry: inquiryTablesCompiled, response: () => responseTablesCompiled('2.2.1') };
 
-describe.skipIf(!pasPackagesPresent())('census of the X12 places PAS names', () => {
+describeShared('fhir-packages', 'census of the X12 places PAS names', () => {
   it('every place has a row both ways, or a reasoned entry in mappings/census-allow.json', () => {
     const places = censusPlaces();
     expect(places.length).toBeGreaterThan(40);
@@ -56,4 +57,3 @@ describe.skipIf(!pasPackagesPresent())('census of the X12 places PAS names', () 
     expect(stale).toEqual([]);
   });
 });
-if (!pasPackagesPresent()) describe('census', () => it('skipped: ../shared/fhir-packages (PAS 2.2.1, 2.0.1) is absent', () => undefined));

@@ -6,14 +6,15 @@
  *   (`convert`'s findings: the rows', the layout analysis's, and ROUND_TRIP for the rest),
  *   checked element by element (silent.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { roundTripRequest, roundTripResponse, x12ToBundle } from '../../src/mapping/round-trip.js';
 import { silentChanges } from '../../src/mapping/silent.js';
 import { hasErrors, type TransactionSet } from '../../src/x12/index.js';
-import { CORPUS_X12, corpusFiles } from '../support/corpus.js';
+import { corpusFiles } from '../support/corpus.js';
+import { describeShared } from '../support/shared.js';
 import { transactions } from './support.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
 import { renderResponse, x217ResponseArb } from './response-arbitrary.js';
@@ -40,7 +41,6 @@ function cases(files: ReadonlyArray<{ name: string; bytes: Buffer }>): Case[] {
 }
 
 const samples = (): Case[] => cases(readdirSync(SAMPLES).filter((n) => n.endsWith('.x12')).map((n) => ({ name: n, bytes: readFileSync(new URL(n, SAMPLES)) })));
-const haveCorpus = existsSync(CORPUS_X12);
 
 function check(list: readonly Case[]): { kinds: Set<string>; changed: number } {
   const kinds = new Set<string>();
@@ -67,14 +67,15 @@ describe('round trips of every kind of 278', () => {
     expect([...r.kinds].sort()).toEqual(['278-x215-request', '278-x215-response', '278-x217-request', '278-x217-response']);
     expect(r.changed).toBeGreaterThan(0);
   });
+});
 
-  it.skipIf(!haveCorpus)('corpus: lossless exact, plain with every change named', () => {
+describeShared('corpus/x12', 'round trips of the public corpus', () => {
+  it('corpus: lossless exact, plain with every change named', () => {
     const list = cases(corpusFiles());
     expect(list.length).toBeGreaterThanOrEqual(12);
     const r = check(list);
     expect(r.kinds.has('278-x217-response')).toBe(true);
   });
-  if (!haveCorpus) it('corpus round trips skipped: ../shared/corpus/x12 is absent', () => undefined);
 });
 
 /** Runs per kind (ROUND_TRIP_RUNS for more, e.g. 5000 by hand). */

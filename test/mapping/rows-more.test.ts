@@ -151,16 +151,15 @@ describe('PWK: attachments', () => {
     roundTrips(tx('PWK*77*AA'));
   });
 
-  // Known loss (the row engine, not these rows): a row writes one supportingInfo slice per loop
-  // instance, so a second PWK in the same 2000E writes into the first one's entry. Its values
-  // replace the first's and what it leaves out stays, with no finding: here the 77/FX attachment
-  // comes out with DOC1, the first attachment's control number.
-  it.fails('two PWK in one event give two attachments, each with its own values', () => {
+  // A repeat of a segment use makes its own entry of the repeating element its rows write (repeats.ts), both ways.
+  it('two PWK in one event give two attachments, each with its own values, and come back as two PWK', () => {
     const two = referral([['HSD*VS*6~', 'HSD*VS*6~PWK*OZ*BM***AC*DOC1~PWK*77*FX~'], ['SE*19*', 'SE*21*']]);
     const r = requestToBundle(two, { pasVersion: '2.2.1' });
+    expect(r.findings.filter((f) => f.segment === 'PWK')).toEqual([]);
     const found = claimOf(r.bundle!).supportingInfo?.filter((s) => s.category.coding?.[0]?.code === 'additionalInformation') ?? [];
     const control = found.map((s) => s.extension?.[0]?.extension?.find((e) => e.url === 'controlNumber')?.valueString);
     expect(control).toEqual(['DOC1', undefined]);
+    expect(roundTripRequest(two, { pasVersion: '2.2.1' }).differences.filter((d) => /PWK/.test(d.original + d.written))).toEqual([]);
   });
 });
 

@@ -15,3 +15,17 @@ export function sample(name: string, replace: ReadonlyArray<readonly [string, st
   if (tx === undefined) throw new Error(`no transaction in ${name}`);
   return tx;
 }
+
+/** One X217 request transaction set of a body (BHT ... last segment, `*` and `:` separators), in a whole interchange. */
+export function requestSet(body: readonly string[]): TransactionSet {
+  const segs = ['ST*278*0001*005010X217', ...body];
+  const text = [
+    'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:',
+    'GS*HI*SENDER*RECEIVER*20261123*1200*1*X*005010X217',
+    ...segs,
+    `SE*${segs.length + 1}*0001`,
+    'GE*1*1',
+    'IEA*1*000000001',
+  ].join('~\n');
+  return transactions(`${text}~\n`)[0]!;
+}

@@ -57,6 +57,14 @@ describe('acknowledgments', () => {
     expect(s).toContain('AK9*E*3*1*1*5');
   });
 
+  it('an ST03 that differs from its GS08 is reported in the 999: IK5 E 19, the set still accepted', () => {
+    const events = read(interchange([BODY, BODY], { gs08: '005010X215' }).replace('ST*278*0002*005010X217', 'ST*278*0002*005010X215'));
+    const s = segs(ack(events, true));
+    // The first set says X217 under an X215 group: accepted with errors noted; the second agrees with GS08.
+    expect(s.slice(s.indexOf('AK2*278*0001*005010X217'), s.findIndex((x) => x.startsWith('AK9')) + 1)).toEqual(['AK2*278*0001*005010X217', 'IK5*E*19', 'AK2*278*0002*005010X215', 'IK5*A', 'AK9*E*2*2*2']);
+    expect(transactions(events).map((t) => t.accepted)).toEqual([true, true]);
+  });
+
   it('rejects a transaction set with IK5 R and the codes that match the problem', () => {
     const text = interchange([BODY, BODY]).replace('SE*11*0002', 'SE*10*0002');
     const s = segs(ack(read(text)));
