@@ -155,8 +155,8 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
       // A repeat of one segment use (a second TRN of the same kind, REF*EI) gets its own entry of the repeating element its rows write (repeats.ts); without one it would overwrite the first: reported, not read.
       let rep = 0;
       if (plan !== undefined && row!.max > 1 && segId !== 'PWK') {
-        const kind = kindOf(tables, row!, els, compSep);
-        rep = repeatIndex(segments, i, (j) => kindOf(tables, row!, segments[j]!.segment.elements(), compSep) === kind);
+        let kind: string | undefined;
+        rep = repeatIndex(segments, i, (j) => kindOf(tables, row!, segments[j]!.segment.elements(), compSep) === (kind ??= kindOf(tables, row!, els, compSep)));
         if (rep > 0 && !repeatable(tables, row!, PAS_VERSION_INFO[version].singleElements, (spec) => whenHolds(els, spec.when, spec.positions[0] ?? 0, spec.component, compSep))) {
           findings.push(unreadSegment(here, `a repeat of the same kind: its rows have no repeating place in PAS ${version}; not carried`));
           continue;

@@ -108,6 +108,10 @@ for (const k of kinds) {
         for (const s of REPEATED) expect(withRepeats.differences.join('\n'), `${v} ${s}`).not.toContain(s.slice(0, 3));
       }
     });
+
+    it('lossless round trip: exact, repeats and all', () => {
+      for (const v of versions) expect(roundTripResponse(tx, { pasVersion: v, lossless: true }).differences, v).toEqual([]);
+    });
   });
 }
 
