@@ -9,7 +9,7 @@ function part(els: readonly string[], e: number, c: number, sep: string): string
 }
 
 /** Whether a row's condition holds on the original elements (so the element there is the row's). */
-function whenHolds(els: readonly string[], when: RowSpec['when'], e: number, c: number, sep: string): boolean {
+export function whenHolds(els: readonly string[], when: RowSpec['when'], e: number, c: number, sep: string): boolean {
   if (when === null) return true;
   const v = part(els, when.element === 0 ? e : when.element, when.element === 0 && when.component === 0 ? c : when.component, sep);
   return when.values.includes(v);

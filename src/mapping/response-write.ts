@@ -20,6 +20,8 @@ import { responseUnconsumed } from './response-ledger.js';
 import { acceptResponseParties } from './response-accept.js';
 import { getSegmentDef } from '../x12/dictionary.js';
 import { ROLE, ROLES, type CompiledTables } from './table.js';
+import { repeatable } from './repeats.js';
+import { repeatCache } from './repeat-write.js';
 import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
 
 type Obj = Record<string, unknown>;
@@ -316,7 +318,18 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
       }
       for (const writers of writerGroups(plan)) {
         const els = writeSegment(plan, slot, writers, ctx, only, missing);
-        if (els !== null) out.push(els);
+        if (els === null) continue;
+        out.push(els);
+        // Repeats (a second TRN of one kind, REF*EI): each from the next entry of the repeating element its rows write (repeats.ts).
+        if (slot.max <= 1 || !repeatable(wp.tables, slot, [], (spec) => writers.some((w) => w.spec === spec))) continue;
+        const caches = [ctx.slices];
+        for (let k = 1; k < slot.max; k++) {
+          const ck: WriteContext = { ...ctx, slices: repeatCache(caches) };
+          const rk = writeSegment(plan, slot, writers, ck, only, missing);
+          if (rk === null) break;
+          out.push(rk);
+          caches.push(ck.slices);
+        }
       }
     }
   };

@@ -9,13 +9,15 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../grammar/index.js';
 import { analyzeTransaction } from '../grammar/validate.js';
-import type { PasVersion } from '../pas/versions.js';
+import { PAS_VERSION_INFO, type PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
 import type { MappingFinding } from './request.js';
 import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead, type CommunicationRead } from './response-assemble.js';
 import { gapOf, responseTablesCompiled } from './response-tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './response-unread.js';
+import { whenHolds } from './inheritance.js';
+import { kindOf, repeatable, repeatIndex } from './repeats.js';
 import { MappingTableError, ROLE, ROLES, type CompiledTables, type ReadTarget } from './table.js';
 
 export interface ResponseOptions {
@@ -126,7 +128,6 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
 
     const segments = node.segments;
     const ids = segments.map((s) => s.segment.id);
-    const seen = new Set<string>();
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i]!;
       const seg = s.segment;
@@ -151,16 +152,19 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
         roles[ROLE.CommunicationRequest] = cr;
       } else roles[ROLE.CommunicationRequest] = null;
       const plan = row === null ? undefined : plans.get(row);
-      // A repeat of one segment use (a second TRN of the same kind) would overwrite the first: reported, not read.
+      // A repeat of one segment use (a second TRN of the same kind, REF*EI) gets its own entry of the repeating element its rows write (repeats.ts); without one it would overwrite the first: reported, not read.
+      let rep = 0;
       if (plan !== undefined && row!.max > 1 && segId !== 'PWK') {
-        const key = `${row!.name}|${els[1] ?? ''}`;
-        if (seen.has(key)) {
-          findings.push(unreadSegment(here, 'a repeat of the same kind: PAS holds one per loop; not carried'));
+        let kind: string | undefined;
+        rep = repeatIndex(segments, i, (j) => kindOf(tables, row!, segments[j]!.segment.elements(), compSep) === (kind ??= kindOf(tables, row!, els, compSep)));
+        if (rep > 0 && !repeatable(tables, row!, PAS_VERSION_INFO[version].singleElements, (spec) => whenHolds(els, spec.when, spec.positions[0] ?? 0, spec.component, compSep))) {
+          findings.push(unreadSegment(here, `a repeat of the same kind: its rows have no repeating place in PAS ${version}; not carried`));
           continue;
         }
-        seen.add(key);
       }
+      target.rep = rep;
       const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
+      target.rep = 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
       const noPlace = (e: number): boolean => options.tables === undefined && row !== null && gapOf(version, id, row.name, e);
       if ((mask & ~keyMask) === 0) {

@@ -16,12 +16,12 @@ export function sample(name: string, replace: ReadonlyArray<readonly [string, st
   return tx;
 }
 
-/** One X217 request transaction set of a body (BHT ... last segment, `*` and `:` separators), in a whole interchange. */
-export function requestSet(body: readonly string[]): TransactionSet {
-  const segs = ['ST*278*0001*005010X217', ...body];
+/** One X217 request transaction set of a body (BHT ... last segment, `*` and `:` separators), in a whole interchange; or of another implementation (`005010X215`). */
+export function requestSet(body: readonly string[], implementation = '005010X217'): TransactionSet {
+  const segs = [`ST*278*0001*${implementation}`, ...body];
   const text = [
     'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:',
-    'GS*HI*SENDER*RECEIVER*20261123*1200*1*X*005010X217',
+    `GS*HI*SENDER*RECEIVER*20261123*1200*1*X*${implementation}`,
     ...segs,
     `SE*${segs.length + 1}*0001`,
     'GE*1*1',
