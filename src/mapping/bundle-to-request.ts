@@ -388,8 +388,9 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
         if (r !== null && kept === undefined && pick.max > 1 && repeatable(wp.tables, pick)) {
           const caches = [c.slices];
           for (let k = 1; k < pick.max; k++) {
-            const ck: Ctx = { ...c, slices: repeatCache(caches) };
-            delete ck.quiet;
+            // A fresh context (no quiet twin of the earlier cache), built whole: `delete` would slow every later access to it.
+            const slices = repeatCache(caches);
+            const ck: Ctx = c.ledger !== undefined ? { roles: c.roles, slices, problem: c.problem, ledger: c.ledger } : { roles: c.roles, slices, problem: c.problem };
             const rk = segment(pickPlan, pick, ck, mode, newDone(wp));
             if (rk === null) break;
             out.push({ key, els: rk.els });

@@ -110,6 +110,32 @@ interface SliceDef {
   readonly name: string;
   /** Constants relative to the slice entry (`url`, `type.coding[0]`), from every row naming it. */
   readonly constants: Array<readonly [Path, unknown]>;
+  /** `constants` compiled for scoring (filled once the table is complete). */
+  scored: readonly Constant[];
+}
+
+/** A slice step of a path, looked up once at compile time: its slice table key, cache id, slices and definition. */
+interface SliceStep {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly group: SliceGroup;
+  readonly def: SliceDef | undefined;
+}
+
+/** A path compiled for reading: its steps, each slice step's lookups, and whether it ends at a `system`. */
+interface Reader {
+  readonly path: Path;
+  readonly slices: ReadonlyArray<SliceStep | null>;
+  readonly system: boolean;
+  /** The value at the whole path (getPath specialized for it: one property access per step, no step dispatch). */
+  readonly get: (o: unknown, cache: SliceCache) => unknown;
+}
+
+/** A constant compiled for scoring: where it is read and what it must be. */
+interface Constant {
+  readonly r: Reader;
+  readonly v: unknown;
 }
 
 /** Slices of one array: `Requester|identifier`. */
@@ -145,8 +171,26 @@ const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '' };
  */
 export class SliceCache {
   readonly arrays = new Map<unknown[], Map<string, Obj | null>>();
-  readonly values = new Map<Obj, Array<Memo | undefined>>();
-  readonly cores = new Map<Obj, Array<Core | undefined>>();
+  /** Per resource: each row's value (by row number), each Core (by core number), each constant set's score (by set number). */
+  readonly memos = new Map<Obj, ResourceMemo>();
+  /**
+   * Per array, what its `arrays` entry says, kept as it grows (only resolveSlice adds to it once a
+   * cache is in use; repeatCache seeds it before): the entries taken per slice table key, and the
+   * entries earlier repeats took (ids marked `@`).
+   */
+  readonly taken = new Map<unknown[], { readonly byKey: Map<string, Set<Obj | null> | null>; seeded: Set<Obj> | null | undefined }>();
+}
+
+interface ResourceMemo {
+  readonly values: Array<Memo | undefined>;
+  readonly cores: Array<Core | undefined>;
+  readonly scores: Array<number | undefined>;
+}
+
+function memoOf(cache: SliceCache, res: Obj): ResourceMemo {
+  let m = cache.memos.get(res);
+  if (m === undefined) cache.memos.set(res, (m = { values: [], cores: [], scores: [] }));
+  return m;
 }
 
 export function newSliceCache(): SliceCache {
@@ -192,12 +236,9 @@ function hasOlderSystem(x: object): boolean {
  * bundle is never walked or copied whole. Objects holding an older system are copied; the
  * resource is left as it is.
  */
-function as221(v: unknown, path: Path): unknown {
+function as221(v: unknown, system: boolean): unknown {
   if (NEWER_SYSTEM.size === 0) return v;
-  if (typeof v === 'string') {
-    const last = path[path.length - 1];
-    return last !== undefined && last.kind === 'prop' && last.prop === 'system' ? (NEWER_SYSTEM.get(v) ?? v) : v;
-  }
+  if (typeof v === 'string') return system ? (NEWER_SYSTEM.get(v) ?? v) : v;
   if (typeof v !== 'object' || v === null || !hasOlderSystem(v)) return v;
   return requestBundleAs221(structuredClone(v), '2.0.1');
 }
@@ -215,14 +256,14 @@ function matches(have: unknown, want: unknown): boolean {
  * Score of a constant set against an object: -1 when a present value differs; else
  * `absent * 65536 + present` (how many constants are present and equal, how many absent).
  */
-function score(o: Obj, constants: ReadonlyArray<readonly [Path, unknown]>, slices: SliceTable, role: number, cache: SliceCache, base: 0 | -1): number {
+function score(o: Obj, constants: readonly Constant[], cache: SliceCache): number {
   let present = 0;
   let absent = 0;
   for (let i = 0; i < constants.length; i++) {
-    const [p, v] = constants[i]!;
-    const have = as221(getPath(o, p, 0, p.length, slices, role, cache, base), p);
+    const c = constants[i]!;
+    const have = read(o, c.r, cache);
     if (have === undefined) absent++;
-    else if (matches(have, v)) present++;
+    else if (matches(have, c.v)) present++;
     else return -1;
   }
   return absent * 65536 + present;
@@ -269,27 +310,34 @@ function groupOf(defs: readonly SliceDef[]): SliceGroup {
  * identifier, the one that writes first takes it); slices without constants take the entries no
  * constrained slice matches, in order.
  */
-function resolveSlice(a: unknown[], key: string, id: string, name: string, slices: SliceTable, cache: SliceCache, role: number): Obj | null {
+function resolveSlice(a: unknown[], st: SliceStep, cache: SliceCache): Obj | null {
   let m = cache.arrays.get(a);
   if (m === undefined) {
     m = new Map();
     cache.arrays.set(a, m);
   }
   // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
+  const id = st.id;
   const hit = m.get(id);
   if (hit !== undefined) return hit;
-  const g = groupOf(slices.get(key) ?? NO_DEFS);
-  const def = g.byName.get(name);
+  const g = st.group;
+  const def = st.def;
   let found: Obj | null = null;
+  let t = cache.taken.get(a);
+  if (t === undefined) cache.taken.set(a, (t = { byKey: new Map(), seeded: undefined }));
   if (def !== undefined && def.constants.length > 0) {
-    const prefix = key + '#';
-    let claimed: Set<Obj | null> | null = null;
-    for (const [k, v] of m) if (v !== null && k.startsWith(prefix)) (claimed ??= new Set()).add(v);
+    let claimed = t.byKey.get(st.key);
+    if (claimed === undefined) {
+      const prefix = st.key + '#';
+      claimed = null;
+      for (const [k, v] of m) if (v !== null && k.startsWith(prefix)) (claimed ??= new Set()).add(v);
+      t.byKey.set(st.key, claimed);
+    }
     let bestScore = -1;
     for (const e of a) {
       if (typeof e !== 'object' || e === null) continue;
       if (claimed?.has(e as Obj) === true) continue;
-      const s = score(e as Obj, def.constants, slices, role, cache, -1);
+      const s = score(e as Obj, def.scored, cache);
       if (s < 0 || presentOf(s) === 0) continue;
       if (better(s, bestScore)) {
         found = e as Obj;
@@ -299,16 +347,20 @@ function resolveSlice(a: unknown[], key: string, id: string, name: string, slice
   } else {
     // The entries no constrained slice matches; this free slice takes the one at its place among
     // the free slices. Every entry is scored (a constant's path may resolve slices of its own).
-    const at = g.freeIndex.get(name) ?? -1;
+    const at = g.freeIndex.get(st.name) ?? -1;
     // Entries an earlier repeat of the segment took (ids marked `@`, repeat-write.ts) are not counted.
-    let seeded: Set<Obj> | null = null;
-    for (const [k, v] of m) if (v !== null && k.includes('@')) (seeded ??= new Set()).add(v);
+    let seeded = t.seeded;
+    if (seeded === undefined) {
+      seeded = null;
+      for (const [k, v] of m) if (v !== null && k.includes('@')) (seeded ??= new Set()).add(v);
+      t.seeded = seeded;
+    }
     let n = 0;
     for (const e of a) {
       if (typeof e !== 'object' || e === null || seeded?.has(e as Obj) === true) continue;
       let taken = false;
       for (const d of g.constrained) {
-        const s = score(e as Obj, d.constants, slices, role, cache, -1);
+        const s = score(e as Obj, d.scored, cache);
         if (s >= 0 && presentOf(s) > 0) {
           taken = true;
           break;
@@ -318,32 +370,50 @@ function resolveSlice(a: unknown[], key: string, id: string, name: string, slice
     }
   }
   m.set(id, found);
+  if (found !== null) {
+    const claimed = t.byKey.get(st.key);
+    if (claimed === null) t.byKey.set(st.key, new Set([found]));
+    else if (claimed !== undefined) claimed.add(found);
+  }
   return found;
 }
 
-/** Per path, role and base: the slice table key and cache id of each slice step (built once, not per lookup). */
-const stepKeys = new WeakMap<Path, Map<number, ReadonlyArray<readonly [key: string, id: string] | null>>>();
+/** Compiles `path` for reading under role `role` (`base` -1: relative to an array entry, sliced by `*|prop`). */
+function reader(path: Path, slices: SliceTable, role: number, base: number): Reader {
+  const steps = path.map((s, i): SliceStep | null => {
+    if (s.kind !== 'slice') return null;
+    const key = base < 0 ? `*|${s.prop}` : arrayKey(role, path, i);
+    const group = groupOf(slices.get(key) ?? NO_DEFS);
+    return { key, id: `${key}#${s.slice}`, name: s.slice, group, def: group.byName.get(s.slice) };
+  });
+  const last = path[path.length - 1];
+  return { path, slices: steps, system: last !== undefined && last.kind === 'prop' && last.prop === 'system', get: accessor(path, steps) };
+}
 
-function keysOf(path: Path, role: number, base: number): ReadonlyArray<readonly [string, string] | null> {
-  let byRole = stepKeys.get(path);
-  if (byRole === undefined) stepKeys.set(path, (byRole = new Map()));
-  const k = base < 0 ? -1 : role;
-  let keys = byRole.get(k);
-  if (keys === undefined) {
-    keys = path.map((s, i) => {
-      if (s.kind !== 'slice') return null;
-      const key = base < 0 ? `*|${s.prop}` : arrayKey(role, path, i);
-      return [key, `${key}#${s.slice}`] as const;
-    });
-    byRole.set(k, keys);
-  }
-  return keys;
+/**
+ * getPath over a whole path as generated code: `o.identifier`, then the slice's entry, and so on,
+ * each property access a site of its own. Property names are path steps (letters and digits, see
+ * path.ts), quoted all the same.
+ */
+function accessor(path: Path, steps: ReadonlyArray<SliceStep | null>): (o: unknown, cache: SliceCache) => unknown {
+  const lines: string[] = ['let cur = o, v;'];
+  path.forEach((s, i) => {
+    lines.push(`if (typeof cur !== 'object' || cur === null) return undefined;`, `v = cur[${JSON.stringify(s.prop)}];`);
+    if (s.kind === 'prop') lines.push('cur = v;');
+    else if (s.kind === 'index') lines.push('if (!Array.isArray(v)) return undefined;', `cur = v[${s.index}];`);
+    else if (s.kind === 'slice') lines.push('if (!Array.isArray(v)) return undefined;', `cur = resolveSlice(v, steps[${i}], cache) ?? undefined;`);
+    else lines.push('return undefined;');
+  });
+  lines.push('return cur;');
+  // Generated from parsed paths only (names checked by path.ts).
+  const make = new Function('resolveSlice', 'steps', `'use strict'; return function (o, cache) { ${lines.join(' ')} };`) as (r: typeof resolveSlice, st: typeof steps) => (o: unknown, cache: SliceCache) => unknown;
+  return make(resolveSlice, steps);
 }
 
 /** The value at `path[from..to)` under `o`; `each` steps are not followed (the caller iterates them). */
-function getPath(o: unknown, path: Path, from: number, to: number, slices: SliceTable, role: number, cache: SliceCache, base: number): unknown {
+function getPath(o: unknown, r: Reader, from: number, to: number, cache: SliceCache): unknown {
   let cur = o;
-  let keys: ReadonlyArray<readonly [string, string] | null> | null = null;
+  const path = r.path;
   for (let i = from; i < to; i++) {
     if (typeof cur !== 'object' || cur === null) return undefined;
     const s = path[i]!;
@@ -351,13 +421,15 @@ function getPath(o: unknown, path: Path, from: number, to: number, slices: Slice
     if (s.kind === 'prop') cur = v;
     else if (!Array.isArray(v)) return undefined;
     else if (s.kind === 'index') cur = v[s.index];
-    else if (s.kind === 'slice') {
-      keys ??= keysOf(path, role, base);
-      const [key, id] = keys[i]!;
-      cur = resolveSlice(v, key, id, s.slice, slices, cache, role) ?? undefined;
-    } else return undefined;
+    else if (s.kind === 'slice') cur = resolveSlice(v, r.slices[i]!, cache) ?? undefined;
+    else return undefined;
   }
   return cur;
+}
+
+/** The value at the whole of `r`'s path under `o`, as a 2.2.1 bundle has it. */
+function read(o: unknown, r: Reader, cache: SliceCache): unknown {
+  return as221(r.get(o, cache), r.system);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -428,9 +500,10 @@ function eachIndex(p: Path): number {
  * reading the written X12 value makes (codec.read), so a Coding's display or a name's text the
  * codec does not keep stays unmarked (and is reported). Without `back`, the value is marked whole.
  */
-function markPath(l: Ledger, o: Obj, path: Path, slices: SliceTable, role: number, cache: SliceCache, base: number, back?: unknown): void {
+function markPath(l: Ledger, o: Obj, r: Reader, cache: SliceCache, back?: unknown): void {
+  const path = r.path;
   if (path.length === 0) return;
-  const parent = getPath(o, path, 0, path.length - 1, slices, role, cache, base);
+  const parent = getPath(o, r, 0, path.length - 1, cache);
   if (typeof parent !== 'object' || parent === null) return;
   const last = path[path.length - 1]!;
   const v = (parent as Obj)[last.prop];
@@ -438,7 +511,7 @@ function markPath(l: Ledger, o: Obj, path: Path, slices: SliceTable, role: numbe
   else if (Array.isArray(v)) {
     if (last.kind === 'index') markEqual(l, v, String(last.index), back);
     else if (last.kind === 'slice') {
-      const hit = getPath(o, path, 0, path.length, slices, role, cache, base);
+      const hit = getPath(o, r, 0, path.length, cache);
       if (back === undefined) l.all(hit);
       else if (typeof hit === 'object' && hit !== null) {
         const i = v.indexOf(hit);
@@ -477,18 +550,26 @@ function readBack(spec: RowSpec, x: readonly string[]): unknown {
   }
 }
 
-function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number): { write: RowWriter; value: RowValue; consume: (res: Obj, ctx: WriteContext) => void } {
+function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber: number, setsNumber: number): { write: RowWriter; value: RowValue; consume: (res: Obj, ctx: WriteContext) => void } {
   const s = r.spec;
   const role = ROLE[s.role];
+  const path = reader(s.path, slices, role, 0);
+  const sets: readonly Constant[] = s.sets.map(([p, v]) => ({ r: reader(p, slices, role, 0), v }));
+  const field = s.path[0]!.prop;
   const [e0] = s.positions;
   const w = s.when;
   const sibling = w !== null && !(w.element === e0 && w.component === s.component) ? w : null;
   const own = w !== null && sibling === null ? w.values : null;
   const where = `${s.role} ${s.path.map(stepKey).join('.')}`;
-  const computeCore = (res: Obj, cache: SliceCache): Core => {
+  const computeCore = (res: Obj, memo: ResourceMemo, cache: SliceCache): Core => {
     if (s.type !== null && res.resourceType !== s.type) return NO_CORE;
-    if (s.sets.length > 0 && score(res, s.sets, slices, role, cache, 0) < 0) return NO_CORE;
-    const v = as221(getPath(res, s.path, 0, s.path.length, slices, role, cache, 0), s.path);
+    if (sets.length > 0) {
+      // Rows with the same constants on one resource share their score (it only depends on the resource and the slices resolved).
+      let sc = memo.scores[setsNumber];
+      if (sc === undefined) memo.scores[setsNumber] = sc = score(res, sets, cache);
+      if (sc < 0) return NO_CORE;
+    }
+    const v = read(res, path, cache);
     if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
     if (x === INVALID) return { x: null, v, invalid: true, lost: '' };
@@ -496,11 +577,10 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     if (own !== null && !own.includes(x.x[0]!)) return NO_CORE;
     return { x: x.x, v, invalid: false, lost: x.lost };
   };
-  const compute = (res: Obj, cache: SliceCache): Memo => {
-    let cores = cache.cores.get(res);
-    if (cores === undefined) cache.cores.set(res, (cores = []));
+  const compute = (res: Obj, memo: ResourceMemo, cache: SliceCache): Memo => {
+    const cores = memo.cores;
     let core = cores[coreNumber];
-    if (core === undefined) cores[coreNumber] = core = computeCore(res, cache);
+    if (core === undefined) cores[coreNumber] = core = computeCore(res, memo, cache);
     const v = core.v;
     if (core.invalid) {
       // A row with a default writes it instead (reported when the segment is written); otherwise the value is refused.
@@ -514,19 +594,19 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
   };
   const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
     const cache = ctx.slices;
-    let per = cache.values.get(res);
-    if (per === undefined) cache.values.set(res, (per = []));
+    const memo = memoOf(cache, res);
+    const per = memo.values;
     let m = per[n];
-    if (m === undefined) per[n] = m = compute(res, cache);
-    if (m.problems !== null) for (const p of m.problems) ctx.problem({ ...p, res, field: s.path[0]!.prop });
+    if (m === undefined) per[n] = m = compute(res, memo, cache);
+    if (m.problems !== null) for (const p of m.problems) ctx.problem({ ...p, res, field });
     return m.x;
   };
   const consume = (res: Obj, ctx: WriteContext): void => {
     const l = ctx.ledger;
     if (l === undefined) return;
-    const x = ctx.slices.values.get(res)?.[n]?.x ?? null;
-    markPath(l, res, s.path, slices, role, ctx.slices, 0, x !== null ? readBack(s, x) : undefined);
-    for (const [p, v] of s.sets) markPath(l, res, p, slices, role, ctx.slices, 0, v);
+    const x = ctx.slices.memos.get(res)?.values[n]?.x ?? null;
+    markPath(l, res, path, ctx.slices, x !== null ? readBack(s, x) : undefined);
+    for (const c of sets) markPath(l, res, c.r, ctx.slices, c.v);
   };
   const write: RowWriter = (els, ctx) => {
     const res = ctx.roles[role];
@@ -581,13 +661,15 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
   const role = ROLE[first.role];
   const at = eachIndex(first.path);
   const prefix = first.path.slice(0, at + 1);
+  const prefixReader = reader(prefix, slices, role, 0);
+  /** The constants under the each step, relative to its entry. */
+  const entryConstants = (s: RowSpec): Constant[] => s.sets.filter(([p]) => eachIndex(p) === at).map(([p, v]) => ({ r: reader(p.slice(at + 1), slices, role, -1), v }));
   const parts = rows.map((r) => {
     const s = r.spec;
-    const rest = s.path.slice(at + 1);
-    const consts = s.sets.filter(([p]) => eachIndex(p) === at).map(([p, v]) => [p.slice(at + 1), v] as const);
-    return { r, s, rest, consts };
+    const rest = reader(s.path.slice(at + 1), slices, role, -1);
+    return { r, s, rest, consts: entryConstants(s) };
   });
-  const extras = extraRows.map((r) => ({ r, s: r.spec, rest: r.spec.path.slice(at + 1) }));
+  const extras = extraRows.map((r) => ({ r, s: r.spec, rest: reader(r.spec.path.slice(at + 1), slices, role, -1), consts: entryConstants(r.spec) }));
   return {
     positions: first.positions,
     role,
@@ -595,7 +677,7 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
     write(els, ctx) {
       const res = ctx.roles[role];
       if (res === null || res === undefined) return false;
-      const arr = getPath(res, prefix, 0, at, slices, role, ctx.slices, 0);
+      const arr = getPath(res, prefixReader, 0, at, ctx.slices);
       const list = arr === undefined ? undefined : (arr as Obj)[prefix[at]!.prop];
       if (!Array.isArray(list) || list.length === 0) return false;
       const entries = list.filter((x): x is Obj => typeof x === 'object' && x !== null);
@@ -607,9 +689,9 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
         let best: (typeof parts)[number] | null = null;
         let bestScore = -1;
         for (const p of parts) {
-          const sc = score(entry, p.consts, slices, role, ctx.slices, -1);
+          const sc = score(entry, p.consts, ctx.slices);
           if (sc < 0) continue;
-          const v = as221(getPath(entry, p.rest, 0, p.rest.length, slices, role, ctx.slices, -1), p.rest);
+          const v = read(entry, p.rest, ctx.slices);
           if (v === undefined) continue;
           if (better(sc, bestScore)) {
             best = p;
@@ -617,7 +699,7 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
           }
         }
         if (best === null) continue;
-        const v = as221(getPath(entry, best.rest, 0, best.rest.length, slices, role, ctx.slices, -1), best.rest);
+        const v = read(entry, best.rest, ctx.slices);
         const x = encode(best.s, v);
         if (x === INVALID || x === null) {
           if (x === INVALID) ctx.problem({ code: 'UNWRITABLE_VALUE', rowId: best.r.id, message: `${best.s.role} ${prefix.map(stepKey).join('.')} entry: ${JSON.stringify(v)} cannot be written (codec ${best.s.codec.name})` });
@@ -635,7 +717,7 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
         for (const xr of extras) {
           const xw = xr.s.when;
           if (xw !== null && w !== null && xw.component === w.component && !xw.values.includes(w.values[0]!)) continue;
-          const xv = as221(getPath(entry, xr.rest, 0, xr.rest.length, slices, role, ctx.slices, -1), xr.rest);
+          const xv = read(entry, xr.rest, ctx.slices);
           if (xv === undefined) continue;
           const xx = encode(xr.s, xv);
           if (xx === INVALID || xx === null) {
@@ -647,14 +729,14 @@ function compileEach(all: readonly CompiledRow[], slices: SliceTable): EachGroup
           put(els, e, xr.s.component, xx.x[0]!);
           const l = ctx.ledger;
           if (l !== undefined) {
-            markPath(l, entry, xr.rest, slices, role, ctx.slices, -1, readBack(xr.s, xx.x));
-            for (const [p, cv] of xr.s.sets.filter(([q]) => eachIndex(q) === at).map(([q, v]) => [q.slice(at + 1), v] as const)) markPath(l, entry, p, slices, role, ctx.slices, -1, cv);
+            markPath(l, entry, xr.rest, ctx.slices, readBack(xr.s, xx.x));
+            for (const c of xr.consts) markPath(l, entry, c.r, ctx.slices, c.v);
           }
         }
         const l = ctx.ledger;
         if (l !== undefined) {
-          markPath(l, entry, best.rest, slices, role, ctx.slices, -1, readBack(best.s, x.x));
-          for (const [p, cv] of best.consts) markPath(l, entry, p, slices, role, ctx.slices, -1, cv);
+          markPath(l, entry, best.rest, ctx.slices, readBack(best.s, x.x));
+          for (const c of best.consts) markPath(l, entry, c.r, ctx.slices, c.v);
         }
       }
       return wrote;
@@ -669,7 +751,7 @@ function sliceTable(rows: readonly CompiledRow[]): SliceTable {
     let list = t.get(key);
     if (list === undefined) t.set(key, (list = []));
     let d = list.find((x) => x.name === name);
-    if (d === undefined) list.push((d = { name, constants: [] }));
+    if (d === undefined) list.push((d = { name, constants: [], scored: [] }));
     return d;
   };
   const note = (role: number, p: Path, v: unknown | undefined, base: number): void => {
@@ -690,6 +772,8 @@ function sliceTable(rows: readonly CompiledRow[]): SliceTable {
     note(role, r.spec.path, undefined, base);
     for (const [p, v] of r.spec.sets) note(role, p, v, base);
   }
+  // Relative constants are read with the entry-relative slice keys (`*|prop`), once every slice is known.
+  for (const list of t.values()) for (const d of list) d.scored = d.constants.map(([p, v]) => ({ r: reader(p, t, 0, -1), v }));
   return t;
 }
 
@@ -714,6 +798,17 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
   /** Rows that read one place the same way share their Core: by signature. */
   const coreIds = new Map<string, number>();
   const codecIds = new Map<unknown, number>();
+  /** Rows with the same constants (role, slice table, sets) share their score on a resource: by signature. */
+  const setsIds = new Map<string, number>();
+  const tableIds = new Map<SliceTable, number>();
+  const setsOf = (r: CompiledRow, t: SliceTable): number => {
+    let table = tableIds.get(t);
+    if (table === undefined) tableIds.set(t, (table = tableIds.size));
+    const sig = JSON.stringify([table, r.spec.role, r.spec.sets]);
+    let id = setsIds.get(sig);
+    if (id === undefined) setsIds.set(sig, (id = setsIds.size));
+    return id;
+  };
   const coreOf = (r: CompiledRow): number => {
     const s = r.spec;
     let codec = codecIds.get(s.codec);
@@ -730,7 +825,7 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
     const writers = rows
       .filter((r) => !r.spec.each)
       .map((r) => {
-        const c = compileSingle(r, slices, rowNumber++, coreOf(r));
+        const c = compileSingle(r, slices, rowNumber++, coreOf(r), setsOf(r, slices));
         const fhirKey = fhirKeyOf(r);
         let keyId = keyIds.get(fhirKey);
         if (keyId === undefined) keyIds.set(fhirKey, (keyId = keyIds.size));
@@ -777,7 +872,7 @@ export function compileWritePlans(tables: CompiledTables): WritePlans {
         w.spec.positions.join() === s.positions.join() && w.spec.component === s.component && JSON.stringify(w.spec.when) === JSON.stringify(s.when);
       const writer = bySegment.get(r.row)?.writers.find(same);
       if (writer === undefined) continue;
-      const c = compileSingle(r, echoSlices, rowNumber++, coreOf(r));
+      const c = compileSingle(r, echoSlices, rowNumber++, coreOf(r), setsOf(r, echoSlices));
       echoes.push({ echo: { role: ROLE[s.role], value: c.value, consume: c.consume }, writer });
     }
   }
