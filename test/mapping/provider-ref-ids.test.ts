@@ -7,17 +7,10 @@ import type { Identifier, Organization, Practitioner } from '@medplum/fhirtypes'
 import { describe, expect, it } from 'vitest';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
-import { requestSet } from './support.js';
+import { REQUEST_HEAD, requestSet } from './support.js';
 
 const body = (refs: { event: string; line: string[] }): string[] => [
-  'BHT*0007*13*REF1*20261123*1200',
-  'HL*1**20*1',
-  'NM1*X3*2*PAYER*****PI*12345',
-  'HL*2*1*21*1',
-  'NM1*1P*2*CLINIC*****XX*1234567893',
-  'HL*3*2*22*1',
-  'NM1*IL*1*ROE*RI****MI*M1',
-  'HL*4*3*EV*1',
+  ...REQUEST_HEAD,
   'UM*HS*I*1*11:B',
   'HI*ABK:M5416',
   'NM1*SJ*1*DOE*JO****XX*1234567893',

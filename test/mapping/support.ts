@@ -29,3 +29,15 @@ export function requestSet(body: readonly string[], implementation = '005010X217
   ].join('~\n');
   return transactions(`${text}~\n`)[0]!;
 }
+
+/** BHT, payer, requester and subscriber of a minimal request, up to the event's HL (the body of a set before the 2000E's own segments). */
+export const REQUEST_HEAD: readonly string[] = [
+  'BHT*0007*13*REF1*20261123*1200',
+  'HL*1**20*1',
+  'NM1*X3*2*PAYER*****PI*12345',
+  'HL*2*1*21*1',
+  'NM1*1P*2*CLINIC*****XX*1234567893',
+  'HL*3*2*22*1',
+  'NM1*IL*1*ROE*RI****MI*M1',
+  'HL*4*3*EV*1',
+];
