@@ -31,8 +31,16 @@ function rowsOf(tables: CompiledTables, row: SegmentRow): readonly CompiledRow[]
 
 const throughSlice = (spec: RowSpec): boolean => spec.path.some((s) => s.kind === 'slice');
 
-/** The repeating element a row writes (its role and path to the first slice) and the constants that slice sets, without the slice's name. */
+const shapes = new WeakMap<RowSpec, string>();
+
+/** The repeating element a row writes (its role and path to the first slice) and the constants that slice sets, without the slice's name; worked out once per row. */
 function entryShape(spec: RowSpec): string {
+  let shape = shapes.get(spec);
+  if (shape === undefined) shapes.set(spec, (shape = shapeOf(spec)));
+  return shape;
+}
+
+function shapeOf(spec: RowSpec): string {
   const at = spec.path.findIndex((s) => s.kind === 'slice');
   const props = (p: RowSpec['path'], to: number): string => p.slice(0, to).map((s) => s.prop).join('.');
   if (at < 0) return `${spec.role}.${props(spec.path, spec.path.length)}`;
