@@ -17,6 +17,7 @@ import { bundlesToRequestX12 } from './request-x12.js';
 import { disassembleResponse } from './response-disassemble.js';
 import { responseToBundle } from './response.js';
 import { responseBundleToX12 } from './response-x12.js';
+import { isObj } from './obj.js';
 
 type Obj = Record<string, unknown>;
 
@@ -49,9 +50,6 @@ export interface FhirRoundTripResult {
   readonly again: Obj | null;
 }
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The PAS version a bundle is written for: its profiles' `|version`, else the extensions only one version has; 2.2.1 by default. */
 export function pasVersionOf(bundle: Obj): PasVersion {

@@ -1,10 +1,8 @@
 import type { Ledger } from './ledger.js';
+import { isObj } from './obj.js';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A finding about an item's charge, in disassemble.ts's terms. */
 export interface ChargeProblem {

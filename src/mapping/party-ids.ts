@@ -10,6 +10,7 @@
 import { SYSTEM } from '../pas/constants.js';
 import { npiCheck } from './codecs/index.js';
 import type { Ledger } from './ledger.js';
+import { isObj } from './obj.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,9 +32,6 @@ const MEMBER_SYSTEM = 'urn:x12pas:member-id';
 /** X12 element 66 (NM108): an identifier typed with an NM108 code of this system is written with that qualifier (mappings/request/other-ids.json). */
 const X12_ID_QUALIFIER = 'https://codesystem.x12.org/005010/66';
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The v2-0203 (or any) type codes of an identifier. */
 function typeCodes(id: Obj): string[] {

@@ -10,12 +10,10 @@ import type { Ledger, Unconsumed } from './ledger.js';
 import { memberId, writableParty } from './party-ids.js';
 import { RESIDUE_EXTENSION } from './residue.js';
 import type { WriteFinding } from './bundle-to-request.js';
+import { isObj } from './obj.js';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** `Bundle.entry[i].resource` of a resource of the bundle (its original, when the writer holds a copy). */
 export function entryPath(bundle: Obj, res: Obj | null, ledger: Ledger): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PAS_PROFILE } from '../pas/constants.js';
+import { isObj } from './obj.js';
 
 /**
  * The kind of an item's requested service (PAS extension-requestedService: a ServiceRequest,
@@ -33,9 +34,6 @@ const PROFILES: Readonly<Record<RequestKind, string>> = {
   MedicationRequest: PAS_PROFILE.medicationRequest,
 };
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 let rules: readonly KindRule[] | undefined;
 

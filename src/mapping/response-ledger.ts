@@ -9,12 +9,10 @@ import { RESIDUE_EXTENSION } from './residue.js';
 import { PAS_EXTENSION } from '../pas/constants.js';
 import type { Ledger, Unconsumed } from './ledger.js';
 import type { ResponseSource } from './response-disassemble.js';
+import { isObj } from './obj.js';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Marks the system and code of each coding of a CodeableConcept. */
 function codes(ledger: Ledger, cc: unknown): void {

@@ -1,6 +1,6 @@
+import { isObj } from '../mapping/obj.js';
 /** What the gateway reads off a PAS bundle before translating it: its identifier and submitter. */
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The entries' resources. */
 function resources(bundle: Obj): Obj[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PasVersion } from '../pas/versions.js';
+import { isObj } from '../mapping/obj.js';
 
 /**
  * The gateway's configuration: one JSON file, checked key by key (an error names the key).
@@ -129,7 +130,6 @@ type Obj = Record<string, unknown>;
 function fail(key: string, msg: string): never {
   throw new ConfigError(`config ${key}: ${msg}`);
 }
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function known(o: Obj, key: string, keys: readonly string[]): void {
   for (const k of Object.keys(o)) if (!keys.includes(k) && !k.startsWith('$')) fail(key === '' ? k : `${key}.${k}`, `unknown key (known: ${keys.join(', ')})`);

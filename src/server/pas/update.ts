@@ -15,9 +15,9 @@ import type { ItemDecision, SubmissionRecord } from '../../store/types.js';
 import type { Gateway } from '../gateway.js';
 import { operationOutcome, type HttpAnswer } from '../outcome.js';
 import { PAS_PROFILE } from '../../pas/constants.js';
+import { isObj } from '../../mapping/obj.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One item the 278 carries: the Claim.item it stands for, and whether it goes as a cancel. */
 export interface SentItem {

@@ -5,6 +5,7 @@
  */
 import type { SubscriptionStatus } from '../../store/types.js';
 import type { Issue } from '../outcome.js';
+import { isObj } from '../../mapping/obj.js';
 
 export const PAS_TOPIC = 'http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic';
 const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/';
@@ -23,7 +24,6 @@ export interface SubscriptionRequest {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const extensions = (o: unknown): Obj[] => (isObj(o) && Array.isArray(o.extension) ? (o.extension as unknown[]).filter(isObj) : []);
 const ext = (o: unknown, url: string): Obj | undefined => extensions(o).find((e) => e.url === url);
 
