@@ -7,7 +7,8 @@
 //   kind         'baseline' | 'ours' | 'peer' (peers are the libraries we compare against)
 //   runs         [{ input, reps }]: input is one of run.js's inputs ('main', 'large', 'slice', 'convert',
 //                'bundles' (PAS NDJSON of 'convert'), 'inquiry' ('convert' as X215), 'responses'
-//                (X217 responses to 'convert'), 'peer'); reps > 1 reports the median run
+//                (X217 responses to 'convert'), 'inquiry-bundles' and 'response-bundles' (PAS NDJSON
+//                of those two), 'peer'); reps > 1 reports the median run
 //   nodeFlags    optional V8/node flags the case's child runs under
 //   frames       true when the case itself frames transaction sets (its transaction count is
 //                measured); false when transactions/s is derived from the input's known density
@@ -306,11 +307,37 @@ export const cases = [
     },
   },
   {
+    name: 'x12pas-pas-to-x12-response',
+    description: 'x12pas PAS -> X12 for responses: NDJSON file of PAS Response Bundles streamed -> JSON.parse + bundle taken apart + response rows written + X217 grammar check of what was written + interchange text, one interchange per bundle (as the CLI and the gateway write them); start-up included',
+    kind: 'ours',
+    frames: true,
+    runs: [{ input: 'response-bundles', reps: 1 }],
+    async run({ file, truth }) {
+      const { mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      let converted = 0;
+      let outBytes = 0;
+      const now = () => new Date(0);
+      const { bytes, lines } = await streamLines(file, (line) => {
+        const r = mapping.responseBundleToX12(JSON.parse(line), { now });
+        if (r.text !== null) {
+          converted++;
+          outBytes += r.text.length;
+        }
+      });
+      if (lines !== truth.transactions) throw new Error(`x12pas-pas-to-x12-response: ${lines} lines, expected ${truth.transactions} bundles`);
+      if (converted !== lines) throw new Error(`x12pas-pas-to-x12-response: only ${converted} of ${lines} bundles written`);
+      return { bytes, transactions: converted, check: `${converted} bundles (${(bytes / lines / 1000).toFixed(1)} kB each) -> ${(outBytes / 1e6).toFixed(1)} MB of X12; bytes = NDJSON in` };
+    },
+  },
+  {
     name: 'json-parse-bundles',
     description: 'reference: the same NDJSON streamed and JSON.parse of each line, nothing else (the least any PAS -> X12 converter does)',
     kind: 'baseline',
     frames: true,
-    runs: [{ input: 'bundles', reps: 1 }],
+    runs: [
+      { input: 'bundles', reps: 1 },
+      { input: 'response-bundles', reps: 1 },
+    ],
     async run({ file, truth }) {
       let entries = 0;
       const { bytes, lines } = await streamLines(file, (line) => {
@@ -325,7 +352,11 @@ export const cases = [
     description: 'reference: JSON.stringify of each bundle of the same NDJSON (parsed first, untimed; timed part only): the cost of JSON.stringify in the X12 -> PAS row',
     kind: 'baseline',
     frames: true,
-    runs: [{ input: 'bundles', reps: 1 }],
+    runs: [
+      { input: 'bundles', reps: 1 },
+      { input: 'inquiry-bundles', reps: 1 },
+      { input: 'response-bundles', reps: 1 },
+    ],
     async run({ file, truth }) {
       let timed = 0;
       let chars = 0;

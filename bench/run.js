@@ -241,27 +241,38 @@ async function prepareInputs() {
   return inputs;
 }
 
+/** The NDJSON bundle inputs: id -> [the X12 input they are made from, make-bundles.js kind, label]. */
+const BUNDLE_INPUTS = {
+  bundles: ['convert', 'request', 'PAS Request Bundles'],
+  'inquiry-bundles': ['inquiry', 'request', 'PAS Inquiry Request Bundles'],
+  'response-bundles': ['responses', 'response', 'PAS Response Bundles'],
+};
+
 /**
- * The 'bundles' input: the PAS Request Bundles of the 'convert' input as NDJSON, made by the dist
- * snapshot under test (bench/make-bundles.js), for the PAS -> X12 case and the JSON reference cases.
- * Made once per run, and only when a selected case needs it.
+ * The bundle inputs ('bundles', 'inquiry-bundles', 'response-bundles'): the PAS bundles of the
+ * 'convert', 'inquiry' and 'responses' inputs as NDJSON, made by the dist snapshot under test
+ * (bench/make-bundles.js), for the PAS -> X12 cases and the JSON reference cases. Made once per
+ * run, and only when a selected case needs one. Call after addInquiries and addResponses.
  */
 function addBundles(inputs, selected) {
-  if (!selected.some((c) => c.runs.some((r) => r.input === 'bundles'))) return;
-  const src = inputs.get('convert');
-  const file = src.file.replace(/\.x12$/, '.pas.ndjson');
-  log(`writing the PAS bundles of ${relative(ROOT, src.file)} to ${relative(ROOT, file)}...`);
-  const r = spawnSync(process.execPath, [join(BENCH_DIR, 'make-bundles.js'), src.file, file], { cwd: ROOT, env: { ...process.env, BENCH_DIST_URL: dist.url }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`make-bundles.js failed (exit ${r.status})`);
-  const made = JSON.parse(r.stdout.trim().split('\n').pop());
-  if (made.bundles !== src.truth.transactions) throw new Error(`make-bundles.js: ${made.bundles} bundles from ${src.truth.transactions} transaction sets`);
-  inputs.set('bundles', {
-    id: 'bundles',
-    label: `PAS Request Bundles (NDJSON) of the ${src.label}`,
-    file,
-    truth: { bytes: made.bytes, interchanges: 0, transactions: made.bundles, segments: 0, segmentIds: {} },
-    meta: { bytes: made.bytes, transactions: made.bundles },
-  });
+  for (const [id, [from, kind, what]] of Object.entries(BUNDLE_INPUTS)) {
+    if (!selected.some((c) => c.runs.some((r) => r.input === id))) continue;
+    const src = inputs.get(from);
+    if (src === undefined) throw new Error(`input ${id} needs input ${from}, which no selected case made`);
+    const file = src.file.replace(/\.x12$/, '.pas.ndjson');
+    log(`writing the ${what} of ${relative(ROOT, src.file)} to ${relative(ROOT, file)}...`);
+    const r = spawnSync(process.execPath, [join(BENCH_DIR, 'make-bundles.js'), src.file, file, kind], { cwd: ROOT, env: { ...process.env, BENCH_DIST_URL: dist.url }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`make-bundles.js failed (exit ${r.status})`);
+    const made = JSON.parse(r.stdout.trim().split('\n').pop());
+    if (made.bundles !== src.truth.transactions) throw new Error(`make-bundles.js: ${made.bundles} bundles from ${src.truth.transactions} transaction sets`);
+    inputs.set(id, {
+      id,
+      label: `${what} (NDJSON) of the ${src.label}`,
+      file,
+      truth: { bytes: made.bytes, interchanges: 0, transactions: made.bundles, segments: 0, segmentIds: {} },
+      meta: { bytes: made.bytes, transactions: made.bundles },
+    });
+  }
 }
 
 /**
@@ -269,7 +280,7 @@ function addBundles(inputs, selected) {
  * 005010X215, so each request is read as an X215 inquiry (the same shape, the same byte count).
  */
 function addInquiries(inputs, selected) {
-  if (!selected.some((c) => c.runs.some((r) => r.input === 'inquiry'))) return;
+  if (!selected.some((c) => c.runs.some((r) => r.input === 'inquiry' || r.input === 'inquiry-bundles'))) return;
   const src = inputs.get('convert');
   const file = src.file.replace(/\.x12$/, '.x215.x12');
   const text = readFileSync(src.file, 'latin1');
@@ -284,7 +295,7 @@ function addInquiries(inputs, selected) {
  * request segments a response leaves out). Made once per run, when a selected case needs it.
  */
 function addResponses(inputs, selected) {
-  if (!selected.some((c) => c.runs.some((r) => r.input === 'responses'))) return;
+  if (!selected.some((c) => c.runs.some((r) => r.input === 'responses' || r.input === 'response-bundles'))) return;
   const src = inputs.get('convert');
   const file = src.file.replace(/\.x12$/, '.responses.x12');
   log(`writing X217 responses to the requests of ${relative(ROOT, src.file)} to ${relative(ROOT, file)}...`);
@@ -539,7 +550,36 @@ function targets(rows) {
     const tps = r && r.rep.transactions ? r.rep.transactions / r.rep.wallS : null;
     list.push({ what: label, value: tps !== null ? `${Math.round(tps).toLocaleString('en-US')}/s` : 'not run', ok: null });
   }
+  list.push(...jsonRatioTargets(rows));
   list.push(...archiveTargets(rows));
+  return list;
+}
+
+/**
+ * Issue 17: each conversion against the JSON layer alone on the same bundles, measured in the same
+ * run: X12 -> PAS against JSON.stringify of the bundles it writes, PAS -> X12 against JSON.parse of
+ * the bundles it reads (bundles per second; ours with start-up included, the references timed alone).
+ */
+function jsonRatioTargets(rows) {
+  const list = [];
+  for (const [name, input, ref, refInput, label] of [
+    ['x12pas-convert-request', 'convert', 'json-stringify-bundles', 'bundles', 'X12 -> PAS requests vs JSON.stringify of the same bundles'],
+    ['x12pas-convert-inquiry', 'inquiry', 'json-stringify-bundles', 'inquiry-bundles', 'X12 -> PAS X215 inquiries vs JSON.stringify of the same bundles'],
+    ['x12pas-convert-response', 'responses', 'json-stringify-bundles', 'response-bundles', 'X12 -> PAS responses vs JSON.stringify of the same bundles'],
+    ['x12pas-pas-to-x12', 'bundles', 'json-parse-bundles', 'bundles', 'PAS -> X12 requests vs JSON.parse of the same bundles'],
+    ['x12pas-pas-to-x12-response', 'response-bundles', 'json-parse-bundles', 'response-bundles', 'PAS -> X12 responses vs JSON.parse of the same bundles'],
+  ]) {
+    const ours = findRow(rows, name, input);
+    const base = findRow(rows, ref, refInput);
+    const tps = (r) => r.rep.transactions / r.rep.wallS;
+    const ok = ours && base && ours.rep.transactions && base.rep.transactions;
+    list.push({
+      what: `${label} (one core, same run) ≥ 0.6×`,
+      value: ok ? `${int(tps(ours))}/s / ${int(tps(base))}/s = ${f2(tps(ours) / tps(base))}×` : 'not run',
+      ok: ok ? tps(ours) / tps(base) >= 0.6 : null,
+      speed: true,
+    });
+  }
   return list;
 }
 
@@ -693,9 +733,9 @@ async function main() {
   log(`dist/ snapshot ${dist.hash} (${dist.files} files)`);
   const inputs = await prepareInputs();
   const selected = cfg.only ? cases.filter((c) => cfg.only.includes(c.name)) : cases;
-  addBundles(inputs, selected);
   addInquiries(inputs, selected);
   addResponses(inputs, selected);
+  addBundles(inputs, selected);
   log(canPin ? `children pinned to core ${cfg.cpu}` : 'children not pinned');
   const rows = runAll(inputs);
 
