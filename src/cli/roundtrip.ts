@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyzeTransaction } from '../grammar/validate.js';
 import { roundTripRequest, roundTripResponse } from '../mapping/round-trip.js';
 import { fhirRoundTrip as fhirBundleRoundTrip } from '../mapping/fhir-round-trip.js';
-import { silentChanges } from '../mapping/silent.js';
+import { silentChanges } from '../mapping/engine/silent.js';
 import { hasErrors, readX12 } from '../x12/index.js';
 
 /** The response grammars (X217 response, X215 inquiry response): written back by the response writer. */

@@ -10,14 +10,14 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { PAS_VERSION_INFO, type PasVersion } from '../pas/versions.js';
 import { MemoryControlNumbers, readX12Buffer } from '../x12/index.js';
-import { disassembleRequest } from './disassemble.js';
-import { inquiryResponseToBundle } from './inquiry-response.js';
-import { requestToBundle } from './request.js';
-import { bundlesToRequestX12 } from './request-x12.js';
-import { disassembleResponse } from './response-disassemble.js';
-import { responseToBundle } from './response.js';
-import { responseBundleToX12 } from './response-x12.js';
-import { isObj } from './obj.js';
+import { disassembleRequest } from './request/disassemble.js';
+import { inquiryResponseToBundle } from './inquiry/response.js';
+import { requestToBundle } from './request/read.js';
+import { bundlesToRequestX12 } from './request/x12.js';
+import { disassembleResponse } from './response/disassemble.js';
+import { responseToBundle } from './response/read.js';
+import { responseBundleToX12 } from './response/x12.js';
+import { isObj } from './engine/obj.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,20 +1,20 @@
 /**
  * The public FHIR -> X12 entry points, guarded: each bundle's shape is checked first
- * (bundle-shape.ts) and its envelope identifiers too, and an exception while one bundle is
+ * (engine/bundle-shape.ts) and its envelope identifiers too, and an exception while one bundle is
  * written costs that bundle alone (rejected, `INTERNAL_ERROR` with the error's message and
  * where it was thrown), never the call: nothing throws past these functions on bad JSON.
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import { MemoryControlNumbers, X12WriteError } from '../x12/index.js';
 import { partyIdProblem } from '../x12/party-id.js';
-import { bundleToRequest as writeRequest, type BundleWriteOptions, type WriteFinding, type WrittenRequest } from './bundle-to-request.js';
-import { checkBundleShape } from './bundle-shape.js';
-import { bundlesToRequestX12 as writeRequests, type BundleOutcome, type RequestX12Options } from './request-x12.js';
-import { bundleToResponse as writeResponse, type ResponseWriteFinding, type WrittenResponse } from './response-write.js';
-import { responseBundleToX12 as writeResponseX12, type ResponseX12Options } from './response-x12.js';
-import type { CompiledTables } from './table.js';
+import { bundleToRequest as writeRequest, type BundleWriteOptions, type WriteFinding, type WrittenRequest } from './request/write.js';
+import { checkBundleShape } from './engine/bundle-shape.js';
+import { bundlesToRequestX12 as writeRequests, type BundleOutcome, type RequestX12Options } from './request/x12.js';
+import { bundleToResponse as writeResponse, type ResponseWriteFinding, type WrittenResponse } from './response/write.js';
+import { responseBundleToX12 as writeResponseX12, type ResponseX12Options } from './response/x12.js';
+import type { CompiledTables } from './engine/table.js';
 import { PAS_EXTENSION } from '../pas/constants.js';
-import { usageOfBundle } from './usage-tag.js';
+import { usageOfBundle } from './engine/usage-tag.js';
 
 type Obj = Record<string, unknown>;
 
@@ -85,7 +85,7 @@ function rejectedOutcome(index: number, bundle: unknown, findings: ReadonlyArray
 }
 
 /**
- * PAS Request and Inquiry Request Bundles -> an interchange of 278s (see request-x12.ts), each
+ * PAS Request and Inquiry Request Bundles -> an interchange of 278s (see request/x12.ts), each
  * bundle checked and written in its own guard. Without `usage`, a bundle tagged as test data
  * (Bundle.meta.tag HTEST) goes into an interchange with ISA15 `T`, the others `P`.
  */
@@ -154,7 +154,7 @@ export interface GuardedResponseX12Result {
 }
 
 /**
- * A PAS Response or Inquiry Response Bundle -> one interchange (see response-x12.ts), checked
+ * A PAS Response or Inquiry Response Bundle -> one interchange (see response/x12.ts), checked
  * and written in a guard. Without `usage`, ISA15 is `T` for a bundle tagged as test data.
  */
 export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Options = {}): GuardedResponseX12Result {

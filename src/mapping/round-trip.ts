@@ -3,21 +3,21 @@ import type { LoopTree } from '../grammar/index.js';
 import { analyzeTransaction } from '../grammar/validate.js';
 import type { PasVersion } from '../pas/versions.js';
 import type { TransactionSet } from '../x12/index.js';
-import { bundleToRequest, type WriteFinding, type WrittenSegment } from './bundle-to-request.js';
-import { requestToBundle, type MappingFinding } from './request.js';
-import { compareByLoop, encodeResidue, originalByLoop, residueIn, residueOf, RESIDUE_EXTENSION, WHOLE_RESIDUE, writtenByLoop, type RoundTripDifference } from './residue.js';
+import { bundleToRequest, type WriteFinding, type WrittenSegment } from './request/write.js';
+import { requestToBundle, type MappingFinding } from './request/read.js';
+import { compareByLoop, encodeResidue, originalByLoop, residueIn, residueOf, RESIDUE_EXTENSION, WHOLE_RESIDUE, writtenByLoop, type RoundTripDifference } from './engine/residue.js';
 import { MemoryControlNumbers, readX12Buffer } from '../x12/index.js';
-import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseToBundle } from './inquiry-response.js';
-import { responseToBundle } from './response.js';
-import { responseBundleToX12 } from './response-x12.js';
-import type { ResponseWriteFinding } from './response-write.js';
-import type { Elements } from './write-rows.js';
-import { roundTripFindings, silentChanges } from './silent.js';
-import { applyTimezone } from './timezone.js';
-import { RESPONSE_GRAMMAR } from './response-tables.js';
+import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseToBundle } from './inquiry/response.js';
+import { responseToBundle } from './response/read.js';
+import { responseBundleToX12 } from './response/x12.js';
+import type { ResponseWriteFinding } from './response/write.js';
+import type { Elements } from './engine/write-rows.js';
+import { roundTripFindings, silentChanges } from './engine/silent.js';
+import { applyTimezone } from './engine/timezone.js';
+import { RESPONSE_GRAMMAR } from './response/tables.js';
 
 export { residueIn };
-import type { CompiledTables } from './table.js';
+import type { CompiledTables } from './engine/table.js';
 
 type Obj = Record<string, unknown>;
 
@@ -128,7 +128,7 @@ export interface X12ToBundleOptions {
   tree?: LoopTree | null;
   /** For a response: the request bundle it answers. */
   request?: Bundle;
-  /** The zone of the X12 times (`Z` or `+hh:mm`; timezone.ts); default `Z`. */
+  /** The zone of the X12 times (`Z` or `+hh:mm`; engine/timezone.ts); default `Z`. */
   timezone?: string;
 }
 

@@ -15,7 +15,7 @@
  * - The NUBC revenue-code system PAS binds `Claim.item.revenue` to (AHANUBCRevenueCodes):
  *   2.2.1 `https://www.nubc.org/CodeSystem/RevenueCodes`, 2.0.1 `https://www.nubc.org/revenue-code`.
  *
- * Bundles are built in the 2.2.1 shape (src/mapping/assemble.ts) and adapted to the asked
+ * Bundles are built in the 2.2.1 shape (src/mapping/request/assemble.ts) and adapted to the asked
  * version here, by `adaptRequestBundle`; the rules it applies are data (`systemRenames`,
  * `onlyExtensions`), so the reverse direction can undo the renames (what it drops, the ISA/GS
  * identifiers, comes back from the envelope the writer builds).
@@ -282,7 +282,7 @@ const ADD_ITEM_2_2_1_ONLY: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A response bundle built in the PAS 2.2.1 shape (src/mapping/response-assemble.ts) -> the given
+ * A response bundle built in the PAS 2.2.1 shape (src/mapping/response/assemble.ts) -> the given
  * version's shape, in place (and returned). For 2.0.1: extension-errorElement is a plain string
  * (2.2.1: an `error` sub-extension); itemAuthorizedProvider's provider type is a `providerType`
  * sub-extension (2.2.1: extension-authorizedProviderType); then what 2.0.1 has no place for is

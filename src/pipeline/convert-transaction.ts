@@ -1,11 +1,11 @@
 import { analyzeTransaction } from '../grammar/validate.js';
-import { INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry-response.js';
-import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, type MappingFinding } from '../mapping/request.js';
-import { RESPONSE_GRAMMAR } from '../mapping/response-tables.js';
+import { INQUIRY_RESPONSE_GRAMMAR } from '../mapping/inquiry/response.js';
+import { INQUIRY_GRAMMAR, REQUEST_GRAMMAR, type MappingFinding } from '../mapping/request/read.js';
+import { RESPONSE_GRAMMAR } from '../mapping/response/tables.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import { requestFinderFor } from './request-file.js';
 import { x12ToBundle } from '../mapping/round-trip.js';
-import { DEFAULT_TIMEZONE } from '../mapping/timezone.js';
+import { DEFAULT_TIMEZONE } from '../mapping/engine/timezone.js';
 import type { PasVersion } from '../pas/versions.js';
 import { hasErrors, type Finding, type TransactionSet } from '../x12/index.js';
 import { characterFindings, type Charset } from '../x12/characters.js';

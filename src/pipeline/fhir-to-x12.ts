@@ -4,7 +4,7 @@ import type { Charset } from '../x12/characters.js';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { FhirItem } from './fhir-input.js';
 import { requestFinderFor } from './request-file.js';
-import type { RequestFinder } from '../mapping/request-finder.js';
+import type { RequestFinder } from '../mapping/request/finder.js';
 
 /** Where the X12 text and the report lines of a FHIR -> X12 conversion go, as they are made. */
 export interface FhirX12Sink {

@@ -1,6 +1,6 @@
 import { readFhirBundles } from './fhir-input.js';
 import type { Bundle } from '@medplum/fhirtypes';
-import { RequestFinder } from '../mapping/request-finder.js';
+import { RequestFinder } from '../mapping/request/finder.js';
 
 /**
  * The request bundles of `convert --request FILE...` (read as every FHIR input is: a JSON Bundle,

@@ -1,4 +1,4 @@
-import { isObj } from '../mapping/obj.js';
+import { isObj } from '../mapping/engine/obj.js';
 /** What the gateway reads off a PAS bundle before translating it: its identifier and submitter. */
 type Obj = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PasVersion } from '../pas/versions.js';
-import { isObj } from '../mapping/obj.js';
+import { isObj } from '../mapping/engine/obj.js';
 
 /**
  * The gateway's configuration: one JSON file, checked key by key (an error names the key).

@@ -3,11 +3,11 @@
  */
 import type { Bundle, Claim } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
+import { bundleToRequest } from '../../src/mapping/request/write.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
-import { silentChanges } from '../../src/mapping/silent.js';
+import { silentChanges } from '../../src/mapping/engine/silent.js';
 import { sample } from './support.js';
 
 type Obj = Record<string, unknown>;

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { inquiryTablesCompiled, requestTablesCompiled, type CompiledTables } from '../../src/mapping/table.js';
-import { responseTablesCompiled } from '../../src/mapping/response-tables.js';
+import { inquiryTablesCompiled, requestTablesCompiled, type CompiledTables } from '../../src/mapping/engine/table.js';
+import { responseTablesCompiled } from '../../src/mapping/response/tables.js';
 import { describeShared } from '../support/shared.js';
 import { censusPlaces, placeKey, type Direction, type Place } from './census-places.js';
 

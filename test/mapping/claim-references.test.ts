@@ -4,7 +4,7 @@
  */
 import type { Bundle, Claim } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
+import { bundleToRequest } from '../../src/mapping/request/write.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { sample } from './support.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, icd9, yesNo, type Codec } from '../../src/mapping/codecs/index.js';
+import { INVALID, icd9, yesNo, type Codec } from '../../src/mapping/engine/codecs/index.js';
 
 /**
  * The inverse laws of a codec, as fast-check properties: every valid X12 value reads, writes back
@@ -71,7 +71,7 @@ describe('yes-no (Y/N <-> boolean)', () => {
 
 describe('code tables with an X12 code system (an X12 code is never refused)', () => {
   it('INS02 relationship: a code with a FHIR code maps to it; any other X12 code is carried in X12 system 1069, both ways', async () => {
-    const { codeMap } = await import('../../src/mapping/codecs/code-map.js');
+    const { codeMap } = await import('../../src/mapping/engine/codecs/code-map.js');
     const rel = codeMap('relationship');
     expect(rel.read('19')).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'child' });
     const x12 = 'https://codesystem.x12.org/005010/1069';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, codeMap, compileCodeMap, count, d8, dateTimeUtc, decimal, icd10, npi, personName, postalCode, rd8, text as textCodec, trnOrg, type Codec } from '../../src/mapping/codecs/index.js';
+import { INVALID, codeMap, compileCodeMap, count, d8, dateTimeUtc, decimal, icd10, npi, personName, postalCode, rd8, text as textCodec, trnOrg, type Codec } from '../../src/mapping/engine/codecs/index.js';
 
 /** The two inverse laws every codec must keep, over valid X12 values and valid FHIR values. */
 function laws<X, F>(codec: Codec<X, F>, x12: fc.Arbitrary<X>, fhir: fc.Arbitrary<F>): void {

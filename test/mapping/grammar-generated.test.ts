@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { grammarSet, type LoopDef, type SegmentRow } from '../../src/grammar/index.js';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { roundTripRequest, roundTripResponse, x12ToBundle } from '../../src/mapping/round-trip.js';
-import { silentChanges } from '../../src/mapping/silent.js';
+import { silentChanges } from '../../src/mapping/engine/silent.js';
 import { hasErrors } from '../../src/x12/index.js';
 import { generateTransaction, grammarTransactionArb, renderTransaction, type GeneratedTransaction } from '../support/grammar-arbitrary.js';
 import { transactions } from './support.js';

@@ -5,7 +5,7 @@ import { describeShared, sharedPath } from '../support/shared.js';
 import { readFileSync } from 'node:fs';
 import { X12Parser } from 'node-x12';
 import { inquireOutput, inquiryResponseToBundle, requestToBundle } from '../../src/mapping/index.js';
-import { responseBundleToX12 } from '../../src/mapping/response-x12.js';
+import { responseBundleToX12 } from '../../src/mapping/response/x12.js';
 import { MemoryControlNumbers } from '../../src/x12/index.js';
 import fc from 'fast-check';
 import { renderResponse, x217ResponseArb } from './response-arbitrary.js';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../support/shared.js';
-import { bundlesToRequestX12 } from '../../src/mapping/request-x12.js';
+import { bundlesToRequestX12 } from '../../src/mapping/request/x12.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
 import { PAS_PROFILE } from '../../src/pas/constants.js';

@@ -6,7 +6,7 @@ import type { Bundle, Claim, ClaimResponse, Coverage } from '@medplum/fhirtypes'
 import { describe, expect, it } from 'vitest';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripResponse, x12ToBundle } from '../../src/mapping/round-trip.js';
-import { silentChanges } from '../../src/mapping/silent.js';
+import { silentChanges } from '../../src/mapping/engine/silent.js';
 import { sample, transactions } from './support.js';
 
 const REVIEW_ACTION = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction';

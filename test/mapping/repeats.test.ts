@@ -6,7 +6,7 @@
  */
 import type { Claim, Identifier, Practitioner } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
+import { bundleToRequest } from '../../src/mapping/request/write.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
 import { validateBundle, type PasVersion } from '../../src/pas/index.js';

@@ -7,8 +7,8 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, ndc } from '../../src/mapping/codecs/index.js';
-import { bundleToRequest } from '../../src/mapping/bundle-to-request.js';
+import { INVALID, ndc } from '../../src/mapping/engine/codecs/index.js';
+import { bundleToRequest } from '../../src/mapping/request/write.js';
 import { fhirRoundTrip } from '../../src/mapping/fhir-round-trip.js';
 import { requestToBundle } from '../../src/mapping/index.js';
 import { validateBundle } from '../../src/pas/index.js';

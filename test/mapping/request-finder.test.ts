@@ -2,7 +2,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { requestToBundle } from '../../src/mapping/index.js';
-import { RequestFinder } from '../../src/mapping/request-finder.js';
+import { RequestFinder } from '../../src/mapping/request/finder.js';
 import { sample } from './support.js';
 
 const bundleOf = (name: string, replace: ReadonlyArray<readonly [string, string]> = []): Bundle => requestToBundle(sample(name, replace), { pasVersion: '2.2.1' }).bundle!;

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { roundTripRequest, roundTripResponse, x12ToBundle } from '../../src/mapping/round-trip.js';
-import { silentChanges } from '../../src/mapping/silent.js';
+import { silentChanges } from '../../src/mapping/engine/silent.js';
 import { hasErrors, type TransactionSet } from '../../src/x12/index.js';
 import { corpusFiles } from '../support/corpus.js';
 import { describeShared } from '../support/shared.js';

@@ -139,7 +139,7 @@ describe('PWK: attachments', () => {
     expect(docInfo(bundles['2.0.1'])).toEqual({ sequence: 2, category: { coding: [{ system: TEMP, code: 'additionalInformation' }] }, valueReference: absent });
   });
 
-  // Fails until the writer is fixed: resolveSlice (src/mapping/write-rows.ts) caches a slice's
+  // Fails until the writer is fixed: resolveSlice (src/mapping/engine/write-rows.ts) caches a slice's
   // entry per array by slice name only. Matching the supportingInfo[attachment] entry scores its
   // constants, among them `extension[documentInformation].url`; that lookup runs with the generic
   // key `*|extension`, which names no slice, and caches null for `documentInformation` on the

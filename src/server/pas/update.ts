@@ -9,13 +9,13 @@
  * update sent replaced by the UM system's new decisions; cancelled items end.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { disassembleRequest, hasProfile } from '../../mapping/disassemble.js';
+import { disassembleRequest, hasProfile } from '../../mapping/request/disassemble.js';
 import { PAS_EXTENSION } from '../../pas/constants.js';
 import type { ItemDecision, SubmissionRecord } from '../../store/types.js';
 import type { Gateway } from '../gateway.js';
 import { operationOutcome, type HttpAnswer } from '../outcome.js';
 import { PAS_PROFILE } from '../../pas/constants.js';
-import { isObj } from '../../mapping/obj.js';
+import { isObj } from '../../mapping/engine/obj.js';
 
 type Obj = Record<string, unknown>;
 

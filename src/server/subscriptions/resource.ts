@@ -5,7 +5,7 @@
  */
 import type { SubscriptionStatus } from '../../store/types.js';
 import type { Issue } from '../outcome.js';
-import { isObj } from '../../mapping/obj.js';
+import { isObj } from '../../mapping/engine/obj.js';
 
 export const PAS_TOPIC = 'http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic';
 const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/';
