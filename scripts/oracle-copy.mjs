@@ -44,7 +44,7 @@ const files = (d, out = []) => {
   for (const f of readdirSync(d)) {
     const p = join(d, f);
     if (statSync(p).isDirectory()) files(p, out);
-    else if (f.endsWith('.ts')) out.push(p);
+    else if (f.endsWith('.ts') && !f.endsWith('.test.ts')) out.push(p);
   }
   return out;
 };
@@ -58,7 +58,7 @@ for (const arg of process.argv.slice(2)) {
   mkdirSync(dirname(at), { recursive: true });
   writeFileSync(at, `// Oracle: ${path} as of ${base.slice(0, 12)} (scripts/oracle-copy.mjs). Do not edit.\n${text}`);
 }
-// Point every oracle file at the oracle's copies (a file copied later may be imported by one copied before).
+// Point every oracle copy (the tests beside them excepted) at the oracle's copies (a file copied later may be imported by one copied before).
 for (const f of files(ORACLE)) {
   const origin = srcOf(f);
   const text = readFileSync(f, 'utf8');
@@ -67,7 +67,7 @@ for (const f of files(ORACLE)) {
     const abs = resolve(dirname(f), s);
     const srcAbs = abs.startsWith(ORACLE) ? srcOf(abs) : abs;
     return a + q + rel(origin, srcAbs).replace(/\.ts$/, '.js') + q;
-  }).replace(/new URL\((['"`])(\.[^'"`$]*)/g, (_m, q, s) => `new URL(${q}${rel(origin, resolve(dirname(f), s))}`);
+  }).replace(/new URL\((['"`])(\.[^'"`$]*)/g, (_m, q, s) => `new URL(${q}${rel(origin, resolve(dirname(f), s))}${s.endsWith('/') ? '/' : ''}`);
   const out = repoint(back, origin, f);
   if (out !== text) writeFileSync(f, out);
 }
