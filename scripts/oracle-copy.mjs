@@ -56,7 +56,7 @@ for (const arg of process.argv.slice(2)) {
   const text = execFileSync('git', ['show', `${base}:${path}`], { cwd: ROOT, encoding: 'utf8' });
   const at = oracleOf(srcAbs);
   mkdirSync(dirname(at), { recursive: true });
-  writeFileSync(at, `// Oracle: ${path} as of ${base.slice(0, 12)} (scripts/oracle-copy.mjs). Do not edit.\n${text}`);
+  writeFileSync(at, `// Oracle: ${path} as of ${base.slice(0, 12)} (scripts/oracle-copy.mjs). Do not edit.\n${repoint(text, srcAbs, at)}`);
 }
 // Point every oracle copy (the tests beside them excepted) at the oracle's copies (a file copied later may be imported by one copied before).
 for (const f of files(ORACLE)) {
