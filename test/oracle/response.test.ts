@@ -163,7 +163,9 @@ describe('response paths against their oracle', () => {
       edit((_x, c) => (c.patient = { reference: 'urn:uuid:missing' }));
       edit((x) => (x.entry as Obj[]).reverse());
       edit((_x, c) => (c.processNote = [{ number: 1, type: 'display', text: 'a "A4" note' }, { number: 7, text: 'x' }]));
+      edit((_x, c) => (c.processNote = [{ number: 1, type: 'display', text: 'ends with "A4' }]));
       edit((_x, c) => (c.outcome = 'partial'));
+      edit((_x, c) => Object.assign(c, { outcome: 'partial', _x: { '"A4': 1, list: [null, 'A4 ', 'A4'] } }));
       edit((_x, c) => (c.error = [{ code: { coding: [{ code: '15' }] }, extension: [{ url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-errorElement', valueString: '2000F-UM' }] }]));
       edit((_x, c) => ((c.item as Obj[] | undefined)?.forEach((i) => delete i.itemSequence)));
       edit((_x, c) => (c.addItem = clone(c.item)));
