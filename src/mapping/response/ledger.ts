@@ -73,7 +73,8 @@ function plainHoldsA4(v: unknown, depth: number): boolean | null {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if ((proto !== Object.prototype && proto !== null) || typeof (v as Obj).toJSON === 'function') return null;
-  for (const k of Object.keys(v)) {
+  // for-in: the own keys here, as Object.prototype has no enumerable key (jsonHoldsA4 makes sure).
+  for (const k in v) {
     const x = (v as Obj)[k];
     if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
     const r = plainHoldsA4(x, depth + 1);
@@ -85,6 +86,7 @@ function plainHoldsA4(v: unknown, depth: number): boolean | null {
 
 /** `JSON.stringify(v).includes('"A4"')` (a pended decision anywhere), without the text for plain data. */
 function jsonHoldsA4(v: unknown): boolean {
+  for (const _ in Object.prototype) return JSON.stringify(v).includes('"A4"');
   return plainHoldsA4(v, 0) ?? JSON.stringify(v).includes('"A4"');
 }
 
