@@ -45,6 +45,26 @@ export interface ResponseSource {
 
 const isAbsent = (x: unknown): boolean => typeof x === 'object' && x !== null && ((x as Obj).extension as Obj[] | undefined)?.some((e) => e.url === OTHER_EXTENSION.dataAbsentReason) === true;
 
+/** Whether a ClaimResponse holds 2.0.1 forms as221 rewrites (a string errorElement, a providerType). */
+function has201Forms(cr: Obj): boolean {
+  for (const err of (cr.error as Obj[] | undefined) ?? []) {
+    for (const e of (err.extension as Obj[] | undefined) ?? []) if (e.url === PAS_EXTENSION.errorElement && typeof e.valueString === 'string') return true;
+  }
+  for (const item of (cr.item as Obj[] | undefined) ?? []) {
+    for (const e of (item.extension as Obj[] | undefined) ?? []) {
+      if (e.url !== PAS_EXTENSION.itemAuthorizedProvider) continue;
+      for (const x of (e.extension as Obj[] | undefined) ?? []) if (x.url === 'providerType') return true;
+    }
+  }
+  return false;
+}
+
+/** The index of the ClaimResponse entry (PAS puts it first; -1: none). */
+function claimResponseAt(entries: Obj[]): number {
+  if ((entries[0]?.resource as Obj | undefined)?.resourceType === 'ClaimResponse') return 0;
+  return entries.findIndex((e) => (e?.resource as Obj | undefined)?.resourceType === 'ClaimResponse');
+}
+
 /** 2.0.1 forms -> the 2.2.1 forms the rows and aaa.ts read. */
 function as221(cr: Obj): void {
   for (const err of (cr.error as Obj[] | undefined) ?? []) {
@@ -105,16 +125,15 @@ function practitionerOfRole(found: Obj | null, resolve: (ref: unknown) => Obj | 
  */
 export function disassembleResponse(input: Bundle | Obj, request?: Bundle | Obj): { source: ResponseSource | null; problems: string[] } {
   const problems: string[] = [];
-  const bundle = structuredClone(input) as Obj;
+  const given = ((input as Obj).entry as Obj[] | undefined) ?? [];
+  const at = claimResponseAt(given);
+  // PAS puts the ClaimResponse first; one further down is still the response (reported).
+  if (at < 0) return { source: null, problems: ['the bundle has no ClaimResponse: not a PAS Response Bundle'] };
+  if (at > 0) problems.push(`Bundle.entry[${at}]: the ClaimResponse is not the first entry, as PAS requires; read as the response all the same`);
+  // The caller's bundle is read in place; a copy only when its 2.0.1 forms must be rewritten.
+  const bundle = has201Forms(given[at]!.resource as Obj) ? (structuredClone(input) as Obj) : (input as Obj);
   const entries = (bundle.entry as Obj[] | undefined) ?? [];
-  let cr = entries[0]?.resource as Obj | undefined;
-  if (cr?.resourceType !== 'ClaimResponse') {
-    // PAS puts the ClaimResponse first; one further down is still the response (reported).
-    const at = entries.findIndex((e) => (e?.resource as Obj | undefined)?.resourceType === 'ClaimResponse');
-    if (at < 0) return { source: null, problems: ['the bundle has no ClaimResponse: not a PAS Response Bundle'] };
-    cr = entries[at]!.resource as Obj;
-    problems.push(`Bundle.entry[${at}]: the ClaimResponse is not the first entry, as PAS requires; read as the response all the same`);
-  }
+  const cr = entries[at]!.resource as Obj;
   as221(cr);
   const byRef = new Map<string, Obj>();
   for (const e of entries) {

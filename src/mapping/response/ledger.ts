@@ -45,6 +45,51 @@ function resolver(bundle: Obj): (ref: unknown) => Obj | undefined {
   return (ref) => (isObj(ref) && typeof ref.reference === 'string' ? m.get(ref.reference) : undefined);
 }
 
+/** Whether a string's JSON text makes `"A4"`: it is A4, or ends with a quote before A4 (`\"A4"`). */
+const makesA4 = (s: string): boolean => s === 'A4' || s.endsWith('"A4');
+
+/** Deeper than this, the value is left to JSON.stringify (which also reports a cycle as it always did). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * Whether `JSON.stringify(v)` would hold `"A4"`, walked without writing the text: a key or string
+ * value that makes it. Plain JSON data only (objects of Object.prototype or none, no toJSON, arrays,
+ * strings, numbers, booleans, null); anything else answers null.
+ */
+function plainHoldsA4(v: unknown, depth: number): boolean | null {
+  if (typeof v === 'string') return makesA4(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return false;
+  if (typeof v !== 'object' || depth > PLAIN_DEPTH) return null;
+  let found = false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      const r = plainHoldsA4(x, depth + 1);
+      if (r === null) return null;
+      found ||= r;
+    }
+    return found;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as Obj).toJSON === 'function') return null;
+  // for-in: the own keys here, as Object.prototype has no enumerable key (jsonHoldsA4 makes sure).
+  for (const k in v) {
+    const x = (v as Obj)[k];
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    const r = plainHoldsA4(x, depth + 1);
+    if (r === null) return null;
+    found ||= r || makesA4(k);
+  }
+  return found;
+}
+
+/** `JSON.stringify(v).includes('"A4"')` (a pended decision anywhere), without the text for plain data. */
+function jsonHoldsA4(v: unknown): boolean {
+  for (const _ in Object.prototype) return JSON.stringify(v).includes('"A4"');
+  return plainHoldsA4(v, 0) ?? JSON.stringify(v).includes('"A4"');
+}
+
 export function responseUnconsumed(source: ResponseSource, ledger: Ledger, written: ResponseWritten, institutional: boolean): Unconsumed[] {
   const cr = source.claimResponse;
   const resolve = resolver(source.bundle);
@@ -71,7 +116,7 @@ export function responseUnconsumed(source: ResponseSource, ledger: Ledger, writt
   if (cr.status === 'active') ledger.key(cr, 'status');
   if (cr.use === 'preauthorization') ledger.key(cr, 'use');
   // The outcome the reader infers: error with an AAA, partial when pended, else complete.
-  const pended = JSON.stringify(cr).includes('"A4"');
+  const pended = jsonHoldsA4(cr);
   const outcome = (source.errors.length > 0 ? 'error' : pended ? 'partial' : 'complete');
   if (cr.outcome === outcome) ledger.key(cr, 'outcome');
   for (const x of (cr.extension as unknown[] | undefined) ?? []) {

@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
-import type { LoopNode, LoopTree } from '../../grammar/index.js';
+import type { LoopNode, LoopTree, SegmentRow } from '../../grammar/index.js';
 import { analyzeTransaction } from '../../grammar/validate.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../../pas/versions.js';
 import type { TransactionSet } from '../../x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
 import type { MappingFinding } from '../engine/finding.js';
 import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead, type CommunicationRead } from './assemble.js';
-import { gapOf, responseTablesCompiled } from './tables.js';
+import { responseTablesCompiled, versionGaps } from './tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './unread.js';
 import { whenHolds } from '../engine/inheritance.js';
 import { kindOf, repeatable, repeatIndex } from '../engine/repeats.js';
@@ -82,6 +82,9 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
     return { bundle: null, findings };
   }
   const plans = tables.plans;
+  // Places the version's own tables leave unread for want of a place in PAS (only for the default tables).
+  const gaps = options.tables === undefined ? versionGaps(version) : null;
+  const noPlace = gaps === null || gaps.size === 0 ? (): boolean => false : (id: string, row: SegmentRow | null, e: number): boolean => row !== null && gaps.has(`${id}/${row.name}/${e}`);
   const compSep = String.fromCharCode(tx.interchange.delimiters.component);
 
   const roles: Array<Obj | null> = ROLES.map(() => null);
@@ -127,7 +130,7 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
     } else if (id === '2000D') sawDependent = true;
 
     const segments = node.segments;
-    const ids = segments.map((s) => s.segment.id);
+    let ids: string[] | undefined;
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i]!;
       const seg = s.segment;
@@ -137,7 +140,7 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
       here = { loop: loopPath, segment: row !== null ? row.name : segId, id: segId, position: s.position };
       const els = seg.elements();
       if (segId === 'AAA') {
-        const place: AaaPlace = { elements: els, loop: id, loopSegments: ids, index: i };
+        const place: AaaPlace = { elements: els, loop: id, loopSegments: (ids ??= segments.map((x) => x.segment.id)), index: i };
         errors.push({ place, node, decision: own, position: s.position });
         findings.push(...unreadElements(here, els, AAA_READ_MASK, undefined, compSep));
         // AAA01 (request valid?) is N wherever a UMO rejects; a Y beside a reject reason has no place in PAS.
@@ -166,18 +169,17 @@ export function responseToBundle(tx: TransactionSet, options: ResponseOptions): 
       const mask = plan !== undefined ? plan.read(els, compSep, target) : 0;
       target.rep = 0;
       const keyMask = row !== null && row.key !== null ? 1 << row.key.element : 0;
-      const noPlace = (e: number): boolean => options.tables === undefined && row !== null && gapOf(version, id, row.name, e);
       if ((mask & ~keyMask) === 0) {
         const echo = own !== null && SERVICE_SEGMENTS.has(segId) && roles[ROLE.AddItem] === null;
         let why = 'no row reads it';
         if (echo) why = `the requested service echoed back (decision ${own?.action ?? 'none'}): PAS names it by itemSequence in the request's Claim; only a modified (A6) decision's service goes to addItem`;
-        else if (els.some((x, e) => e > 0 && x !== '' && noPlace(e))) why = `PAS ${version} has no place for it`;
+        else if (els.some((x, e) => e > 0 && x !== '' && noPlace(id, row, e))) why = `PAS ${version} has no place for it`;
         else if (echoSet().has(`${id}/${here.segment}`)) why = "the request's data echoed back: PAS keeps it in the request's Claim, which the response names";
         findings.push(unreadSegment(here, why));
         continue;
       }
       for (const f of unreadElements(here, els, mask, plan, compSep)) {
-        findings.push(f.element !== undefined && noPlace(f.element) && f.message.endsWith('no row reads it') ? { ...f, message: f.message.replace(/no row reads it$/, `PAS ${version} has no place for it`) } : f);
+        findings.push(f.element !== undefined && noPlace(id, row, f.element) && f.message.endsWith('no row reads it') ? { ...f, message: f.message.replace(/no row reads it$/, `PAS ${version} has no place for it`) } : f);
       }
     }
     for (const child of node.children) visit(child, loopPath === '' ? child.id : `${loopPath}/${child.id}`, own);

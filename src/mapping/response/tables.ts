@@ -68,6 +68,11 @@ export function responseTablesCompiled(version: PasVersion = '2.2.1', grammarId:
   return compileFor(version, grammarId).tables;
 }
 
+/** `loop/segment use/element` of every place the version's X217 tables leave unread (see gapOf). */
+export function versionGaps(version: PasVersion): ReadonlySet<string> {
+  return compileFor(version).gaps;
+}
+
 /** Whether the version's tables leave this place unread because the version has no place for it. */
 export function gapOf(version: PasVersion, loop: string, segment: string, element: number): boolean {
   return compileFor(version).gaps.has(`${loop}/${segment}/${element}`);

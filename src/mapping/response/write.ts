@@ -44,6 +44,15 @@ function plansOf(tables: CompiledTables): WritePlans {
   return p;
 }
 
+const groupsFor = new WeakMap<SegmentWritePlan, Array<SegmentWritePlan['writers']>>();
+
+/** writerGroups of a plan, made once per plan. */
+function writerGroupsOf(plan: SegmentWritePlan): Array<SegmentWritePlan['writers']> {
+  let g = groupsFor.get(plan);
+  if (g === undefined) groupsFor.set(plan, (g = writerGroups(plan)));
+  return g;
+}
+
 /** The writers of a segment use, one group per value of the element their `when` keys on (TRN01 1 and 2: two TRNs). */
 function writerGroups(plan: SegmentWritePlan): Array<SegmentWritePlan['writers']> {
   const ws = plan.writers;
@@ -56,6 +65,15 @@ function writerGroups(plan: SegmentWritePlan): Array<SegmentWritePlan['writers']
   }
   // TRN01 2 (the echo) before 1 (the UMO's own), as the guide's examples order them.
   return [...groups.entries()].sort(([a], [b]) => b.localeCompare(a)).map(([, g]) => g);
+}
+
+const mandatoryBySegment = new Map<string, readonly number[]>();
+
+/** The positions of the elements X12 requires in a segment (its dictionary definition), in order; found once per segment id. */
+function mandatoryOf(segment: string): readonly number[] {
+  let m = mandatoryBySegment.get(segment);
+  if (m === undefined) mandatoryBySegment.set(segment, (m = (getSegmentDef(segment)?.elements ?? []).filter((d) => d.mandatory).map((d) => d.position)));
+  return m;
 }
 
 /**
@@ -85,10 +103,9 @@ function writeSegment(plan: SegmentWritePlan, seg: SegmentRow, writers: SegmentW
   }
   // A constant the segment's pair rules do not allow alone (DMG01 without DMG02) is left out.
   for (const pair of plan.pairs) if (pair.some((e) => get(els, e, 0) === '')) for (const e of pair) if (constant.includes(e)) els[e] = [];
-  const def = getSegmentDef(seg.segment);
-  const gap = def?.elements.find((d) => d.mandatory && get(els, d.position, 0) === '' && (els[d.position]?.every((c) => c === '') ?? true));
+  const gap = mandatoryOf(seg.segment).find((p) => get(els, p, 0) === '' && (els[p]?.every((c) => c === '') ?? true));
   if (gap !== undefined) {
-    missing(`${seg.name}: the bundle gives no value for ${seg.segment}${String(gap.position).padStart(2, '0')}, which X12 requires; the segment (${els.map((c) => c.join(':')).join('*')}) is not written`);
+    missing(`${seg.name}: the bundle gives no value for ${seg.segment}${String(gap).padStart(2, '0')}, which X12 requires; the segment (${els.map((c) => c.join(':')).join('*')}) is not written`);
     return null;
   }
   return els;
@@ -310,7 +327,7 @@ export function bundleToResponse(bundle: Bundle | Obj, options: { tables?: Compi
         }
         if (best !== slot) continue;
       }
-      for (const writers of writerGroups(plan)) {
+      for (const writers of writerGroupsOf(plan)) {
         const els = writeSegment(plan, slot, writers, ctx, only, missing);
         if (els === null) continue;
         out.push(els);
