@@ -9,15 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Bundle } from '@medplum/fhirtypes';
-import { describe, expect, it, vi } from 'vitest';
-
-// scripts/oracle-copy.mjs repoints a `new URL('../../../mappings/...')` that climbs out of src/ to
-// test/mappings/: the oracle copies (never edited) read the tables where they are.
-vi.mock('node:url', async (importOriginal) => {
-  const url = await importOriginal<typeof import('node:url')>();
-  const fix = (p: string): string => p.replace(/([\\/])test[\\/]mappings([\\/]|$)/, '$1mappings$2');
-  return { ...url, fileURLToPath: (u: string | URL): string => fix(url.fileURLToPath(u)) };
-});
+import { describe, expect, it } from 'vitest';
 
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { readX12Buffer, type TransactionSet } from '../../src/x12/index.js';

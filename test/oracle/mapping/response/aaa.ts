@@ -22,7 +22,7 @@ interface AboutRow {
   readonly element?: number;
 }
 
-const TABLE = fileURLToPath(new URL('../../../mappings/response/codes/aaa-element.json', import.meta.url));
+const TABLE = fileURLToPath(new URL('../../../../mappings/response/codes/aaa-element.json', import.meta.url));
 let about: ReadonlyMap<string, AboutRow> | undefined;
 
 /** AAA03 -> the segment and element it is about (`mappings/response/codes/aaa-element.json`), loaded once. */

@@ -49,7 +49,7 @@ function actionOf(node: LoopNode): string | null {
   return null;
 }
 
-const ECHO_TABLE = fileURLToPath(new URL('../../../mappings/response/codes/echo.json', import.meta.url));
+const ECHO_TABLE = fileURLToPath(new URL('../../../../mappings/response/codes/echo.json', import.meta.url));
 let echoes: ReadonlySet<string> | undefined;
 
 /** `loop/segment use` of the request's data a response repeats (`mappings/response/codes/echo.json`), loaded once. */

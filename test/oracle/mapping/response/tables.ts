@@ -10,7 +10,7 @@ import { grammarSet } from '../../../../src/grammar/index.js';
 import { responseGaps, type PasVersion } from '../../../../src/pas/versions.js';
 import { compileTables, MappingTableError, readTableFiles, type CompiledTables } from '../../../../src/mapping/engine/table.js';
 
-const RESPONSE_DIR = fileURLToPath(new URL('../../../mappings/response', import.meta.url));
+const RESPONSE_DIR = fileURLToPath(new URL('../../../../mappings/response', import.meta.url));
 
 /** Every `*.json` of `mappings/response/` (sorted by name), named relative to the repository. */
 export function readResponseTableFiles(dir: string = RESPONSE_DIR): Array<[string, unknown]> {
