@@ -4,14 +4,15 @@
  * (test/oracle/mapping/...), on the same bundles: the samples, the ../shared corpus, bundles read
  * from generated X217 and X215 transactions (with and without the lossless residue, PAS 2.2.1 and
  * 2.0.1) and bundles broken on purpose. Segments, findings, the source taken apart, all as JSON
- * text, must be identical.
+ * text, must be identical; so must the shape check's findings (on the bundles broken on purpose too).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
+import { checkBundleShape } from '../../src/mapping/engine/bundle-shape.js';
 import { residueIn } from '../../src/mapping/engine/residue.js';
 import { bundleToRequest, type BundleWriteOptions } from '../../src/mapping/request/write.js';
 import { roundTripRequest } from '../../src/mapping/round-trip.js';
@@ -20,7 +21,17 @@ import { transactions } from '../mapping/support.js';
 import { generateTransaction, renderTransaction } from '../support/grammar-arbitrary.js';
 import { hasShared, sharedPath, SHARED_SKIP_MARK } from '../support/shared.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
+import { checkBundleShape as oracleShape } from './mapping/engine/bundle-shape.js';
 import { bundleToRequest as oracleWrite } from './mapping/request/write.js';
+
+// The frozen bundle-shape.ts names its table relative to the oracle's place (scripts/oracle-copy.mjs
+// repoints `new URL` wrongly the first time): read from test/mappings/, it is mappings/'s.
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const fix = (p: unknown): unknown => (p instanceof URL && p.pathname.includes('/test/mappings/') ? new URL(p.href.replace('/test/mappings/', '/mappings/')) : p);
+  const readFileSync = ((p: unknown, ...rest: unknown[]) => (fs.readFileSync as (...a: unknown[]) => unknown)(fix(p), ...rest)) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
 
 type Obj = Record<string, unknown>;
 
@@ -40,6 +51,7 @@ function same(bundle: Obj, label: string): void {
   const variants: BundleWriteOptions[] = [{}, { unwritten: false }];
   if (residue !== null) variants.push({ residue }, { residue, unwritten: false });
   for (const o of variants) expect(run(bundleToRequest, bundle, o), `${label} ${JSON.stringify(o.unwritten ?? null)} ${residue !== null}`).toBe(run(oracleWrite, bundle, o));
+  expect(JSON.stringify(checkBundleShape(bundle)), `${label} shape`).toBe(JSON.stringify(oracleShape(bundle)));
 }
 
 /** Bundles read from an X12 text (each transaction, lossless and not, both PAS versions). */
@@ -78,6 +90,8 @@ const SAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../../samples/');
 describe('request writer: rewritten vs oracle', () => {
   it('compares two implementations (scripts/oracle-copy.mjs rewrites the imports of files under test/oracle)', () => {
     expect(bundleToRequest).not.toBe(oracleWrite);
+    expect(checkBundleShape).not.toBe(oracleShape);
+    expect(oracleShape({ resourceType: 'Bundle', entry: {} }).length).toBe(1);
   });
 
   it('samples (X12 read back to bundles, the bundle files) and their damaged variants', () => {
