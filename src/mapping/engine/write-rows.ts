@@ -185,11 +185,16 @@ interface ResourceMemo {
   readonly values: Array<Memo | undefined>;
   readonly cores: Array<Core | undefined>;
   readonly scores: Array<number | undefined>;
+  /**
+   * Per row, the ledger its value (as `values` has it) was marked in already: marking again would
+   * mark the same (the same resource, value and slices), so it is skipped.
+   */
+  readonly consumed: Array<Ledger | undefined>;
 }
 
 function memoOf(cache: SliceCache, res: Obj): ResourceMemo {
   let m = cache.memos.get(res);
-  if (m === undefined) cache.memos.set(res, (m = { values: [], cores: [], scores: [] }));
+  if (m === undefined) cache.memos.set(res, (m = { values: [], cores: [], scores: [], consumed: [] }));
   return m;
 }
 
@@ -604,7 +609,14 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
   const consume = (res: Obj, ctx: WriteContext): void => {
     const l = ctx.ledger;
     if (l === undefined) return;
-    const x = ctx.slices.memos.get(res)?.values[n]?.x ?? null;
+    const memo = ctx.slices.memos.get(res);
+    const m = memo?.values[n];
+    if (m !== undefined) {
+      // Marked once per value: what it marks depends on the resource, the value and the slices only.
+      if (memo!.consumed[n] === l) return;
+      memo!.consumed[n] = l;
+    }
+    const x = m?.x ?? null;
     markPath(l, res, path, ctx.slices, x !== null ? readBack(s, x) : undefined);
     for (const c of sets) markPath(l, res, c.r, ctx.slices, c.v);
   };

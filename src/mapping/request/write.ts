@@ -223,15 +223,15 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     const els: Elements = [[seg.segment]];
     let wrote = false;
     let count = 0;
-    /** FHIR places this segment wrote (each place is written once per loop instance). */
-    const mine: number[] = [];
+    /** FHIR places this segment wrote (each place is written once per loop instance); made on the first. */
+    let mine: number[] | null = null;
     let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
     let inherited: Set<string> | null = null;
     // A cancelled service says so in its own UM (UM01, UM02 3 on every service, as the guide does), whatever the event level gives.
     const ownUm = mode === 'service' && seg.segment === 'UM' && isCancelled(c.roles[ROLE.Item]);
     for (const w of plan.writers) {
-      if (done[w.keyId] === 1 && !mine.includes(w.keyId)) continue;
+      if (done[w.keyId] === 1 && (mine === null || !mine.includes(w.keyId))) continue;
       if (mode !== 'plain' && w.item) {
         if (mode === 'event') {
           // The event level carries an item value when every item has it (sharedValues), or the guide requires it there: the first item's.
@@ -249,13 +249,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
             }
             wrote = true;
             count++;
-            mine.push(w.keyId);
+            (mine ??= []).push(w.keyId);
             continue;
           }
           if (w.write(els, quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0))) {
             wrote = true;
             count++;
-            mine.push(w.keyId);
+            (mine ??= []).push(w.keyId);
             if (v !== undefined) shared[w.keyId] = v;
           }
           continue;
@@ -273,21 +273,21 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (w.write(els, c)) {
         wrote = true;
         count++;
-        mine.push(w.keyId);
+        (mine ??= []).push(w.keyId);
       }
     }
     if ((wrote || ownUm) && deferred !== null) {
       for (const w of deferred) {
         if (!w.write(els, c)) continue;
         wrote = true;
-        mine.push(w.keyId);
+        (mine ??= []).push(w.keyId);
       }
     }
     if (plan.each.length > 0) {
       const ec = mode === 'event' ? (quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0)) : c;
       for (const e of plan.each) if (e.write(els, ec)) wrote = true;
     }
-    if (!quiet) for (const k of mine) done[k] = 1;
+    if (!quiet && mine !== null) for (const k of mine) done[k] = 1;
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
     // Defaults: a row with nothing to write fills its element when the segment is written anyway
     // (reported below, unless the segment's pair rules take it out again).
