@@ -179,6 +179,52 @@ export class SliceCache {
    * entries earlier repeats took (ids marked `@`).
    */
   readonly taken = new Map<unknown[], { readonly byKey: Map<string, Set<Obj | null> | null>; seeded: Set<Obj> | null | undefined }>();
+  /**
+   * Every entry this cache resolved a slice to (not null), in order: the array, the slice id and
+   * the entry (what its `arrays` maps gain, as three lists).
+   */
+  readonly logArrays: Array<unknown[]> = [];
+  readonly logIds: string[] = [];
+  readonly logEntries: Obj[] = [];
+  /**
+   * For a repeat's cache (repeat-write.ts): the earlier caches and how much of each one's log was
+   * there when this one was made. An array's map is seeded from them when first used (see
+   * `arrayMap`), as if every entry they had resolved then had been copied in under an id marked `@`.
+   */
+  seeds: ReadonlyArray<{ readonly cache: SliceCache; readonly upTo: number }> | null = null;
+  /** Per array, the entries `seeds` give it, with their marked ids (once worked out). */
+  readonly seeded = new Map<unknown[], ReadonlyArray<readonly [string, Obj]>>();
+}
+
+/** The entries the earlier caches of a repeat's cache give array `a`, under ids marked `@n` (n: the earlier cache's place). */
+function seededPairs(cache: SliceCache, a: unknown[]): ReadonlyArray<readonly [string, Obj]> {
+  const seeds = cache.seeds;
+  if (seeds === null) return NO_PAIRS;
+  let pairs = cache.seeded.get(a);
+  if (pairs !== undefined) return pairs;
+  const out: Array<readonly [string, Obj]> = [];
+  for (let n = 0; n < seeds.length; n++) {
+    const { cache: from, upTo } = seeds[n]!;
+    // What `from` had for `a` when the repeat's cache was made: its own seeds, then what it resolved by then.
+    for (const [id, e] of seededPairs(from, a)) out.push([`${id}@${n}`, e]);
+    const arrays = from.logArrays;
+    for (let i = 0; i < upTo; i++) if (arrays[i] === a) out.push([`${from.logIds[i]!}@${n}`, from.logEntries[i]!]);
+  }
+  cache.seeded.set(a, (pairs = out));
+  return pairs;
+}
+
+const NO_PAIRS: ReadonlyArray<readonly [string, Obj]> = [];
+
+/** The slice map of array `a` in `cache` (slice id -> entry, null: none), made (and seeded) on first use. */
+function arrayMap(cache: SliceCache, a: unknown[]): Map<string, Obj | null> {
+  let m = cache.arrays.get(a);
+  if (m === undefined) {
+    m = new Map();
+    for (const [id, e] of seededPairs(cache, a)) m.set(id, e);
+    cache.arrays.set(a, m);
+  }
+  return m;
 }
 
 interface ResourceMemo {
@@ -316,11 +362,7 @@ function groupOf(defs: readonly SliceDef[]): SliceGroup {
  * constrained slice matches, in order.
  */
 function resolveSlice(a: unknown[], st: SliceStep, cache: SliceCache): Obj | null {
-  let m = cache.arrays.get(a);
-  if (m === undefined) {
-    m = new Map();
-    cache.arrays.set(a, m);
-  }
+  const m = arrayMap(cache, a);
   // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
   const id = st.id;
   const hit = m.get(id);
@@ -376,6 +418,9 @@ function resolveSlice(a: unknown[], st: SliceStep, cache: SliceCache): Obj | nul
   }
   m.set(id, found);
   if (found !== null) {
+    cache.logArrays.push(a);
+    cache.logIds.push(id);
+    cache.logEntries.push(found);
     const claimed = t.byKey.get(st.key);
     if (claimed === null) t.byKey.set(st.key, new Set([found]));
     else if (claimed !== undefined) claimed.add(found);
