@@ -24,7 +24,7 @@ const DATA_ABSENT = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason'
 /** Keys every resource has that X12 does not need to carry (identity and bookkeeping made again on reading). */
 const STRUCTURAL = new Set(['resourceType', 'id', 'meta']);
 
-/** What a ledger holds (kept off the class, so that the class has public members only). */
+/** What a ledger holds (under a symbol, so that the class has no private members: the test oracle's copy of it must fit its type). */
 interface LedgerState {
   /** Objects and arrays carried whole. */
   readonly whole: WeakSet<object>;
@@ -34,10 +34,11 @@ interface LedgerState {
   readonly origin: WeakMap<object, object>;
 }
 
-const states = new WeakMap<Ledger, LedgerState>();
+/** The key of a ledger's state: a member no caller names (and optional, so a type without it still fits). */
+const STATE: unique symbol = Symbol('ledger state');
 
 function stateOf(l: Ledger): LedgerState {
-  return states.get(l)!;
+  return l[STATE]!;
 }
 
 /** `o.url` of an extension: where the object sits ends in `.extension[n]` or `.modifierExtension[n]`. */
@@ -82,9 +83,8 @@ function afterFirstDot(p: string): string {
 }
 
 export class Ledger {
-  constructor() {
-    states.set(this, { whole: new WeakSet(), keys: new WeakMap(), origin: new WeakMap() });
-  }
+  readonly [STATE]?: LedgerState = { whole: new WeakSet(), keys: new WeakMap(), origin: new WeakMap() };
+
 
   /** Says that `copy` (a shallow copy the writer made) stands for `original`. */
   copyOf<T extends object>(copy: T, original: object): T {

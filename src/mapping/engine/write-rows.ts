@@ -160,9 +160,11 @@ interface Core {
   readonly v: unknown;
   readonly invalid: boolean;
   readonly lost: string;
+  /** A Core is its own Memo when it has a value and nothing to report. */
+  readonly problems: null;
 }
 
-const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '' };
+const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '', problems: null };
 
 /**
  * What one write of a bundle has resolved: per array, slice name -> the entry it resolves to
@@ -622,10 +624,10 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     const v = read(res, path, cache);
     if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
-    if (x === INVALID) return { x: null, v, invalid: true, lost: '' };
+    if (x === INVALID) return { x: null, v, invalid: true, lost: '', problems: null };
     if (x === null) return NO_CORE;
     if (own !== null && !own.includes(x.x[0]!)) return NO_CORE;
-    return { x: x.x, v, invalid: false, lost: x.lost };
+    return { x: x.x, v, invalid: false, lost: x.lost, problems: null };
   };
   const compute = (res: Obj, memo: ResourceMemo, cache: SliceCache): Memo => {
     const cores = memo.cores;
@@ -640,7 +642,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     const x = core.x;
     if (x === null) return NOTHING;
     if (core.lost !== '') return { x, problems: [{ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.join(' ')}; X12 has no place for its ${core.lost}` }] };
-    return { x, problems: null };
+    return core;
   };
   const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
     const cache = ctx.slices;
