@@ -25,6 +25,10 @@ type Shapes = Record<string, Record<string, string>>;
 interface ElementShape {
   readonly many: boolean;
   readonly type: string;
+  /** The JSON type of the primitive's value (`primitiveJson`), or null for a complex type. */
+  readonly prim: 'string' | 'number' | 'boolean' | null;
+  /** `_x` of this element: the id and extensions of the primitive (an Element, or an array of them). */
+  readonly twin: ElementShape;
 }
 
 let shapes: Shapes | null = null;
@@ -46,11 +50,17 @@ function elementsOf(type: string): Map<string, ElementShape> | undefined {
     const types = (many ? spec.slice(1) : spec).split('|');
     if (name.endsWith('[x]')) {
       const base = name.slice(0, -3);
-      for (const t of types) m.set(base + t[0]!.toUpperCase() + t.slice(1), { many, type: t });
-    } else m.set(name, { many, type: types[0]! });
+      for (const t of types) m.set(base + t[0]!.toUpperCase() + t.slice(1), shapeOf(many, t));
+    } else m.set(name, shapeOf(many, types[0]!));
   }
   byType.set(type, m);
   return m;
+}
+
+function shapeOf(many: boolean, type: string): ElementShape {
+  const twin = { many, type: 'Element', prim: null } as { many: boolean; type: string; prim: null; twin: ElementShape };
+  twin.twin = twin;
+  return { many, type, prim: primitiveJson(type), twin };
 }
 
 const NUMBER_TYPES = new Set(['decimal', 'integer', 'positiveInt', 'unsignedInt', 'integer64']);
@@ -73,88 +83,120 @@ function jsonType(v: unknown): string {
 const MAX_FINDINGS = 20;
 
 /**
+ * Where the walk is: the path's steps as a stack (a key, or an array index), made into text
+ * (`Bundle.entry[2].resource.extension[0]`) only for a finding.
+ */
+class Walk {
+  readonly steps: Array<string | number> = [];
+  readonly out: ShapeFinding[] = [];
+  constructor(readonly root: string) {}
+
+  /** The current path, with `key` (a key or an index) after it when given. */
+  path(key?: string | number): string {
+    let p = this.root;
+    for (const s of this.steps) p += typeof s === 'number' ? `[${s}]` : `.${s}`;
+    if (key !== undefined) p += typeof key === 'number' ? `[${key}]` : `.${key}`;
+    return p;
+  }
+
+  /** A finding at the current path (with `key` after it). */
+  add(message: string, key?: string | number): void {
+    if (this.out.length >= MAX_FINDINGS) return;
+    const path = this.path(key);
+    this.out.push({ severity: 'error', code: 'BAD_SHAPE', message: `${path}: ${message}`, path });
+  }
+}
+
+/**
  * The shape findings of a bundle (empty when its shape is sound). Never throws, whatever the
  * value: the bundle is walked with the FHIR R4 shapes of its resources' types.
  */
 export function checkBundleShape(bundle: unknown): ShapeFinding[] {
-  const out: ShapeFinding[] = [];
-  const add = (path: string, message: string): void => {
-    if (out.length < MAX_FINDINGS) out.push({ severity: 'error', code: 'BAD_SHAPE', message: `${path}: ${message}`, path });
-  };
+  const w = new Walk('Bundle');
   if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle)) {
-    add('Bundle', `a bundle must be a JSON object, not ${jsonType(bundle)}`);
-    return out;
+    w.add(`a bundle must be a JSON object, not ${jsonType(bundle)}`);
+    return w.out;
   }
-  resource(bundle as Record<string, unknown>, 'Bundle', add, 0);
-  return out;
+  resource(bundle as Record<string, unknown>, w, 0);
+  return w.out;
 }
-
-type Add = (path: string, message: string) => void;
 
 /** Deeper than this, a value is not walked further (FHIR bundles are a few dozen levels deep). */
 const MAX_DEPTH = 64;
 
-function resource(o: Record<string, unknown>, path: string, add: Add, depth: number): void {
+function resource(o: Record<string, unknown>, w: Walk, depth: number): void {
   const rt = o.resourceType;
   if (typeof rt !== 'string') {
-    add(path, rt === undefined ? 'a resource without resourceType' : `resourceType must be a string, not ${jsonType(rt)}`);
+    w.add(rt === undefined ? 'a resource without resourceType' : `resourceType must be a string, not ${jsonType(rt)}`);
     return;
   }
   if (elementsOf(rt) === undefined) {
-    add(`${path}.resourceType`, `${JSON.stringify(rt.slice(0, 64))} is not a FHIR R4 resource type`);
+    w.add(`${JSON.stringify(rt.slice(0, 64))} is not a FHIR R4 resource type`, 'resourceType');
     return;
   }
-  complex(o, rt, path, add, depth);
+  complex(o, rt, w, depth);
 }
 
-function complex(o: Record<string, unknown>, type: string, path: string, add: Add, depth: number): void {
+function complex(o: Record<string, unknown>, type: string, w: Walk, depth: number): void {
   if (depth > MAX_DEPTH) {
-    add(path, `nested deeper than ${MAX_DEPTH} levels`);
+    w.add(`nested deeper than ${MAX_DEPTH} levels`);
     return;
   }
   const els = elementsOf(type);
   if (els === undefined) return;
-  for (const key of Object.keys(o)) {
+  const steps = w.steps;
+  for (const key in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, key)) continue;
     const v = o[key];
-    const at = `${path}.${key}`;
     if (v === null) {
-      add(at, 'null is not a FHIR value (leave the element out)');
+      w.add('null is not a FHIR value (leave the element out)', key);
       continue;
     }
     let el = els.get(key);
     // `_x`: the id and extensions of primitive x (an Element, or an array of them, null allowed, where x repeats).
-    if (el === undefined && key.startsWith('_') && els.has(key.slice(1))) el = { many: els.get(key.slice(1))!.many, type: 'Element' };
+    if (el === undefined && key.charCodeAt(0) === 0x5f) el = els.get(key.slice(1))?.twin;
     if (el === undefined) continue;
     if (el.many) {
       if (!Array.isArray(v)) {
-        add(at, `must be an array, not ${jsonType(v)}`);
+        w.add(`must be an array, not ${jsonType(v)}`, key);
         continue;
       }
       // A null in a primitive array is allowed where the `_x` array has that item's extensions (and in `_x` itself).
-      const twin = key[0] === '_' ? null : o[`_${key}`];
+      const under = key.charCodeAt(0) === 0x5f;
+      const twin = under ? null : o[`_${key}`];
+      steps.push(key);
       for (let i = 0; i < v.length; i++) {
-        if (v[i] === null && (key[0] === '_' || (Array.isArray(twin) && twin[i] !== null && twin[i] !== undefined))) continue;
-        one(v[i], el.type, `${at}[${i}]`, add, depth + 1);
+        const x: unknown = v[i];
+        if (x === null && (under || (Array.isArray(twin) && twin[i] !== null && twin[i] !== undefined))) continue;
+        steps.push(i);
+        one(x, el, w, depth + 1);
+        steps.pop();
       }
-    } else if (Array.isArray(v)) add(at, 'repeats no more than once: must be a single value, not an array');
-    else one(v, el.type, at, add, depth + 1);
+      steps.pop();
+    } else if (Array.isArray(v)) w.add('repeats no more than once: must be a single value, not an array', key);
+    else {
+      steps.push(key);
+      one(v, el, w, depth + 1);
+      steps.pop();
+    }
   }
 }
 
-function one(v: unknown, type: string, path: string, add: Add, depth: number): void {
+function one(v: unknown, el: ElementShape, w: Walk, depth: number): void {
   if (v === null) {
-    add(path, 'null is not a FHIR value (leave the element out)');
+    w.add('null is not a FHIR value (leave the element out)');
     return;
   }
-  const prim = primitiveJson(type);
+  const prim = el.prim;
+  const type = el.type;
   if (prim !== null) {
-    if (typeof v !== prim) add(path, `a ${type} must be a JSON ${prim}, not ${jsonType(v)}`);
+    if (typeof v !== prim) w.add(`a ${type} must be a JSON ${prim}, not ${jsonType(v)}`);
     return;
   }
   if (typeof v !== 'object' || Array.isArray(v)) {
-    add(path, `a ${type} must be a JSON object, not ${jsonType(v)}`);
+    w.add(`a ${type} must be a JSON object, not ${jsonType(v)}`);
     return;
   }
-  if (type === 'Resource' || type === 'DomainResource') resource(v as Record<string, unknown>, path, add, depth);
-  else complex(v as Record<string, unknown>, type, path, add, depth);
+  if (type === 'Resource' || type === 'DomainResource') resource(v as Record<string, unknown>, w, depth);
+  else complex(v as Record<string, unknown>, type, w, depth);
 }

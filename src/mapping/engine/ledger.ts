@@ -24,30 +24,83 @@ const DATA_ABSENT = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason'
 /** Keys every resource has that X12 does not need to carry (identity and bookkeeping made again on reading). */
 const STRUCTURAL = new Set(['resourceType', 'id', 'meta']);
 
-export class Ledger {
+/** What a ledger holds (under a symbol, so that the class has no private members: the test oracle's copy of it must fit its type). */
+interface LedgerState {
   /** Objects and arrays carried whole. */
-  private readonly whole = new WeakSet<object>();
+  readonly whole: WeakSet<object>;
   /** Per object, the keys whose (primitive) value was carried. */
-  private readonly keys = new WeakMap<object, Set<string>>();
+  readonly keys: WeakMap<object, Set<string>>;
   /** A writer's copy -> the bundle's object it was made from. */
-  private readonly origin = new WeakMap<object, object>();
-  /** The first root's path: never named as a whole. */
-  private rootPath = '';
+  readonly origin: WeakMap<object, object>;
+}
+
+/** The key of a ledger's state: a member no caller names (and optional, so a type without it still fits). */
+const STATE: unique symbol = Symbol('ledger state');
+
+function stateOf(l: Ledger): LedgerState {
+  return l[STATE]!;
+}
+
+/** `o.url` of an extension: where the object sits ends in `.extension[n]` or `.modifierExtension[n]`. */
+const EXTENSION_PATH = /(?:^|\.)(?:modifierE|e)xtension\[\d+\]$/;
+
+/**
+ * Where the walk of `unconsumed` is: the root's path and the steps below it (a key, or an array
+ * index), made into text only for what is reported.
+ */
+class Where {
+  readonly steps: Array<string | number> = [];
+  constructor(readonly root: string) {}
+
+  path(): string {
+    let p = this.root;
+    const steps = this.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      p += typeof s === 'number' ? `[${s}]` : `.${s}`;
+    }
+    return p;
+  }
+
+  /** Whether the path ends with an extension's place (`...extension[2]`), as EXTENSION_PATH tests the whole path. */
+  atExtension(): boolean {
+    const steps = this.steps;
+    const n = steps.length;
+    if (n === 0) return EXTENSION_PATH.test(this.root);
+    const last = steps[n - 1]!;
+    // The match starts at a '.' before or inside the last key (or the key before an index).
+    if (typeof last === 'string') return EXTENSION_PATH.test(`.${last}`);
+    const prev = n >= 2 ? steps[n - 2]! : null;
+    if (prev === null) return EXTENSION_PATH.test(`${this.root}[${last}]`);
+    if (typeof prev === 'number') return false;
+    return EXTENSION_PATH.test(`.${prev}[${last}]`);
+  }
+}
+
+/** What a path names after `Bundle.` (the text after its first dot). */
+function afterFirstDot(p: string): string {
+  return p.slice(p.indexOf('.') + 1);
+}
+
+export class Ledger {
+  readonly [STATE]?: LedgerState = { whole: new WeakSet(), keys: new WeakMap(), origin: new WeakMap() };
+
 
   /** Says that `copy` (a shallow copy the writer made) stands for `original`. */
   copyOf<T extends object>(copy: T, original: object): T {
-    if (copy !== original) this.origin.set(copy, this.origin.get(original) ?? original);
+    const origin = stateOf(this).origin;
+    if (copy !== original) origin.set(copy, origin.get(original) ?? original);
     return copy;
   }
 
   /** The bundle's object a copy stands for (the object itself when it is no copy). */
   originOf<T extends object>(o: T): T {
-    return this.real(o) as T;
+    return (stateOf(this).origin.get(o) ?? o) as T;
   }
 
   /** The path of an object of the bundle (a resource, an item...), found by identity; null when it is not in it. */
   pathIn(bundle: Obj, o: object): string | null {
-    const target = this.real(o);
+    const target = this.originOf(o);
     const find = (v: unknown, path: string, depth: number): string | null => {
       if (v === target) return path;
       if (typeof v !== 'object' || v === null || depth > 6) return null;
@@ -68,50 +121,46 @@ export class Ledger {
     return find(bundle.entry, 'Bundle.entry', 0);
   }
 
-  private real(o: object): object {
-    return this.origin.get(o) ?? o;
-  }
-
   /** Marks an object or array carried whole (a Coding written through a code table, a reference followed). */
   all(o: unknown): void {
-    if (typeof o === 'object' && o !== null) this.whole.add(this.real(o));
+    if (typeof o === 'object' && o !== null) {
+      const s = stateOf(this);
+      s.whole.add(s.origin.get(o) ?? o);
+    }
   }
 
   /** Marks `o[k]` carried: a primitive by its key, an object or array whole. */
   key(o: unknown, k: string): void {
     if (typeof o !== 'object' || o === null) return;
     const v = (o as Obj)[k];
+    const s = stateOf(this);
     if (typeof v === 'object' && v !== null) {
-      this.all(v);
+      s.whole.add(s.origin.get(v) ?? v);
       return;
     }
     if (v === undefined) return;
-    const r = this.real(o);
-    let s = this.keys.get(r);
-    if (s === undefined) this.keys.set(r, (s = new Set()));
-    s.add(k);
+    const r = s.origin.get(o) ?? o;
+    let set = s.keys.get(r);
+    if (set === undefined) s.keys.set(r, (set = new Set()));
+    set.add(k);
   }
 
   /** Whether anything under `o` was carried. */
   anyUnder(o: unknown): boolean {
-    if (typeof o !== 'object' || o === null) return false;
-    const r = this.real(o);
-    if (this.whole.has(r) || (this.keys.get(r)?.size ?? 0) > 0) return true;
-    for (const k in o as Obj) if (this.anyUnder((o as Obj)[k])) return true;
-    return false;
+    return anyUnder(stateOf(this), o);
   }
 
   /** Whether `o[k]` was carried, by its key or with `o` or one of `above` (its ancestors) carried whole. */
   carried(o: object, k: string, above: readonly object[] = []): boolean {
-    if (this.whole.has(this.real(o)) || above.some((a) => this.whole.has(this.real(a)))) return true;
-    return this.has(this.real(o), k);
+    const s = stateOf(this);
+    const real = (x: object): object => s.origin.get(x) ?? x;
+    if (s.whole.has(real(o)) || above.some((a) => s.whole.has(real(a)))) return true;
+    return has(s, real(o), k);
   }
 
   /** Whether `o[k]` was carried. */
   has(o: object, k: string): boolean {
-    const v = (o as Obj)[k];
-    if (typeof v === 'object' && v !== null && this.whole.has(v)) return true;
-    return this.keys.get(o)?.has(k) === true;
+    return has(stateOf(this), o, k);
   }
 
   /**
@@ -120,6 +169,7 @@ export class Ledger {
    * under which was carried is named once, as a whole.
    */
   unconsumed(bundle: Obj, roots: readonly Obj[]): Unconsumed[] {
+    const s = stateOf(this);
     const out: Unconsumed[] = [];
     const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
     const index = new Map<Obj, number>();
@@ -150,9 +200,10 @@ export class Ledger {
       }
       for (const k in v) if (typeof v[k] === 'object') visitRefs(v[k]);
     };
-    this.rootPath = roots[0] !== undefined ? `Bundle.entry[${index.get(this.real(roots[0]) as Obj) ?? -1}].resource` : '';
+    /** The first root's entry: never named as a whole. */
+    const rootEntry = roots[0] !== undefined ? (index.get((s.origin.get(roots[0]) ?? roots[0]) as Obj) ?? -1) : null;
     for (const r of roots) {
-      const real = this.real(r) as Obj;
+      const real = (s.origin.get(r) ?? r) as Obj;
       if (!reach.has(real)) {
         reach.add(real);
         queue.push(real);
@@ -162,69 +213,103 @@ export class Ledger {
     // The bundle's own elements.
     const top: Obj = {};
     for (const k in bundle) if (k !== 'entry' && !STRUCTURAL.has(k) && k !== 'type') top[k] = bundle[k];
-    this.walkObject(bundle, top, 'Bundle', out, 'Bundle');
+    walkObject(s, bundle, top, new Where('Bundle'), out, 'Bundle', true);
     for (const r of [...reach].sort((a, b) => (index.get(a) ?? 0) - (index.get(b) ?? 0))) {
       const i = index.get(r);
       if (i === undefined) continue;
       const keys: Obj = {};
       for (const k in r) if (!STRUCTURAL.has(k)) keys[k] = r[k];
       const label = `${String(r.resourceType)}${typeof r.id === 'string' ? `/${r.id}` : ''}`;
-      this.walkObject(r, keys, `Bundle.entry[${i}].resource`, out, label);
+      walkObject(s, r, keys, new Where(`Bundle.entry[${i}].resource`), out, label, i === rootEntry);
     }
     return out;
   }
+}
 
-  /** Walks the keys `view` lists of `o`; returns whether anything under it was carried. */
-  private walkObject(o: Obj, view: Obj, path: string, out: Unconsumed[], label: string): boolean {
-    if (this.whole.has(o)) return true;
-    // A data-absent reason says nothing to carry.
-    if (o.url === DATA_ABSENT && typeof o.valueCode === 'string') return true;
+/** Whether `o[k]` was carried. */
+function has(s: LedgerState, o: object, k: string): boolean {
+  const v = (o as Obj)[k];
+  if (typeof v === 'object' && v !== null && s.whole.has(v)) return true;
+  return s.keys.get(o)?.has(k) === true;
+}
+
+function anyUnder(s: LedgerState, o: unknown): boolean {
+  if (typeof o !== 'object' || o === null) return false;
+  const r = s.origin.get(o) ?? o;
+  if (s.whole.has(r) || (s.keys.get(r)?.size ?? 0) > 0) return true;
+  for (const k in o as Obj) if (anyUnder(s, (o as Obj)[k])) return true;
+  return false;
+}
+
+/**
+ * Walks the keys `view` lists of `o` (at `at`); returns whether anything under it was carried.
+ * `root`: the Bundle or the first root, never named as a whole.
+ */
+function walkObject(s: LedgerState, o: Obj, view: Obj, at: Where, out: Unconsumed[], label: string, root: boolean): boolean {
+  if (s.whole.has(o)) return true;
+  // A data-absent reason says nothing to carry.
+  if (o.url === DATA_ABSENT && typeof o.valueCode === 'string') return true;
+  let any = false;
+  const mine: Unconsumed[] = [];
+  const isExtension = typeof o.url === 'string' && at.atExtension();
+  const steps = at.steps;
+  for (const k in view) {
+    if (isExtension && k === 'url') continue;
+    const v = view[k];
+    if (has(s, o, k)) {
+      any = true;
+      continue;
+    }
+    steps.push(k);
+    if (typeof v === 'object' && v !== null) {
+      if (walk(s, v, at, mine, label)) any = true;
+    } else {
+      const p = at.path();
+      mine.push({ path: p, what: `${label} ${afterFirstDot(p)} ${JSON.stringify(v)}` });
+    }
+    steps.pop();
+  }
+  if (!any && mine.length > 1 && !root) {
+    const path = at.path();
+    out.push({ path, what: `${label} ${afterFirstDot(path)}${isExtension ? ` (${String(o.url)})` : ''}` });
+    return false;
+  }
+  if (isExtension && !any && mine.length === 1) {
+    const path = at.path();
+    out.push({ path, what: `${label} ${afterFirstDot(path)} (${String(o.url)})` });
+    return false;
+  }
+  for (const m of mine) out.push(m);
+  return any;
+}
+
+function walk(s: LedgerState, v: object, at: Where, out: Unconsumed[], label: string): boolean {
+  if (s.whole.has(v)) return true;
+  if (Array.isArray(v)) {
     let any = false;
     const mine: Unconsumed[] = [];
-    const isExtension = typeof o.url === 'string' && /(?:^|\.)(?:modifierE|e)xtension\[\d+\]$/.test(path);
-    for (const k in view) {
-      if (isExtension && k === 'url') continue;
-      const v = view[k];
-      const p = `${path}.${k}`;
-      if (this.has(o, k)) {
-        any = true;
-        continue;
+    const steps = at.steps;
+    for (let i = 0; i < v.length; i++) {
+      // Holes are skipped, as forEach does.
+      if (!(i in v)) continue;
+      const x: unknown = v[i];
+      steps.push(i);
+      if (typeof x === 'object' && x !== null) {
+        if (walk(s, x, at, mine, label)) any = true;
+      } else if (has(s, v, String(i))) any = true;
+      else {
+        const p = at.path();
+        mine.push({ path: p, what: `${label} ${afterFirstDot(p)} ${JSON.stringify(x)}` });
       }
-      if (typeof v === 'object' && v !== null) {
-        if (this.walk(v, p, mine, label)) any = true;
-      } else mine.push({ path: p, what: `${label} ${p.slice(p.indexOf('.') + 1)} ${JSON.stringify(v)}` });
+      steps.pop();
     }
-    if (!any && mine.length > 1 && path !== 'Bundle' && path !== this.rootPath) {
-      out.push({ path, what: `${label} ${path.slice(path.indexOf('.') + 1)}${isExtension ? ` (${String(o.url)})` : ''}` });
-      return false;
-    }
-    if (isExtension && !any && mine.length === 1) {
-      out.push({ path, what: `${label} ${path.slice(path.indexOf('.') + 1)} (${String(o.url)})` });
+    if (!any && mine.length > 1) {
+      const path = at.path();
+      out.push({ path, what: `${label} ${afterFirstDot(path)}` });
       return false;
     }
     for (const m of mine) out.push(m);
     return any;
   }
-
-  private walk(v: object, path: string, out: Unconsumed[], label: string): boolean {
-    if (this.whole.has(v)) return true;
-    if (Array.isArray(v)) {
-      let any = false;
-      const mine: Unconsumed[] = [];
-      v.forEach((x, i) => {
-        const p = `${path}[${i}]`;
-        if (typeof x === 'object' && x !== null) {
-          if (this.walk(x, p, mine, label)) any = true;
-        } else if (this.has(v, String(i))) any = true;
-        else mine.push({ path: p, what: `${label} ${p.slice(p.indexOf('.') + 1)} ${JSON.stringify(x)}` });
-      });
-      if (!any && mine.length > 1) {
-        out.push({ path, what: `${label} ${path.slice(path.indexOf('.') + 1)}` });
-        return false;
-      }
-      for (const m of mine) out.push(m);
-      return any;
-    }
-    return this.walkObject(v as Obj, v as Obj, path, out, label);
-  }
+  return walkObject(s, v as Obj, v as Obj, at, out, label, false);
 }

@@ -6,15 +6,13 @@
  */
 import { SliceCache } from './write-rows.js';
 
-/** A slice cache for the next repeat: every entry resolved in `earlier` is taken. */
+/**
+ * A slice cache for the next repeat: every entry resolved in `earlier` is taken. The entries are
+ * not copied here: each array's map is seeded from what `earlier` had resolved by now when the
+ * repeat first uses it (SliceCache.seeds).
+ */
 export function repeatCache(earlier: readonly SliceCache[]): SliceCache {
   const next = new SliceCache();
-  earlier.forEach((cache, n) => {
-    for (const [a, m] of cache.arrays) {
-      let to = next.arrays.get(a);
-      if (to === undefined) next.arrays.set(a, (to = new Map()));
-      for (const [id, entry] of m) if (entry !== null) to.set(`${id}@${n}`, entry);
-    }
-  });
+  next.seeds = earlier.map((cache) => ({ cache, upTo: cache.logIds.length }));
   return next;
 }

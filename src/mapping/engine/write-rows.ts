@@ -160,9 +160,11 @@ interface Core {
   readonly v: unknown;
   readonly invalid: boolean;
   readonly lost: string;
+  /** A Core is its own Memo when it has a value and nothing to report. */
+  readonly problems: null;
 }
 
-const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '' };
+const NO_CORE: Core = { x: null, v: undefined, invalid: false, lost: '', problems: null };
 
 /**
  * What one write of a bundle has resolved: per array, slice name -> the entry it resolves to
@@ -179,17 +181,68 @@ export class SliceCache {
    * entries earlier repeats took (ids marked `@`).
    */
   readonly taken = new Map<unknown[], { readonly byKey: Map<string, Set<Obj | null> | null>; seeded: Set<Obj> | null | undefined }>();
+  /**
+   * Every entry this cache resolved a slice to (not null), in order: the array, the slice id and
+   * the entry (what its `arrays` maps gain, as three lists).
+   */
+  readonly logArrays: Array<unknown[]> = [];
+  readonly logIds: string[] = [];
+  readonly logEntries: Obj[] = [];
+  /**
+   * For a repeat's cache (repeat-write.ts): the earlier caches and how much of each one's log was
+   * there when this one was made. An array's map is seeded from them when first used (see
+   * `arrayMap`), as if every entry they had resolved then had been copied in under an id marked `@`.
+   */
+  seeds: ReadonlyArray<{ readonly cache: SliceCache; readonly upTo: number }> | null = null;
+  /** Per array, the entries `seeds` give it, with their marked ids (once worked out). */
+  readonly seeded = new Map<unknown[], ReadonlyArray<readonly [string, Obj]>>();
+}
+
+/** The entries the earlier caches of a repeat's cache give array `a`, under ids marked `@n` (n: the earlier cache's place). */
+function seededPairs(cache: SliceCache, a: unknown[]): ReadonlyArray<readonly [string, Obj]> {
+  const seeds = cache.seeds;
+  if (seeds === null) return NO_PAIRS;
+  let pairs = cache.seeded.get(a);
+  if (pairs !== undefined) return pairs;
+  const out: Array<readonly [string, Obj]> = [];
+  for (let n = 0; n < seeds.length; n++) {
+    const { cache: from, upTo } = seeds[n]!;
+    // What `from` had for `a` when the repeat's cache was made: its own seeds, then what it resolved by then.
+    for (const [id, e] of seededPairs(from, a)) out.push([`${id}@${n}`, e]);
+    const arrays = from.logArrays;
+    for (let i = 0; i < upTo; i++) if (arrays[i] === a) out.push([`${from.logIds[i]!}@${n}`, from.logEntries[i]!]);
+  }
+  cache.seeded.set(a, (pairs = out));
+  return pairs;
+}
+
+const NO_PAIRS: ReadonlyArray<readonly [string, Obj]> = [];
+
+/** The slice map of array `a` in `cache` (slice id -> entry, null: none), made (and seeded) on first use. */
+function arrayMap(cache: SliceCache, a: unknown[]): Map<string, Obj | null> {
+  let m = cache.arrays.get(a);
+  if (m === undefined) {
+    m = new Map();
+    for (const [id, e] of seededPairs(cache, a)) m.set(id, e);
+    cache.arrays.set(a, m);
+  }
+  return m;
 }
 
 interface ResourceMemo {
   readonly values: Array<Memo | undefined>;
   readonly cores: Array<Core | undefined>;
   readonly scores: Array<number | undefined>;
+  /**
+   * Per row, the ledger its value (as `values` has it) was marked in already: marking again would
+   * mark the same (the same resource, value and slices), so it is skipped.
+   */
+  readonly consumed: Array<Ledger | undefined>;
 }
 
 function memoOf(cache: SliceCache, res: Obj): ResourceMemo {
   let m = cache.memos.get(res);
-  if (m === undefined) cache.memos.set(res, (m = { values: [], cores: [], scores: [] }));
+  if (m === undefined) cache.memos.set(res, (m = { values: [], cores: [], scores: [], consumed: [] }));
   return m;
 }
 
@@ -311,11 +364,7 @@ function groupOf(defs: readonly SliceDef[]): SliceGroup {
  * constrained slice matches, in order.
  */
 function resolveSlice(a: unknown[], st: SliceStep, cache: SliceCache): Obj | null {
-  let m = cache.arrays.get(a);
-  if (m === undefined) {
-    m = new Map();
-    cache.arrays.set(a, m);
-  }
+  const m = arrayMap(cache, a);
   // Cached per slice table key and name (`id`): a constant check (relative key) must not answer for the row path's slice.
   const id = st.id;
   const hit = m.get(id);
@@ -371,6 +420,9 @@ function resolveSlice(a: unknown[], st: SliceStep, cache: SliceCache): Obj | nul
   }
   m.set(id, found);
   if (found !== null) {
+    cache.logArrays.push(a);
+    cache.logIds.push(id);
+    cache.logEntries.push(found);
     const claimed = t.byKey.get(st.key);
     if (claimed === null) t.byKey.set(st.key, new Set([found]));
     else if (claimed !== undefined) claimed.add(found);
@@ -572,10 +624,10 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     const v = read(res, path, cache);
     if (v === undefined || v === null) return NO_CORE;
     const x = encode(s, v);
-    if (x === INVALID) return { x: null, v, invalid: true, lost: '' };
+    if (x === INVALID) return { x: null, v, invalid: true, lost: '', problems: null };
     if (x === null) return NO_CORE;
     if (own !== null && !own.includes(x.x[0]!)) return NO_CORE;
-    return { x: x.x, v, invalid: false, lost: x.lost };
+    return { x: x.x, v, invalid: false, lost: x.lost, problems: null };
   };
   const compute = (res: Obj, memo: ResourceMemo, cache: SliceCache): Memo => {
     const cores = memo.cores;
@@ -590,7 +642,7 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
     const x = core.x;
     if (x === null) return NOTHING;
     if (core.lost !== '') return { x, problems: [{ code: 'LOSSY_VALUE', rowId: r.id, message: `${where}: ${JSON.stringify(v)} written as ${x.join(' ')}; X12 has no place for its ${core.lost}` }] };
-    return { x, problems: null };
+    return core;
   };
   const valueOf = (res: Obj, ctx: WriteContext): readonly string[] | null => {
     const cache = ctx.slices;
@@ -604,7 +656,14 @@ function compileSingle(r: CompiledRow, slices: SliceTable, n: number, coreNumber
   const consume = (res: Obj, ctx: WriteContext): void => {
     const l = ctx.ledger;
     if (l === undefined) return;
-    const x = ctx.slices.memos.get(res)?.values[n]?.x ?? null;
+    const memo = ctx.slices.memos.get(res);
+    const m = memo?.values[n];
+    if (m !== undefined) {
+      // Marked once per value: what it marks depends on the resource, the value and the slices only.
+      if (memo!.consumed[n] === l) return;
+      memo!.consumed[n] = l;
+    }
+    const x = m?.x ?? null;
     markPath(l, res, path, ctx.slices, x !== null ? readBack(s, x) : undefined);
     for (const c of sets) markPath(l, res, c.r, ctx.slices, c.v);
   };

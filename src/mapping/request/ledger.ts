@@ -98,8 +98,53 @@ function namesResource(bundle: Obj, ref: unknown, res: Obj | null, ledger: Ledge
   return false;
 }
 
+/** Whether two values have the same JSON text (JSON.stringify), without making it. */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const r = sameJson(a, b);
+  return r === UNSURE ? JSON.stringify(a) === JSON.stringify(b) : r;
+}
+
+/** sameJson's answer for values it does not compare itself (JSON.stringify decides). */
+const UNSURE = 2;
+
+/**
+ * Whether JSON.stringify gives `a` and `b` the same text, for plain JSON values (strings, finite
+ * numbers, booleans, null, arrays and plain objects of them): keys in order. UNSURE for anything
+ * else (undefined, non-finite numbers, functions, objects with a prototype or toJSON...).
+ */
+function sameJson(a: unknown, b: unknown): boolean | typeof UNSURE {
+  if (typeof a === 'string' || typeof a === 'boolean' || a === null) return a === b ? true : typeof b === 'string' || typeof b === 'boolean' || b === null || (typeof b === 'number' && Number.isFinite(b)) ? false : UNSURE;
+  if (typeof a === 'number') {
+    if (!Number.isFinite(a)) return UNSURE;
+    // -0 and 0 are both "0".
+    if (typeof b === 'number') return Number.isFinite(b) ? a === b : UNSURE;
+    return typeof b === 'string' || typeof b === 'boolean' || b === null ? false : UNSURE;
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return UNSURE;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || Object.getPrototypeOf(a) !== Array.prototype || Object.getPrototypeOf(b) !== Array.prototype) return UNSURE;
+    if (a.length !== b.length) {
+      // Different lengths of plain values are different texts; anything unusual is JSON.stringify's.
+      return UNSURE;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!(i in a) || !(i in b)) return UNSURE;
+      const r = sameJson(a[i], b[i]);
+      if (r !== true) return r;
+    }
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return UNSURE;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return UNSURE;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return UNSURE;
+    const r = sameJson((a as Obj)[k], (b as Obj)[k]);
+    if (r !== true) return r;
+  }
+  return true;
 }
 
 /**

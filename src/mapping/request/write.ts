@@ -55,12 +55,22 @@ interface Ctx extends WriteContext {
   quiet?: Ctx;
 }
 
-/** The FHIR places (by keyId) a loop instance has written: 1 where written. */
-type Done = Array<number | undefined>;
+/** The FHIR places (by keyId) a loop instance has written: a bit per place, 32 to a number. */
+type Done = number[];
 
-/** A plain array (a typed array costs more to make than a loop instance uses it). */
+/** A small array of small integers (a loop instance writes a few places of many). */
 function newDone(wp: WritePlans): Done {
-  return new Array<number | undefined>(wp.keys);
+  const d: Done = [];
+  for (let n = (wp.keys + 31) >>> 5; n > 0; n--) d.push(0);
+  return d;
+}
+
+function isDone(d: Done, k: number): boolean {
+  return (d[k >>> 5]! & (1 << (k & 31))) !== 0;
+}
+
+function markDone(d: Done, k: number): void {
+  d[k >>> 5]! |= 1 << (k & 31);
 }
 
 let defaultPlans: WritePlans | undefined;
@@ -223,15 +233,15 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
     const els: Elements = [[seg.segment]];
     let wrote = false;
     let count = 0;
-    /** FHIR places this segment wrote (each place is written once per loop instance). */
-    const mine: number[] = [];
+    /** FHIR places this segment wrote (each place is written once per loop instance); made on the first. */
+    let mine: number[] | null = null;
     let deferred: Array<(typeof plan.writers)[number]> | null = null;
     /** Rows whose value the event level gives: no default for them. */
     let inherited: Set<string> | null = null;
     // A cancelled service says so in its own UM (UM01, UM02 3 on every service, as the guide does), whatever the event level gives.
     const ownUm = mode === 'service' && seg.segment === 'UM' && isCancelled(c.roles[ROLE.Item]);
     for (const w of plan.writers) {
-      if (done[w.keyId] === 1 && !mine.includes(w.keyId)) continue;
+      if (isDone(done, w.keyId) && (mine === null || !mine.includes(w.keyId))) continue;
       if (mode !== 'plain' && w.item) {
         if (mode === 'event') {
           // The event level carries an item value when every item has it (sharedValues), or the guide requires it there: the first item's.
@@ -249,13 +259,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
             }
             wrote = true;
             count++;
-            mine.push(w.keyId);
+            (mine ??= []).push(w.keyId);
             continue;
           }
           if (w.write(els, quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0))) {
             wrote = true;
             count++;
-            mine.push(w.keyId);
+            (mine ??= []).push(w.keyId);
             if (v !== undefined) shared[w.keyId] = v;
           }
           continue;
@@ -273,25 +283,25 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (w.write(els, c)) {
         wrote = true;
         count++;
-        mine.push(w.keyId);
+        (mine ??= []).push(w.keyId);
       }
     }
     if ((wrote || ownUm) && deferred !== null) {
       for (const w of deferred) {
         if (!w.write(els, c)) continue;
         wrote = true;
-        mine.push(w.keyId);
+        (mine ??= []).push(w.keyId);
       }
     }
     if (plan.each.length > 0) {
       const ec = mode === 'event' ? (quiet ? quietOf(itemCtxOf(0)) : itemCtxOf(0)) : c;
       for (const e of plan.each) if (e.write(els, ec)) wrote = true;
     }
-    if (!quiet) for (const k of mine) done[k] = 1;
+    if (!quiet && mine !== null) for (const k of mine) markDone(done, k);
     if (!wrote && !(seg.usage === 'required' && plan.loop.trigger === seg)) return null;
     // Defaults: a row with nothing to write fills its element when the segment is written anyway
     // (reported below, unless the segment's pair rules take it out again).
-    const defaults: Array<[number, (typeof plan.writers)[number]]> = [];
+    let defaults: Array<[number, (typeof plan.writers)[number]]> | null = null;
     for (const w of plan.defaulting) {
       const d = w.spec.default!;
       const e = w.spec.positions[0]!;
@@ -300,13 +310,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) !== '' && !wh.values.includes(get(els, wh.element, wh.component))) continue;
       put(els, e, w.spec.component, d);
       if (wh !== null && wh.element !== e && get(els, wh.element, wh.component) === '') put(els, wh.element, wh.component, wh.values[0]!);
-      if (w.spec.component === 0) defaults.push([e, w]);
+      if (w.spec.component === 0) (defaults ??= []).push([e, w]);
     }
-    const filled: number[] = defaults.map(([e]) => e);
+    let filled: number[] | null = defaults === null ? null : defaults.map(([e]) => e);
     for (const [e, comp, v] of plan.constants) {
       if (get(els, e, comp) !== '') continue;
       put(els, e, comp, v);
-      if (comp === 0) filled.push(e);
+      if (comp === 0) (filled ??= []).push(e);
     }
     // Free text longer than X12 allows (a description, a name) is cut to the limit, and the cut reported.
     for (const [e, max] of plan.textMax) {
@@ -319,13 +329,13 @@ export function bundleToRequest(bundle: Bundle | Obj, options: BundleWriteOption
       if (!quiet) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', ...(at !== null ? { path: `${at}.${by!.spec.path[0]!.prop}` } : {}), message: `${seg.name} element ${e}: ${v.length} characters, X12 holds ${max}; the end (${JSON.stringify(v.slice(max))}) is not written` });
     }
     // A constant that the segment's pair rules (DMG01 with DMG02) do not allow alone is left out.
-    if (filled.length > 0) {
+    if (filled !== null && filled.length > 0) {
       for (const pos of plan.pairs) {
-        if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled.includes(e)) els[e] = [];
+        if (pos.some((e) => get(els, e, 0) === '' && (els[e]?.length ?? 0) <= 1)) for (const e of pos) if (filled!.includes(e)) els[e] = [];
       }
     }
-    for (const [e, w] of defaults) {
-      if (quiet || get(els, e, 0) === '' || done[w.keyId] === 1 || defaulted.has(w.id)) continue;
+    if (defaults !== null) for (const [e, w] of defaults) {
+      if (quiet || get(els, e, 0) === '' || isDone(done, w.keyId) || defaulted.has(w.id)) continue;
       defaulted.add(w.id);
       const res = c.roles[w.role] ?? itemCtxOf(0).roles[w.role];
       const at = res !== null && res !== undefined ? ledger.pathIn(source.bundle, res) : null;
