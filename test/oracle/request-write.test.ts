@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeTransaction } from '../../src/grammar/validate.js';
 import { checkBundleShape } from '../../src/mapping/engine/bundle-shape.js';
 import { residueIn } from '../../src/mapping/engine/residue.js';
@@ -23,15 +23,6 @@ import { hasShared, sharedPath, SHARED_SKIP_MARK } from '../support/shared.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
 import { checkBundleShape as oracleShape } from './mapping/engine/bundle-shape.js';
 import { bundleToRequest as oracleWrite } from './mapping/request/write.js';
-
-// The frozen bundle-shape.ts names its table relative to the oracle's place (scripts/oracle-copy.mjs
-// repoints `new URL` wrongly the first time): read from test/mappings/, it is mappings/'s.
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const fix = (p: unknown): unknown => (p instanceof URL && p.pathname.includes('/test/mappings/') ? new URL(p.href.replace('/test/mappings/', '/mappings/')) : p);
-  const readFileSync = ((p: unknown, ...rest: unknown[]) => (fs.readFileSync as (...a: unknown[]) => unknown)(fix(p), ...rest)) as typeof fs.readFileSync;
-  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
-});
 
 type Obj = Record<string, unknown>;
 

@@ -32,7 +32,7 @@ let shapes: Shapes | null = null;
 const byType = new Map<string, Map<string, ElementShape>>();
 
 function shapesTable(): Shapes {
-  return (shapes ??= JSON.parse(readFileSync(new URL('../../../mappings/fhir/shapes.json', import.meta.url), 'utf8')) as Shapes);
+  return (shapes ??= JSON.parse(readFileSync(new URL('../../../../mappings/fhir/shapes.json', import.meta.url), 'utf8')) as Shapes);
 }
 
 /** The elements of a type by their JSON key (choice elements `value[x]` under each of their keys, e.g. `valueString`). */

@@ -7,7 +7,7 @@
  * left out (reported).
  */
 import type { ResponseSource } from './disassemble.js';
-import { writableParty } from '../../../../src/mapping/engine/party-ids.js';
+import { writableParty } from '../engine/party-ids.js';
 import type { ResponseWriteFinding } from './write-finding.js';
 
 type Obj = Record<string, unknown>;

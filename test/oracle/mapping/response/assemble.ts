@@ -32,7 +32,7 @@ import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../../../..
 import { adaptResponseBundle, responseMayReferenceAbsentClaim, type PasVersion } from '../../../../src/pas/versions.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { aaaError, errorElementOf, type AaaPlace } from './aaa.js';
-import { copy } from '../../../../src/mapping/engine/path.js';
+import { copy } from '../engine/path.js';
 import type { MappingFinding } from '../../../../src/mapping/engine/finding.js';
 import { errorPathOf, indexRequest, type RequestIndex } from './request.js';
 import { responseParties } from './parties.js';

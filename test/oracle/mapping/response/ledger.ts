@@ -8,7 +8,7 @@
  */
 import { RESIDUE_EXTENSION } from '../../../../src/mapping/engine/residue.js';
 import { PAS_EXTENSION } from '../../../../src/pas/constants.js';
-import type { Ledger, Unconsumed } from '../../../../src/mapping/engine/ledger.js';
+import type { Ledger, Unconsumed } from '../engine/ledger.js';
 import type { ResponseSource } from './disassemble.js';
 import { isObj } from '../../../../src/mapping/engine/obj.js';
 

@@ -6,7 +6,7 @@
  * which holds its specialty and, data-absent when the 278 gives none, its telecom).
  */
 import { OTHER_EXTENSION, PAS_PROFILE } from '../../../../src/pas/constants.js';
-import { copy } from '../../../../src/mapping/engine/path.js';
+import { copy } from '../engine/path.js';
 import { ROLE } from '../../../../src/mapping/engine/table.js';
 
 type Obj = Record<string, unknown>;
