@@ -1,11 +1,12 @@
-import type { LoopNode, SegmentRow } from '../../grammar/index.js';
+import type { LoopNode, SegmentNode, SegmentRow } from '../../grammar/index.js';
 import { ROLE, type CompiledTables } from './table.js';
 import type { RowSpec } from './table.js';
-import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
+import { elementPart } from './row-reader.js';
+import { compileWritePlans, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
 
+/** Element `e` of a split segment, or its component `c` (1-based, 0 for the whole); '' when absent. */
 function part(els: readonly string[], e: number, c: number, sep: string): string {
-  const v = els[e] ?? '';
-  return c === 0 || v === '' ? v : (v.split(sep)[c - 1] ?? '');
+  return elementPart(els, e, c, sep);
 }
 
 /** Whether a row's condition holds on the original elements (so the element there is the row's). */
@@ -36,6 +37,12 @@ export interface InheritanceLoss {
 
 type Writer = SegmentWritePlan['writers'][number];
 
+/** One segment use that says the same thing as others (SV1, SV2): its item writers. */
+interface Alternative {
+  readonly row: SegmentRow;
+  readonly writers: readonly Writer[];
+}
+
 /** What the analysis reads of the write plans, worked out once per table set. */
 interface Layout {
   readonly wp: WritePlans;
@@ -43,9 +50,19 @@ interface Layout {
   readonly event: ReadonlyArray<{ readonly row: SegmentRow; readonly plan: SegmentWritePlan; readonly itemWriters: readonly Writer[] }>;
   /** The 2000F segment uses whose item writers fill places the event level has too, with those writers. */
   readonly service: ReadonlyArray<{ readonly row: SegmentRow; readonly writers: readonly Writer[] }>;
+  /** Per segment use with alternatives: each alternative (in the plans' order) with its item writers. */
+  readonly alternatives: ReadonlyMap<SegmentRow, readonly Alternative[]>;
+  /** The 2000F writers that decide whether an item needs a service level of its own (needsServiceLevel's rule). */
+  readonly serviceOnly: readonly Writer[];
 }
 
 const layoutFor = new WeakMap<CompiledTables, Layout>();
+
+const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
+
+function isItemWriter(w: Writer): boolean {
+  return w.role === ROLE.Item || w.role === ROLE.Service;
+}
 
 function layout(tables: CompiledTables): Layout {
   let l = layoutFor.get(tables);
@@ -56,24 +73,80 @@ function layout(tables: CompiledTables): Layout {
   const event: Array<Layout['event'][number]> = [];
   for (const row of eventLoop === undefined ? [] : segmentRows(eventLoop, loops)) {
     const plan = wp.bySegment.get(row);
-    if (plan !== undefined) event.push({ row, plan, itemWriters: plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads) });
+    if (plan !== undefined) event.push({ row, plan, itemWriters: plan.writers.filter((w) => isItemWriter(w) && w.spec.reads) });
   }
   const serviceLoop = loops.get('2000F');
   // Only places the event level has too can move between the levels (SV1/SV2 and the like never do).
   const eventPlaces = wp.placesByLoop.get('2000E');
   const service: Array<Layout['service'][number]> = [];
+  const serviceOnly: Writer[] = [];
   for (const row of serviceLoop === undefined ? [] : segmentRows(serviceLoop, loops)) {
     const plan = wp.bySegment.get(row);
     if (plan === undefined) continue;
     // (Write-only rows never apply to values read from a 278: their place is another row's.)
-    const writers = plan.writers.filter((w) => ITEM_ROLES.includes(w.role) && w.spec.reads && eventPlaces?.has(w.fhirKey) === true);
+    const writers = plan.writers.filter((w) => isItemWriter(w) && w.spec.reads && eventPlaces?.has(w.fhirKey) === true);
     if (writers.length > 0) service.push({ row, writers });
+    for (const w of plan.writers) if (isItemWriter(w) && eventPlaces?.has(w.fhirKey) !== true) serviceOnly.push(w);
   }
-  layoutFor.set(tables, (l = { wp, event, service }));
+  const alternatives = new Map<SegmentRow, Alternative[]>();
+  for (const [row, alts] of wp.alternatives) alternatives.set(row, alts.map((a) => ({ row: a, writers: (wp.bySegment.get(a)?.writers ?? []).filter(isItemWriter) })));
+  layoutFor.set(tables, (l = { wp, event, service, alternatives, serviceOnly }));
   return l;
 }
 
-const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
+/** The first segment of `node` filling `row`. */
+function segmentOf(node: LoopNode, row: SegmentRow): SegmentNode | undefined {
+  const segs = node.segments;
+  for (let i = 0; i < segs.length; i++) if (segs[i]!.row === row) return segs[i];
+  return undefined;
+}
+
+function hlOf(node: LoopNode): SegmentNode | undefined {
+  const segs = node.segments;
+  for (let i = 0; i < segs.length; i++) if (segs[i]!.segment.id === 'HL') return segs[i];
+  return undefined;
+}
+
+function two(e: number): string {
+  return e < 10 ? `0${e}` : String(e);
+}
+
+/** The writer's encoded value of item `i` (its Item or Service resource). */
+function encodeFor(w: Writer, item: Obj, service: Obj, ctx: WriteContext): string | null {
+  return w.value.encode(w.role === ROLE.Item ? item : service, ctx);
+}
+
+/**
+ * Whether the one item needs a 2000F of its own (write-rows.ts needsServiceLevel's rule, on the
+ * analysis's own context: the values are the same whichever context computes them).
+ */
+function needsService(lay: Layout, item: Obj, service: Obj, ctx: WriteContext): boolean {
+  const ws = lay.serviceOnly;
+  for (let k = 0; k < ws.length; k++) if (encodeFor(ws[k]!, item, service, ctx) !== null) return true;
+  return false;
+}
+
+/** The segment use the way back writes for the item's alternatives (the writer's rule). */
+function chosenAlternative(alts: readonly Alternative[], current: SegmentRow, item: Obj, service: Obj, typeSegment: string | null, ctx: WriteContext): SegmentRow {
+  let best = -1;
+  let pickRow = current;
+  for (let k = 0; k < alts.length; k++) {
+    const a = alts[k]!;
+    const ws = a.writers;
+    const bonus = a.row.segment === typeSegment ? 1000 : 0;
+    // An alternative that cannot carry more than the best so far cannot be chosen (the first of equals is).
+    if (ws.length + bonus <= best) continue;
+    let carried = 0;
+    for (let j = 0; j < ws.length; j++) if (encodeFor(ws[j]!, item, service, ctx) !== null) carried++;
+    // The writer's rule: the segment Claim.type names, when it carries anything; else the one carrying the most.
+    const n = carried + (carried > 0 ? bonus : 0);
+    if (n > best) {
+      best = n;
+      pickRow = a.row;
+    }
+  }
+  return pickRow;
+}
 
 /**
  * @param event the 2000E node; `template`/`templateService` its own values (before the items took theirs)
@@ -81,88 +154,104 @@ const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
  */
 export function inheritanceLosses(tables: CompiledTables, comp: string, event: LoopNode, template: Obj, templateService: Obj, serviceNodes: readonly LoopNode[], items: readonly Obj[], services: readonly Obj[], typeSegment: string | null = null): InheritanceLoss[] {
   const lay = layout(tables);
-  const wp = lay.wp;
   const ctx: WriteContext = { roles: [], slices: newSliceCache(), problem: () => undefined };
   const losses: InheritanceLoss[] = [];
-  const pick = (role: number, item: Obj, service: Obj): Obj => (role === ROLE.Item ? item : service);
   const shared = new Map<string, string>();
-  const segmentOf = (node: LoopNode, row: SegmentRow) => node.segments.find((s) => s.row === row);
+  const count = items.length;
 
-  const eventHl = event.segments.find((s) => s.segment.id === 'HL');
+  const eventHl = hlOf(event);
   for (const { row, plan, itemWriters } of lay.event) {
     const seg = segmentOf(event, row);
     // Each writer's item values, encoded once (sharedValues asks for every item writer's).
     const known = new Map<Writer, ReadonlyArray<string | null>>();
     const valuesOf = (w: Writer): ReadonlyArray<string | null> => {
       let v = known.get(w);
-      if (v === undefined) known.set(w, (v = items.map((it, i) => w.value.encode(pick(w.role, it, services[i]!), ctx))));
+      if (v === undefined) {
+        const out = new Array<string | null>(count);
+        for (let i = 0; i < count; i++) out[i] = encodeFor(w, items[i]!, services[i]!, ctx);
+        known.set(w, (v = out));
+      }
       return v;
     };
     const here = sharedValues(plan, valuesOf, ITEM_ROLES);
-    for (const w of itemWriters) {
+    for (let k = 0; k < itemWriters.length; k++) {
+      const w = itemWriters[k]!;
       const vals = valuesOf(w);
+      const v0 = vals[0]!;
       // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
-      const same = vals[0] !== null && here.get(w.fhirKey) === vals[0];
-      if (same) shared.set(w.fhirKey, vals[0]!);
-      const fallback = w.spec.default !== null && w.spec.component === 0 && items.length > 1 ? w.spec.default : vals[0];
-      const choice = same ? vals[0]! : w.required && fallback !== null ? fallback! : null;
-      const own = w.value.encode(pick(w.role, template, templateService), ctx);
+      const same = v0 !== null && here.get(w.fhirKey) === v0;
+      if (same) shared.set(w.fhirKey, v0);
+      const fallback = w.spec.default !== null && w.spec.component === 0 && count > 1 ? w.spec.default : v0;
+      const choice = same ? v0 : w.required && fallback !== null ? fallback : null;
+      const own = encodeFor(w, template, templateService, ctx);
       const e = w.spec.positions[0]!;
       if (own !== null && own !== choice && seg !== undefined) {
-        losses.push({ node: event, position: seg.position, segment: row.name, element: e, message: `2000E ${row.segment}${String(e).padStart(2, '0')} (segment ${seg.position}): every item gives its own value, so the event level's is not carried` });
+        losses.push({ node: event, position: seg.position, segment: row.name, element: e, message: `2000E ${row.segment}${two(e)} (segment ${seg.position}): every item gives its own value, so the event level's is not carried` });
       } else if (own === null && choice !== null && (seg ?? eventHl) !== undefined) {
         const at = (seg ?? eventHl)!.position;
-        losses.push({ node: event, position: at, segment: seg !== undefined ? row.name : 'HL', element: seg !== undefined ? e : 4, message: `2000E ${row.segment}${String(e).padStart(2, '0')}: every item has the same value, so the way back writes it once, at the event level` });
+        losses.push({ node: event, position: at, segment: seg !== undefined ? row.name : 'HL', element: seg !== undefined ? e : 4, message: `2000E ${row.segment}${two(e)}: every item has the same value, so the way back writes it once, at the event level` });
       }
     }
   }
   // One 2000F whose values all have a place at the event level: the way back writes none.
-  if (serviceNodes.length === 1 && !needsServiceLevel(wp, items[0]!, services[0]!)) {
-    const hl = event.segments.find((s) => s.segment.id === 'HL');
+  if (serviceNodes.length === 1 && !needsService(lay, items[0]!, services[0]!, ctx)) {
+    const hl = eventHl;
     if (hl !== undefined) losses.push({ node: event, position: hl.position, segment: 'HL', element: 4, message: `2000E HL04 (segment ${hl.position}): its one service level is carried by the event level, so it comes back without children` });
     for (const s of serviceNodes[0]!.segments) {
       losses.push({ node: serviceNodes[0]!, position: s.position, segment: s.row?.name ?? s.segment.id, element: 0, message: `2000F ${s.segment.id} (segment ${s.position}): this one service level has nothing of its own, so its values come back at the event level` });
     }
     return losses;
   }
-  serviceNodes.forEach((node, i) => {
-    const hl = node.segments.find((s) => s.segment.id === 'HL');
+  const alternatives = lay.alternatives;
+  const serviceRows = lay.service;
+  let vals: Array<string | null> = [];
+  let own: boolean[] = [];
+  for (let i = 0; i < serviceNodes.length; i++) {
+    const node = serviceNodes[i]!;
+    const item = items[i]!;
+    const service = services[i]!;
+    const hl = hlOf(node);
     // Segment uses that say the same thing (SV1, SV2): the way back writes the one that carries the most.
-    for (const s of node.segments) {
-      const alts = s.row === null ? undefined : wp.alternatives.get(s.row);
+    const segs = node.segments;
+    for (let j = 0; j < segs.length; j++) {
+      const s = segs[j]!;
+      const alts = s.row === null ? undefined : alternatives.get(s.row);
       if (alts === undefined) continue;
-      let best = -1;
-      let pickRow = s.row;
-      for (const a of alts) {
-        const carried = (wp.bySegment.get(a)?.writers ?? []).filter((w) => ITEM_ROLES.includes(w.role) && w.value.encode(pick(w.role, items[i]!, services[i]!), ctx) !== null).length;
-        // The writer's rule: the segment Claim.type names, when it carries anything; else the one carrying the most.
-        const n = carried + (carried > 0 && a.segment === typeSegment ? 1000 : 0);
-        if (n > best) {
-          best = n;
-          pickRow = a;
-        }
-      }
-      if (pickRow !== s.row) losses.push({ node, position: s.position, segment: s.row!.name, element: 0, message: `2000F ${s.segment.id} (segment ${s.position}): what it carries comes back as ${pickRow!.segment}` });
+      const pickRow = chosenAlternative(alts, s.row!, item, service, typeSegment, ctx);
+      if (pickRow !== s.row) losses.push({ node, position: s.position, segment: s.row!.name, element: 0, message: `2000F ${s.segment.id} (segment ${s.position}): what it carries comes back as ${pickRow.segment}` });
     }
-    for (const { row, writers } of lay.service) {
+    for (let r = 0; r < serviceRows.length; r++) {
+      const { row, writers } = serviceRows[r]!;
       const seg = segmentOf(node, row);
       const els = seg?.segment.elements() ?? [];
       // The writer's rule: a value the event level does not give is written; a required one the event gives, only with those.
-      const vals = writers.map((w) => w.value.encode(pick(w.role, items[i]!, services[i]!), ctx));
-      const own = writers.map((w, k) => vals[k] !== null && vals[k] !== shared.get(w.fhirKey));
-      const any = own.some(Boolean);
-      writers.forEach((w, k) => {
+      const n = writers.length;
+      if (vals.length < n) {
+        vals = new Array<string | null>(n);
+        own = new Array<boolean>(n);
+      }
+      let any = false;
+      for (let k = 0; k < n; k++) {
+        const w = writers[k]!;
+        const v = encodeFor(w, item, service, ctx);
+        vals[k] = v;
+        const o = v !== null && v !== shared.get(w.fhirKey);
+        own[k] = o;
+        if (o) any = true;
+      }
+      for (let k = 0; k < n; k++) {
+        const w = writers[k]!;
         const e = w.spec.positions[0]!;
         const written = own[k]! || (w.required && any && vals[k] !== null);
         const present = seg !== undefined && whenHolds(els, w.spec.when, e, w.spec.component, comp) && part(els, e, w.spec.component, comp) !== '';
         if (present && !written) {
-          losses.push({ node, position: seg.position, segment: row.name, element: e, message: `2000F ${row.segment}${String(e).padStart(2, '0')} (segment ${seg.position}): the same as every item's, so it is carried once, at the event level` });
+          losses.push({ node, position: seg.position, segment: row.name, element: e, message: `2000F ${row.segment}${two(e)} (segment ${seg.position}): the same as every item's, so it is carried once, at the event level` });
         } else if (!present && written && (seg !== undefined || hl !== undefined)) {
           const at = seg?.position ?? hl!.position;
-          losses.push({ node, position: at, segment: seg !== undefined ? row.name : 'HL', element: seg !== undefined ? e : 4, message: `2000F ${row.segment}${String(e).padStart(2, '0')}: the item takes this value from the event level, and the way back writes it in its own ${row.segment}` });
+          losses.push({ node, position: at, segment: seg !== undefined ? row.name : 'HL', element: seg !== undefined ? e : 4, message: `2000F ${row.segment}${two(e)}: the item takes this value from the event level, and the way back writes it in its own ${row.segment}` });
         }
-      });
+      }
     }
-  });
+  }
   return losses;
 }
