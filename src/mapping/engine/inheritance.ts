@@ -2,7 +2,7 @@ import type { LoopNode, SegmentNode, SegmentRow } from '../../grammar/index.js';
 import { ROLE, type CompiledTables } from './table.js';
 import type { RowSpec } from './table.js';
 import { elementPart } from './row-reader.js';
-import { compileWritePlans, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
+import { compileWritePlans, newSliceCache, segmentRows, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
 
 /** Element `e` of a split segment, or its component `c` (1-based, 0 for the whole); '' when absent. */
 function part(els: readonly string[], e: number, c: number, sep: string): string {
@@ -47,7 +47,7 @@ interface Alternative {
 interface Layout {
   readonly wp: WritePlans;
   /** The 2000E segment uses with a plan, and the plan's item writers. */
-  readonly event: ReadonlyArray<{ readonly row: SegmentRow; readonly plan: SegmentWritePlan; readonly itemWriters: readonly Writer[] }>;
+  readonly event: ReadonlyArray<{ readonly row: SegmentRow; readonly plan: SegmentWritePlan; readonly itemWriters: readonly Writer[]; readonly paired: ReadonlySet<number> }>;
   /** The 2000F segment uses whose item writers fill places the event level has too, with those writers. */
   readonly service: ReadonlyArray<{ readonly row: SegmentRow; readonly writers: readonly Writer[] }>;
   /** Per segment use with alternatives: each alternative (in the plans' order) with its item writers. */
@@ -57,8 +57,6 @@ interface Layout {
 }
 
 const layoutFor = new WeakMap<CompiledTables, Layout>();
-
-const ITEM_ROLES: readonly number[] = [ROLE.Item, ROLE.Service];
 
 function isItemWriter(w: Writer): boolean {
   return w.role === ROLE.Item || w.role === ROLE.Service;
@@ -73,7 +71,7 @@ function layout(tables: CompiledTables): Layout {
   const event: Array<Layout['event'][number]> = [];
   for (const row of eventLoop === undefined ? [] : segmentRows(eventLoop, loops)) {
     const plan = wp.bySegment.get(row);
-    if (plan !== undefined) event.push({ row, plan, itemWriters: plan.writers.filter((w) => isItemWriter(w) && w.spec.reads) });
+    if (plan !== undefined) event.push({ row, plan, itemWriters: plan.writers.filter((w) => isItemWriter(w) && w.spec.reads), paired: new Set(plan.pairs.flat()) });
   }
   const serviceLoop = loops.get('2000F');
   // Only places the event level has too can move between the levels (SV1/SV2 and the like never do).
@@ -126,8 +124,77 @@ function needsService(lay: Layout, item: Obj, service: Obj, ctx: WriteContext): 
   return false;
 }
 
+/** Whether an element's writers agree on every item (`same`, their fhirKeys) or some give a value (`any`). */
+interface ElementShare {
+  same: boolean;
+  any: boolean;
+  readonly keys: string[];
+}
+
+/**
+ * write-rows.ts sharedValues for the items, each value encoded only when the answer needs it: a
+ * writer's items stop being compared at the first that differs, and whether any item has a value
+ * is asked only for elements of a pair rule (the only ones whose `any` counts).
+ */
+function sharedHere(plan: SegmentWritePlan, paired: ReadonlySet<number>, items: readonly Obj[], services: readonly Obj[], ctx: WriteContext): Map<string, string> {
+  const shared = new Map<string, string>();
+  const byElement = new Map<number, ElementShare>();
+  const count = items.length;
+  const writers = plan.writers;
+  for (let k = 0; k < writers.length; k++) {
+    const w = writers[k]!;
+    if (!isItemWriter(w)) continue;
+    const v0 = count > 0 ? encodeFor(w, items[0]!, services[0]!, ctx) : null;
+    let same = v0 !== null;
+    for (let i = 1; same && i < count; i++) if (encodeFor(w, items[i]!, services[i]!, ctx) !== v0) same = false;
+    if (same) shared.set(w.fhirKey, v0!);
+    if (w.spec.component !== 0) continue;
+    let any: boolean | undefined = same ? undefined : v0 !== null ? true : undefined;
+    const positions = w.spec.positions;
+    for (let j = 0; j < positions.length; j++) {
+      const e = positions[j]!;
+      let b = byElement.get(e);
+      if (b === undefined) byElement.set(e, (b = { same: false, any: false, keys: [] }));
+      if (same) {
+        b.same = true;
+        b.keys.push(w.fhirKey);
+      } else if (paired.has(e)) {
+        if (any === undefined) {
+          any = false;
+          for (let i = 1; i < count; i++) {
+            if (encodeFor(w, items[i]!, services[i]!, ctx) !== null) {
+              any = true;
+              break;
+            }
+          }
+        }
+        if (any) b.any = true;
+      }
+    }
+  }
+  // The segment's pair rules, as the plan has them (element positions).
+  for (const pos of plan.pairs) {
+    const split = pos.some((e) => byElement.get(e)?.same === true) && pos.some((e) => byElement.get(e)?.any === true && byElement.get(e)?.same !== true);
+    if (split) for (const e of pos) for (const k of byElement.get(e)?.keys ?? []) shared.delete(k);
+  }
+  return shared;
+}
+
 /** The segment use the way back writes for the item's alternatives (the writer's rule). */
 function chosenAlternative(alts: readonly Alternative[], current: SegmentRow, item: Obj, service: Obj, typeSegment: string | null, ctx: WriteContext): SegmentRow {
+  // The one use of the segment Claim.type names wins when it carries anything (no other reaches 1000).
+  let typed: Alternative | null = null;
+  let typedCount = 0;
+  for (let k = 0; k < alts.length; k++) {
+    if (alts[k]!.row.segment === typeSegment) {
+      typed = alts[k]!;
+      typedCount++;
+    }
+  }
+  if (typed !== null && typedCount === 1) {
+    const ws = typed.writers;
+    for (let j = 0; j < ws.length; j++) if (encodeFor(ws[j]!, item, service, ctx) !== null) return typed.row;
+  }
   let best = -1;
   let pickRow = current;
   for (let k = 0; k < alts.length; k++) {
@@ -160,24 +227,13 @@ export function inheritanceLosses(tables: CompiledTables, comp: string, event: L
   const count = items.length;
 
   const eventHl = hlOf(event);
-  for (const { row, plan, itemWriters } of lay.event) {
+  for (const { row, plan, itemWriters, paired } of lay.event) {
     const seg = segmentOf(event, row);
-    // Each writer's item values, encoded once (sharedValues asks for every item writer's).
-    const known = new Map<Writer, ReadonlyArray<string | null>>();
-    const valuesOf = (w: Writer): ReadonlyArray<string | null> => {
-      let v = known.get(w);
-      if (v === undefined) {
-        const out = new Array<string | null>(count);
-        for (let i = 0; i < count; i++) out[i] = encodeFor(w, items[i]!, services[i]!, ctx);
-        known.set(w, (v = out));
-      }
-      return v;
-    };
-    const here = sharedValues(plan, valuesOf, ITEM_ROLES);
+    const here = sharedHere(plan, paired, items, services, ctx);
     for (let k = 0; k < itemWriters.length; k++) {
       const w = itemWriters[k]!;
-      const vals = valuesOf(w);
-      const v0 = vals[0]!;
+      // (Each value is encoded once per analysis: the context keeps it.)
+      const v0 = count > 0 ? encodeFor(w, items[0]!, services[0]!, ctx) : (undefined as unknown as null);
       // Rows sharing a place (UM04 as place of service or bill type): the one whose value it is.
       const same = v0 !== null && here.get(w.fhirKey) === v0;
       if (same) shared.set(w.fhirKey, v0);
