@@ -12,6 +12,10 @@ import { requestToBundle } from '../../src/mapping/request/read.js';
 import { analyzeTransaction as oracleAnalyze } from './grammar/validate.js';
 import { requestToBundle as oracleRequestToBundle } from './mapping/request/read.js';
 import { readX12Buffer, type TransactionSet } from '../../src/x12/index.js';
+import { inquiryTablesCompiled, requestTablesCompiled, ROLE, type CompiledTables, type SegmentPlan } from '../../src/mapping/engine/table.js';
+import type { SegmentRow } from '../../src/grammar/index.js';
+import { compileSegmentReader as oracleSegmentReader } from './mapping/engine/row-reader.js';
+import { INQUIRY_GRAMMAR } from '../../src/mapping/request/read.js';
 import { generateTransaction, renderTransaction } from '../support/grammar-arbitrary.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
 import { corpusFiles } from '../support/x12.js';
@@ -26,6 +30,19 @@ function asInquiry(buf: Buffer): Buffer {
   return Buffer.from(buf.toString('latin1').replaceAll('005010X217', '005010X215'), 'latin1');
 }
 
+/** The tables with every segment reader compiled by the oracle's row-reader (as table.ts compiles them). */
+function withOracleReaders(tables: CompiledTables): CompiledTables {
+  const plans = new Map<SegmentRow, SegmentPlan>();
+  for (const [row, plan] of tables.plans) {
+    const specs = tables.rows.filter((r) => r.row === row && r.spec.reads).map((r) => ({ ...r.spec, id: r.id, role: ROLE[r.spec.role] }));
+    plans.set(row, { ...plan, read: oracleSegmentReader(specs, plan.consumed) });
+  }
+  return { ...tables, plans };
+}
+
+const oracleRequestTables = withOracleReaders(requestTablesCompiled());
+const oracleInquiryTables = withOracleReaders(inquiryTablesCompiled());
+
 function same(tx: TransactionSet): void {
   const a = analyzeTransaction(tx);
   const o = oracleAnalyze(tx);
@@ -33,7 +50,8 @@ function same(tx: TransactionSet): void {
   expect(a.tree === null).toBe(o.tree === null);
   for (const opts of [{ pasVersion: '2.2.1' as const }, { pasVersion: '2.0.1' as const }, { pasVersion: '2.2.1' as const, layout: false }, { pasVersion: '2.2.1' as const, tree: a.tree }]) {
     const n = requestToBundle(tx, opts);
-    const r = oracleRequestToBundle(tx, { ...opts, ...(opts.tree !== undefined ? { tree: o.tree } : {}) });
+    const tables = o.tree?.grammar.id === INQUIRY_GRAMMAR ? oracleInquiryTables : oracleRequestTables;
+    const r = oracleRequestToBundle(tx, { ...opts, tables, ...(opts.tree !== undefined ? { tree: o.tree } : {}) });
     expect(JSON.stringify(n.bundle)).toBe(JSON.stringify(r.bundle));
     expect(n.bundle).toEqual(r.bundle);
     expect(n.findings).toEqual(r.findings);
