@@ -111,7 +111,11 @@ function two(e: number): string {
 
 /** The writer's encoded value of item `i` (its Item or Service resource). */
 function encodeFor(w: Writer, item: Obj, service: Obj, ctx: WriteContext): string | null {
-  return w.value.encode(w.role === ROLE.Item ? item : service, ctx);
+  const res = w.role === ROLE.Item ? item : service;
+  // A row reads its value at its path from the first property down: without that property it has nothing to write.
+  const top = w.spec.path[0];
+  if (top !== undefined && res[top.prop] === undefined) return null;
+  return w.value.encode(res, ctx);
 }
 
 /**
