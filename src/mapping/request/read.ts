@@ -247,9 +247,16 @@ function closeEvent(st: ReadState, node: LoopNode, template: Obj): void {
   const typeSegment = serviceSegmentOf({ type: { coding: [{ code: claimTypeOf(st.serviceSegments, items) }] } });
   if (st.options.layout === false) return;
   const findings = st.findings;
+  // Each loss's loop path, worked out once per loop instance.
+  let lastNode: LoopNode | null = null;
+  let lastPath = '';
   for (const l of inheritanceLosses(st.tables, st.compSep, node, template, st.templateService, st.serviceNodes, items, items.map((it) => services.get(it)!), typeSegment)) {
-    if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: l.node.path, segment: l.segment, position: l.position, message: l.message });
-    else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: l.node.path, segment: l.segment, position: l.position, element: l.element, message: l.message });
+    if (l.node !== lastNode) {
+      lastNode = l.node;
+      lastPath = l.node.path;
+    }
+    if (l.element === 0) findings.push({ severity: 'warning', code: 'UNMAPPED_SEGMENT', loop: lastPath, segment: l.segment, position: l.position, message: l.message });
+    else findings.push({ severity: 'warning', code: 'UNMAPPED_ELEMENT', loop: lastPath, segment: l.segment, position: l.position, element: l.element, message: l.message });
   }
 }
 
