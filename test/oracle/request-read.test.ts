@@ -16,6 +16,9 @@ import { inquiryTablesCompiled, requestTablesCompiled, ROLE, type CompiledTables
 import type { SegmentRow } from '../../src/grammar/index.js';
 import { compileSegmentReader as oracleSegmentReader } from './mapping/engine/row-reader.js';
 import { INQUIRY_GRAMMAR } from '../../src/mapping/request/read.js';
+import { roundTripRequest } from '../../src/mapping/round-trip.js';
+import { silentChanges } from '../../src/mapping/engine/silent.js';
+import { silentChanges as oracleSilentChanges } from './mapping/engine/silent.js';
 import { generateTransaction, renderTransaction } from '../support/grammar-arbitrary.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
 import { corpusFiles } from '../support/x12.js';
@@ -58,10 +61,23 @@ function same(tx: TransactionSet): void {
   }
 }
 
+/** The round trip's unnamed changes (convert's ROUND_TRIP findings), by the new silent.ts and the oracle's. */
+function sameSilent(tx: TransactionSet): void {
+  const r = roundTripRequest(tx, { pasVersion: '2.2.1' });
+  expect(silentChanges(r.differences, r.findings)).toEqual(oracleSilentChanges(r.differences, r.findings));
+  // Without the layout findings, more changes go unnamed.
+  const fewer = r.findings.filter((_, i) => i % 2 === 0);
+  expect(silentChanges(r.differences, fewer)).toEqual(oracleSilentChanges(r.differences, fewer));
+  // Findings that name loops only (no position of the set): added segments are named by their loop.
+  const loopsOnly = r.findings.filter((_, i) => i % 3 !== 1).map((f) => ({ ...f, position: -1 }));
+  expect(silentChanges(r.differences, loopsOnly)).toEqual(oracleSilentChanges(r.differences, loopsOnly));
+}
+
 function sameAll(buf: Buffer): number {
   let n = 0;
   for (const tx of transactionsOf(buf)) {
     same(tx);
+    sameSilent(tx);
     n++;
   }
   for (const tx of transactionsOf(asInquiry(buf))) same(tx);
