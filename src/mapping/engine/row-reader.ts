@@ -89,6 +89,8 @@ interface Helpers {
   readonly codec: Codec<unknown, unknown>;
   /** The row's `set` constants that are objects (copied per use). */
   readonly constants: readonly unknown[];
+  /** The row's element positions (an `each` row loops over them). */
+  readonly positions: readonly number[];
 }
 
 const PROP = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -247,22 +249,20 @@ function rowBlock(spec: ReaderSpec, k: number, constants: unknown[]): string {
       applyCode(spec, constants, '0', done(mask)),
     );
   } else {
-    body.push('let mask = 0;');
-    for (const e of positions) {
-      // One block per repeated element (HI01..HI12), in order.
-      body.push('{', `const x = ${valueCode(String(e), component)};`, "if (x !== '') {");
-      const whenTest = when !== null ? `const w = h.part(els, ${when.element === 0 ? e : when.element}, ${when.component}, comp);\nif (${matchCode(when.values)}) {` : '{';
-      body.push(
-        whenTest,
-        `if (target.roles[${spec.role}] === null) ${done('mask')}`,
-        'const v = h.codec.read(x);',
-        `if (v === h.INVALID) { target.invalid(${id}, ${e}, h.codec.why(x)); mask |= ${1 << e}; }`,
-        `else { ${applyCode(spec, constants, String(e), `mask |= ${1 << e};`)} }`,
-        '}',
-        '}',
-        '}',
-      );
-    }
+    // One loop over the repeated elements (HI01..HI12), in order: the same steps for each, one copy of the code.
+    checkInt(positions.length, 'positions');
+    body.push('let mask = 0;', 'const ps = h.positions;', 'for (let pi = 0; pi < ps.length; pi++) {', 'const e = ps[pi];', `const x = ${valueCode('e', component)};`, "if (x !== '') {");
+    const whenTest = when !== null ? `const w = h.part(els, ${when.element === 0 ? 'e' : String(when.element)}, ${when.component}, comp);\nif (${matchCode(when.values)}) {` : '{';
+    body.push(
+      whenTest,
+      `if (target.roles[${spec.role}] === null) ${done('mask')}`,
+      'const v = h.codec.read(x);',
+      `if (v === h.INVALID) { target.invalid(${id}, e, h.codec.why(x)); mask |= 1 << e; }`,
+      `else { ${applyCode(spec, constants, 'e', 'mask |= 1 << e;')} }`,
+      '}',
+      '}',
+      '}',
+    );
     body.push('m |= mask;');
   }
   body.push('}');
@@ -277,7 +277,7 @@ function compileRows(specs: readonly ReaderSpec[], consumed: number): RowReader 
   specs.forEach((spec, k) => {
     const constants: unknown[] = [];
     blocks.push(rowBlock(spec, k, constants));
-    helpers.push({ part: elementPart, sliceEntry, eachKey, copy, INVALID, codec: spec.codec, constants });
+    helpers.push({ part: elementPart, sliceEntry, eachKey, copy, INVALID, codec: spec.codec, constants, positions: [...spec.positions] });
   });
   const source = `'use strict';\nreturn function read(els, comp, target) {\nlet m = ${consumed | 0};\n${blocks.join('\n')}\nreturn m;\n};`;
   // Generated from validated table data only (see the module comment).

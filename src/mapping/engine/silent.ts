@@ -36,6 +36,9 @@ export function silentChanges(differences: readonly RoundTripDifference[], findi
     else elements.add(`${f.position}:${f.element}`);
   }
   const named = (pos: number | undefined, e: number): boolean => pos !== undefined && (whole.has(pos) || elements.has(`${pos}:${e}`));
+  // Where any finding is (position, loop), for the added segments: looked up, not searched.
+  let findingPositions: Set<number> | null = null;
+  let findingLoops: Set<string | undefined> | null = null;
   const out: SilentChange[] = [];
   for (const d of differences) {
     const at = d.position ?? null;
@@ -43,7 +46,16 @@ export function silentChanges(differences: readonly RoundTripDifference[], findi
     if (d.original === '') {
       // Added: a finding anywhere in its loop instance's first segment (the HL) or the whole loop.
       const lp = d.loopPosition;
-      const any = findings.some((f) => (lp !== undefined && f.position === lp) || f.loop === d.loop);
+      if (findingPositions === null || findingLoops === null) {
+        findingPositions = new Set();
+        findingLoops = new Set();
+        for (const f of findings) {
+          findingPositions.add(f.position);
+          findingLoops.add(f.loop);
+        }
+      }
+      // (`lp === lp`: a NaN position equals none, as `===` has it.)
+      const any = (lp !== undefined && lp === lp && findingPositions.has(lp)) || findingLoops.has(d.loop);
       if (!any) out.push({ loop: d.loop, segment, position: lp ?? null, element: 0, original: '', written: d.written });
       continue;
     }
