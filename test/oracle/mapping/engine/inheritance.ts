@@ -2,7 +2,7 @@
 import type { LoopNode, SegmentRow } from '../../../../src/grammar/index.js';
 import { ROLE, type CompiledTables } from '../../../../src/mapping/engine/table.js';
 import type { RowSpec } from '../../../../src/mapping/engine/table.js';
-import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from '../../../../src/mapping/engine/write-rows.js';
+import { compileWritePlans, needsServiceLevel, newSliceCache, segmentRows, sharedValues, type SegmentWritePlan, type WriteContext, type WritePlans } from './write-rows.js';
 
 function part(els: readonly string[], e: number, c: number, sep: string): string {
   const v = els[e] ?? '';

@@ -6,7 +6,7 @@ import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../../../..
 import { adaptRequestBundle, type PasVersion } from '../../../../src/pas/versions.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { claimTypeOf } from '../../../../src/mapping/request/claim-type.js';
-import { copy } from '../../../../src/mapping/engine/path.js';
+import { copy } from '../engine/path.js';
 import { asKind, readKind } from '../../../../src/mapping/request/requested-kind.js';
 import { ROLE } from '../../../../src/mapping/engine/table.js';
 

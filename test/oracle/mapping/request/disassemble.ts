@@ -1,7 +1,7 @@
 // Oracle: src/mapping/request/disassemble.ts as of 897b04fab7e5 (scripts/oracle-copy.mjs). Do not edit.
 import type { Bundle } from '@medplum/fhirtypes';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, X12_CODE_SYSTEM } from '../../../../src/pas/constants.js';
-import { SUBMITTER_REFERENCE_SYSTEM } from '../../../../src/mapping/request/assemble.js';
+import { SUBMITTER_REFERENCE_SYSTEM } from './assemble.js';
 import type { Ledger } from '../engine/ledger.js';
 import { withCharge } from '../../../../src/mapping/request/item-charge.js';
 import { statedTaxonomy, type StatedTaxonomy } from '../../../../src/mapping/request/provider-taxonomy.js';

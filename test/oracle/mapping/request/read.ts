@@ -5,7 +5,7 @@ import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.
 import { analyzeTransaction } from '../../grammar/validate.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../../../../src/pas/constants.js';
-import { copy } from '../../../../src/mapping/engine/path.js';
+import { copy } from '../engine/path.js';
 import { inheritanceLosses } from '../engine/inheritance.js';
 import { assemble, type Provider, type RequestKind } from './assemble.js';
 import { claimTypeOf, serviceSegmentOf } from '../../../../src/mapping/request/claim-type.js';

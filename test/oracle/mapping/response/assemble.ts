@@ -25,7 +25,7 @@
  *   by the 2000E TRN echo (a logical reference by identifier); else the data-absent-reason form PAS allows.
  */
 import { bundleMeta } from '../../../../src/mapping/engine/usage-tag.js';
-import { stableUuids, transmissionIdentifiers } from '../../../../src/mapping/request/assemble.js';
+import { stableUuids, transmissionIdentifiers } from '../request/assemble.js';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { LoopNode } from '../../../../src/grammar/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, PAS_PROFILE, SYSTEM } from '../../../../src/pas/constants.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../../../../src/grammar/index.js';
-import { analyzeTransaction } from '../../../../src/grammar/validate.js';
+import { analyzeTransaction } from '../../grammar/validate.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from './aaa.js';
@@ -17,7 +17,7 @@ import type { MappingFinding } from '../../../../src/mapping/engine/finding.js';
 import { assembleResponse, type ResponseRead, type DecisionRead, type ProviderRead, type AaaRead, type CommunicationRead } from './assemble.js';
 import { gapOf, responseTablesCompiled } from './tables.js';
 import { unreadElements, unreadSegment, type SegmentPlace } from './unread.js';
-import { whenHolds } from '../../../../src/mapping/engine/inheritance.js';
+import { whenHolds } from '../engine/inheritance.js';
 import { kindOf, repeatable, repeatIndex } from '../../../../src/mapping/engine/repeats.js';
 import { MappingTableError, ROLE, ROLES, type CompiledTables, type ReadTarget } from '../../../../src/mapping/engine/table.js';
 
