@@ -263,6 +263,21 @@ export class X12Writer {
   }
 }
 
+/**
+ * A segment's element strings as `X12Writer.body` renders them: `[id, e01, e02, ...]`, composites
+ * joined with `component`, trailing empty components and elements dropped (nothing is checked).
+ */
+export function segmentValues(els: ReadonlyArray<readonly string[]>, component: string): string[] {
+  let n = els.length;
+  const joined: string[] = new Array<string>(n > 0 ? n : 1);
+  joined[0] = els[0]?.[0] ?? '';
+  for (let i = 1; i < n; i++) joined[i] = joinComponents(els[i]!, component);
+  while (n > 1 && joined[n - 1] === '') n--;
+  if (n < 1) n = 1;
+  joined.length = n;
+  return joined;
+}
+
 function joinComponents(c: readonly string[], sep: string): string {
   let n = c.length;
   while (n > 1 && c[n - 1] === '') n--;

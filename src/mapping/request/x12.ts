@@ -1,6 +1,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../../grammar/validate.js';
-import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../../x12/index.js';
+import { checkWritten, inInterchange, printableAscii, usualLayout, writtenInterchange, writtenInterchangeFromIsa, writtenTransaction } from '../../grammar/written.js';
+import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding, type TransactionSet } from '../../x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../../x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../x12/characters.js';
 import { bundleToRequest, type WriteFinding } from './write.js';
@@ -65,6 +66,8 @@ interface Rendered {
   readonly index: number;
   body: string;
   readonly count: number;
+  /** The written segments (the grammar check reads them). */
+  readonly segments: Elements[];
   /** GS08 / ST03: 005010X217 (request) or 005010X215 (inquiry). */
   readonly implementation: string;
 }
@@ -115,7 +118,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
       for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
       for (const els of segments) for (const el of els) for (const c of el) used.add(c);
-      mine.push({ r: { index, body: '', count: segments.length, implementation: inquiry ? INQUIRY : REQUEST }, segments });
+      mine.push({ r: { index, body: '', count: segments.length, segments, implementation: inquiry ? INQUIRY : REQUEST }, segments });
     }
     outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
     if (!rejected) for (const x of mine) pending.push(x);
@@ -143,7 +146,8 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   // A bundle written as several inquiries goes whole or not at all.
   ok = ok.filter((x) => outcomes[x.index]!.status !== 'rejected');
 
-  const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
+  /** The interchange of `list`; with `envelopeOnly`, its ISA and GS segments alone (the same clock readings). */
+  const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined, envelopeOnly = false): { text: string; controls: string[] } => {
     const w = new X12Writer({
       delimiters,
       lineEnding,
@@ -160,6 +164,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
         w.beginGroup({ functionalId: 'HI', sender: appSender, receiver: appReceiver, version: x.implementation });
         group = x.implementation;
       }
+      if (envelopeOnly) continue;
       controls.push(w.beginTransaction('278', x.implementation));
       w.raw(x.body, x.count);
       w.endTransaction();
@@ -171,20 +176,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   if (ok.length === 0) return { text: '', outcomes };
   // Requests first, then inquiries (a stable sort: input order within each).
   ok = [...ok.filter((x) => x.implementation === REQUEST), ...ok.filter((x) => x.implementation !== REQUEST)];
-  // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not
-  // consumed), each transaction as the reader gives it (so no more than one is held at a time).
-  const probeText = render(ok, new MemoryControlNumbers()).text;
-  const errorsOf: Array<readonly Finding[]> = [];
-  const reader = new X12Reader({
-    transaction(tx) {
-      errorsOf.push([...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error'));
-    },
-    groupEnd() {},
-    interchangeEnd() {},
-    finding() {},
-  });
-  reader.push(Buffer.from(probeText, 'latin1'));
-  reader.end();
+  // Our own grammar checks what we wrote, each 278 from its written values (grammar/written.ts);
+  // values the reader would not read back as written are checked by rendering and reading again.
+  const header = { sender, receiver, appSender, appReceiver, senderQualifier: options.senderQualifier ?? 'ZZ', receiverQualifier: options.receiverQualifier ?? 'ZZ' };
+  const errorsOf = writtenErrors(ok, delimiters, lineEnding, header, (list) => render(list, new MemoryControlNumbers(), true).text) ?? rereadErrors(render(ok, new MemoryControlNumbers()).text);
   const broken = new Set<number>();
   ok.forEach((x, i) => {
     const errors = errorsOf[i];
@@ -202,4 +197,59 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     outcomes[x.index] = { ...o, control: o.control ?? controls[i]!, controls: [...o.controls, controls[i]!] };
   });
   return { text, outcomes };
+}
+
+/** The error findings of each transaction in a rendered interchange, read again (the check for values that do not read back as written). */
+function rereadErrors(probeText: string): Array<readonly Finding[]> {
+  const errorsOf: Array<readonly Finding[]> = [];
+  const reader = new X12Reader({
+    transaction(tx) {
+      errorsOf.push([...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error'));
+    },
+    groupEnd() {},
+    interchangeEnd() {},
+    finding() {},
+  });
+  reader.push(Buffer.from(probeText, 'latin1'));
+  reader.end();
+  return errorsOf;
+}
+
+interface EnvelopeValues {
+  readonly sender: string;
+  readonly receiver: string;
+  readonly appSender: string;
+  readonly appReceiver: string;
+  readonly senderQualifier: string;
+  readonly receiverQualifier: string;
+}
+
+/**
+ * The error findings of each 278 in `list`, checked from its written values as the reader would
+ * read them from the probe interchange (latin1 text, control numbers from 0001 per group); null
+ * when some value would not read back as written (then nothing is rendered: the caller re-reads).
+ * `renderEnvelope` renders the probe's envelope (ISA and GS, as the probe does; its ISA is checked).
+ */
+function writtenErrors(list: readonly Rendered[], delimiters: Delimiters, lineEnding: string, header: EnvelopeValues, renderEnvelope: (list: readonly Rendered[]) => string): Array<readonly Finding[]> | null {
+  if (!usualLayout(delimiters, lineEnding) || !printableAscii(Object.values(header))) return null;
+  const blank = writtenInterchange(delimiters, lineEnding);
+  const sets: TransactionSet[] = [];
+  let group: string | null = null;
+  let n = 0;
+  for (const x of list) {
+    if (x.implementation !== group) {
+      group = x.implementation;
+      n = 0;
+    }
+    const tx = writtenTransaction(x.segments, x.implementation, String(++n).padStart(4, '0'), blank, 'latin1');
+    if (tx === null) return null;
+    sets.push(tx);
+  }
+  // The envelope as the probe renders it (the same clock readings, the same refusals); an ISA the reader rejects rejects every set.
+  const envelope = renderEnvelope(list);
+  const ic = writtenInterchangeFromIsa(envelope.slice(0, envelope.indexOf(String.fromCharCode(delimiters.segment))), delimiters, lineEnding);
+  return sets.map((written) => {
+    const tx = ic.rejected ? inInterchange(written, ic) : written;
+    return [...tx.findings, ...checkWritten(tx).findings].filter((f) => f.severity === 'error');
+  });
 }
