@@ -12,13 +12,9 @@
  * does that instead.
  */
 import { decode, Segment } from '../x12/segment.js';
-import { segmentValues } from '../x12/writer.js';
 import type { Delimiters, Finding, InterchangeInfo, TransactionSet } from '../x12/index.js';
 import { checkIsa } from '../x12/isa.js';
 import { analyzeTransaction, type Validation } from './validate.js';
-
-/** A written segment as components: `[[id], [e01c1, e01c2], [e02], ...]` (what X12Writer.body takes). */
-export type WrittenSegmentValues = ReadonlyArray<readonly string[]>;
 
 export type ReadBackEncoding = 'latin1' | 'utf8';
 
@@ -137,23 +133,23 @@ export function writtenInterchange(d: Delimiters, lineEnding: string): Interchan
 }
 
 /**
- * The transaction set ST ... SE the reader would frame from the rendered body (`segments`, BHT
- * on), with ST02/SE02 `control`; null when the values would not read back as written.
+ * The transaction set ST ... SE the reader would frame from a rendered body, given as each
+ * segment's element strings (`X12Writer.bodyWithValues`: BHT on; `plain` when every character is
+ * printable ASCII), with ST02/SE02 `control`; null when the values would not read back as written.
  */
-export function writtenTransaction(segments: readonly WrittenSegmentValues[], implementation: string, control: string, interchange: InterchangeInfo, encoding: ReadBackEncoding): TransactionSet | null {
+export function writtenTransaction(values: ReadonlyArray<readonly string[]>, plain: boolean, implementation: string, control: string, interchange: InterchangeInfo, encoding: ReadBackEncoding): TransactionSet | null {
   const d = interchange.delimiters;
-  const comp = String.fromCharCode(d.component);
-  const count = segments.length + 2;
+  const count = values.length + 2;
   const out: Segment[] = new Array<Segment>(count);
   out[0] = new WrittenSegment(['ST', '278', control, implementation], 0, 1, d);
   let size = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const values = segmentValues(segments[i]!, comp);
-    if (readsBack(values, d, encoding) < 0) return null;
-    let n = values.length;
-    for (const v of values) n += v.length;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!plain && readsBack(v, d, encoding) < 0) return null;
+    let n = v.length;
+    for (let k = 0; k < v.length; k++) n += v[k]!.length;
     if (n > SEGMENT_LIMIT) return null;
-    out[i + 1] = new WrittenSegment(values, size, i + 2, d);
+    out[i + 1] = new WrittenSegment(v, size, i + 2, d);
     size += n;
   }
   if (size > TRANSACTION_LIMIT) return null;

@@ -47,6 +47,15 @@ export interface GroupHeader {
   date?: Date;
 }
 
+/** What `X12Writer.bodyWithValues` gives: the text of `body` and what the reader reads back from it. */
+export interface WrittenBody {
+  readonly text: string;
+  /** Each segment's element strings, `[id, e01, ...]`, trailing empty elements dropped. */
+  readonly values: string[][];
+  /** Every character written is printable ASCII (0x20-0x7E). */
+  readonly plain: boolean;
+}
+
 /**
  * Writes segments with chosen delimiters and line style, and keeps the envelope honest: ISA
  * fields padded to width, SE01/GE01/IEA01 counted, trailers echo their headers' control numbers.
@@ -142,6 +151,43 @@ export class X12Writer {
       out.push(term);
     }
     return out.join('');
+  }
+
+  /**
+   * `body`, also giving what the reader reads back from the text, taken as it is written: each
+   * segment's element strings (`[id, e01, ...]`, exact size) and whether every character written
+   * is printable ASCII (then the text reads back as these strings in any encoding).
+   */
+  bodyWithValues(segments: ReadonlyArray<ReadonlyArray<readonly string[]>>): WrittenBody {
+    const comp = this.d.component;
+    const el = this.d.element;
+    const lead = this.lineEnding;
+    const term = this.d.segment;
+    const out: string[] = [];
+    const joined: string[] = [];
+    const values: string[][] = new Array<string[]>(segments.length);
+    let plain = true;
+    for (let k = 0; k < segments.length; k++) {
+      const els = segments[k]!;
+      const id = els[0]?.[0] ?? '';
+      if (!this.checkValue(id, 0, id)) plain = false;
+      joined.length = 0;
+      for (let i = 1; i < els.length; i++) joined.push(joinComponents(els[i]!, comp));
+      let n = joined.length;
+      while (n > 0 && joined[n - 1] === '') n--;
+      const seg = new Array<string>(n + 1);
+      seg[0] = id;
+      out.push(lead, id);
+      for (let i = 0; i < n; i++) {
+        const v = joined[i]!;
+        if (!this.checkValue(id, i + 1, v)) plain = false;
+        seg[i + 1] = v;
+        out.push(el, v);
+      }
+      out.push(term);
+      values[k] = seg;
+    }
+    return { text: out.join(''), values, plain };
   }
 
   /** Appends segments rendered by `body` (`count` of them; counted in SE01 inside a transaction). */
@@ -252,6 +298,21 @@ export class X12Writer {
     return this.parts.join('') + (this.finalLineEnding && this.parts.length > 0 ? this.lineEnding : '');
   }
 
+  /** checkElement, also telling whether the value is printable ASCII. */
+  private checkValue(id: string, n: number, v: string): boolean {
+    const f = this.forbidden;
+    let plain = true;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        plain = false;
+        if (c > 0xff) continue;
+      }
+      if (f[c] === 1) throw new X12WriteError(`${id}${String(n).padStart(2, '0')} holds a delimiter ${JSON.stringify(v[i])}: ${JSON.stringify(v)}`);
+    }
+    return plain;
+  }
+
   private checkElement(id: string, n: number, v: string): void {
     const f = this.forbidden;
     for (let i = 0; i < v.length; i++) {
@@ -261,21 +322,6 @@ export class X12Writer {
       }
     }
   }
-}
-
-/**
- * A segment's element strings as `X12Writer.body` renders them: `[id, e01, e02, ...]`, composites
- * joined with `component`, trailing empty components and elements dropped (nothing is checked).
- */
-export function segmentValues(els: ReadonlyArray<readonly string[]>, component: string): string[] {
-  let n = els.length;
-  const joined: string[] = new Array<string>(n > 0 ? n : 1);
-  joined[0] = els[0]?.[0] ?? '';
-  for (let i = 1; i < n; i++) joined[i] = joinComponents(els[i]!, component);
-  while (n > 1 && joined[n - 1] === '') n--;
-  if (n < 1) n = 1;
-  joined.length = n;
-  return joined;
 }
 
 function joinComponents(c: readonly string[], sep: string): string {

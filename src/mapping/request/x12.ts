@@ -66,8 +66,10 @@ interface Rendered {
   readonly index: number;
   body: string;
   readonly count: number;
-  /** The written segments (the grammar check reads them). */
-  readonly segments: Elements[];
+  /** Each segment's element strings as written (`X12Writer.bodyWithValues`; the grammar check reads them). */
+  values: string[][];
+  /** Every character written is printable ASCII. */
+  plain: boolean;
   /** GS08 / ST03: 005010X217 (request) or 005010X215 (inquiry). */
   readonly implementation: string;
 }
@@ -118,7 +120,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
       for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
       for (const els of segments) for (const el of els) for (const c of el) used.add(c);
-      mine.push({ r: { index, body: '', count: segments.length, segments, implementation: inquiry ? INQUIRY : REQUEST }, segments });
+      mine.push({ r: { index, body: '', count: segments.length, values: [], plain: true, implementation: inquiry ? INQUIRY : REQUEST }, segments });
     }
     outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
     if (!rejected) for (const x of mine) pending.push(x);
@@ -135,7 +137,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   for (const { r, segments } of pending) {
     if (outcomes[r.index]!.status === 'rejected') continue;
     try {
-      r.body = bodies.body(segments);
+      const written = bodies.bodyWithValues(segments);
+      r.body = written.text;
+      r.values = written.values;
+      r.plain = written.plain;
       ok.push(r);
     } catch (e) {
       // A value holding a pinned separator cannot be written: that bundle is left out, with the finding.
@@ -241,7 +246,7 @@ function writtenErrors(list: readonly Rendered[], delimiters: Delimiters, lineEn
       group = x.implementation;
       n = 0;
     }
-    const tx = writtenTransaction(x.segments, x.implementation, String(++n).padStart(4, '0'), blank, 'latin1');
+    const tx = writtenTransaction(x.values, x.plain, x.implementation, String(++n).padStart(4, '0'), blank, 'latin1');
     if (tx === null) return null;
     sets.push(tx);
   }

@@ -49,7 +49,10 @@ export interface ResponseX12Result {
 
 /** The segments of the interchange written, and its separators (what the grammar check reads). */
 interface Written {
-  readonly segments: ReadonlyArray<ReadonlyArray<readonly string[]>>;
+  /** Each segment's element strings (`X12Writer.bodyWithValues`). */
+  readonly values: ReadonlyArray<readonly string[]>;
+  /** Every character written is printable ASCII. */
+  readonly plain: boolean;
   readonly delimiters: Delimiters;
 }
 
@@ -84,7 +87,7 @@ function writtenCheck(text: string, written: Written | null, implementation: str
   const control = st[2] ?? '';
   if (st[0] !== 'ST' || !printableAscii([control])) return null;
   const ic = writtenInterchangeFromIsa(isaText, d, lineEnding);
-  const tx = writtenTransaction(written.segments, implementation, control, ic, 'utf8');
+  const tx = writtenTransaction(written.values, written.plain, implementation, control, ic, 'utf8');
   return tx === null ? null : [{ tx, a: checkWritten(tx) }];
 }
 
@@ -128,8 +131,9 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
       ...(controlNumbers !== undefined ? { controlNumbers } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
-    const body = w.body(segments);
-    written = { segments, delimiters: w.delimiters };
+    const b = w.bodyWithValues(segments);
+    const body = b.text;
+    written = { values: b.values, plain: b.plain, delimiters: w.delimiters };
     w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
