@@ -25,6 +25,12 @@ import { describeShared } from '../support/shared.js';
 import { renderX217Bytes, x217RequestArb } from '../support/x217-arbitrary.js';
 import { renderResponse, x217ResponseArb } from '../mapping/response-arbitrary.js';
 import { transactions } from '../mapping/support.js';
+import { FhirToX12 } from '../../src/pipeline/fhir-to-x12.js';
+import { FhirToX12 as OracleFhirToX12 } from './pipeline/fhir-to-x12.js';
+import type { FhirItem } from '../../src/pipeline/fhir-input.js';
+import { TEST_DATA_TAG } from '../../src/mapping/engine/usage-tag.js';
+import { RequestInterchange } from '../../src/pipeline/request-interchange.js';
+import { bundlesToRequestX12 as oracleGuarded } from './mapping/guard.js';
 
 type Obj = Record<string, unknown>;
 
@@ -195,7 +201,7 @@ describe('the written check gives what the render-and-read-again check gives', (
         sameRequest([req, requests[(which + 1) % requests.length]!], options, JSON.stringify({ which, picks, how, options }));
         sameResponse(broken(responses[which % responses.length]!, picks, how), options, JSON.stringify({ which, picks, how, options }));
       }),
-      { numRuns: 250, seed: 17 },
+      { numRuns: 150, seed: 17 },
     );
     // Broken values reach the grammar check (not only the writers' own refusals).
     expect(seen.requestBreaks).toBeGreaterThan(10);
@@ -263,5 +269,57 @@ describeShared('corpus/x12', 'the written check on the corpus', () => {
       }
     }
     expect(n).toBeGreaterThan(20);
+  });
+});
+
+/** The X12 text and report lines of a FHIR -> X12 run over `items`, `perInterchange` bundles at most per interchange. */
+async function pipelineRun(make: typeof FhirToX12 | typeof OracleFhirToX12, items: readonly FhirItem[], perInterchange: number, options: { sender?: string; charset?: 'ascii' } = {}): Promise<unknown> {
+  const out: string[] = [];
+  // The batch reads the real clock: ISA09/ISA10 and GS04/GS05 are left out of the comparison.
+  const undated = (x: string): string => x.replace(/(ISA(?:\*[^*~]*){8})\*\d{6}\*\d{4}/g, '$1*date*time').replace(/(GS(?:\*[^*~]*){3})\*\d{8}\*\d{4}/g, '$1*date*time');
+  const sink = { text: async (x: string): Promise<void> => void out.push(`X12 ${undated(x)}`), report: async (l: string): Promise<void> => void out.push(`REPORT ${l}`) };
+  const c = new make({ controlNumbers: new MemoryControlNumbers(), ...options }, sink, perInterchange);
+  for (const item of items) await c.add(item);
+  await c.flush();
+  return { out, converted: c.converted, rejected: c.rejected, read: c.read };
+}
+
+describe('convert as you parse: the FHIR -> X12 batch gives what it gave holding the bundles', () => {
+  it('samples, broken copies, test-data bundles, bad shapes and responses, in interchanges of a few bundles', async () => {
+    const { requests, responses } = sampleInputs();
+    const tagged = requests.map((b) => ({ ...b, meta: { ...(b.meta ?? {}), tag: [TEST_DATA_TAG] } }) as Bundle);
+    const items: FhirItem[] = [];
+    let n = 0;
+    const push = (bundle: Obj): void => void items.push({ where: `item ${n++}`, bundle });
+    for (let round = 0; round < 4; round++) {
+      requests.forEach((b, i) => {
+        push(round % 2 === 0 ? (b as unknown as Obj) : broken(b, [round * 31 + i, i * 7], [round + i, round * 3 + i]));
+        if ((round + i) % 3 === 0) push(tagged[i]! as unknown as Obj);
+      });
+      push({ resourceType: 'Bundle', type: 'collection', entry: 'not a list' });
+      push({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'Claim', identifier: 5 } }] });
+      items.push({ where: `bad line ${round}`, error: 'not JSON', code: 'NOT_JSON' });
+      push(responses[round % responses.length] as unknown as Obj);
+    }
+    for (const per of [1, 7, 500]) {
+      for (const options of [{}, { sender: 'S'.repeat(16) }, { charset: 'ascii' as const }]) {
+        expect(await pipelineRun(FhirToX12, items, per, options), `${per} ${JSON.stringify(options)}`).toEqual(await pipelineRun(OracleFhirToX12, items, per, options));
+      }
+    }
+  });
+});
+
+describe('RequestInterchange: the guarded bundlesToRequestX12 one bundle at a time', () => {
+  it('the same outcomes and text, also when conversions throw (tables that are not tables) and the envelope throws', () => {
+    const { requests } = sampleInputs();
+    const tagged = requests.map((b) => ({ ...b, meta: { ...(b.meta ?? {}), tag: [TEST_DATA_TAG] } }) as Bundle);
+    const bundles: Obj[] = [...requests, ...tagged, { resourceType: 'Bundle' }, ...requests.map((b, i) => broken(b, [i * 5, i], [i, i + 1]))] as unknown as Obj[];
+    for (const options of [{}, { tables: {} as never }, { inquiryTables: {} as never }, { sender: 'S'.repeat(16) }, { usage: 'T' as const }]) {
+      const streamed = new RequestInterchange({ now: FIXED_NOW, controlNumbers: new MemoryControlNumbers(), ...options });
+      for (const b of bundles) streamed.add(b);
+      const mine = streamed.finish();
+      expect(mine, JSON.stringify(options)).toEqual(oracleGuarded(bundles, { now: FIXED_NOW, controlNumbers: new MemoryControlNumbers(), ...options }));
+      if ('tables' in options) expect(JSON.stringify(mine.outcomes)).toContain('INTERNAL_ERROR');
+    }
   });
 });

@@ -77,8 +77,73 @@ interface Rendered {
 const REQUEST = '005010X217';
 const INQUIRY = '005010X215';
 
+type Transmission = { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string };
+
+/**
+ * One bundle converted: the part of bundlesToRequestX12 that reads the bundle, kept (without the
+ * bundle) until its interchange is written by `requestsToX12`.
+ */
+export interface ConvertedRequest {
+  /** BHT03 (Bundle.identifier.value), when the bundle has one. */
+  readonly reference: string | null;
+  readonly findings: WriteFinding[];
+  readonly rejected: boolean;
+  /** The 278s written (none when rejected): one, or one per diagnosis of an inquiry. */
+  readonly parts: ReadonlyArray<{ readonly segments: Elements[]; readonly implementation: string }>;
+  /** The first TransmissionIdentifiers and payer id its written parts name (the interchange's default envelope). */
+  readonly transmission: Transmission | null;
+  readonly payerId: string | null;
+  /** ISA15 it asks for (test data tag). */
+  readonly usage: 'P' | 'T';
+  /** The characters of every part written (rejected bundles' too: they count in the choice of separators). */
+  readonly used: UsedCharacters;
+}
+
 /** Writes the bundles' 278s; checks each against our X217 grammar before it goes into the interchange. */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): RequestX12Result {
+  const converted: ConvertedRequest[] = [];
+  for (const b of bundles) converted.push(convertRequest(b, options));
+  return requestsToX12(converted, options);
+}
+
+/** Converts one bundle (its 278s and findings; nothing is rendered): the bundle is not needed after this. */
+export function convertRequest(b: Bundle | Obj, options: RequestX12Options = {}): ConvertedRequest {
+  const inquiry = isInquiryRequest(b);
+  const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
+  // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
+  const parts = inquiry ? splitByDiagnosis(b) : [b];
+  const findings: WriteFinding[] = [];
+  const mine: Array<{ readonly segments: Elements[]; readonly implementation: string }> = [];
+  const used = new UsedCharacters();
+  let transmission: Transmission | null = null;
+  let payerId: string | null = null;
+  let rejected = false;
+  for (const part of parts) {
+    const residue = residueIn(part);
+    const tables = inquiry ? options.inquiryTables : options.tables;
+    const r = bundleToRequest(part, { ...(tables !== undefined ? { tables } : {}), ...(residue !== null ? { residue } : {}) });
+    for (const f of r.findings) findings.push(f);
+    if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
+      rejected = true;
+      break;
+    }
+    transmission ??= (r.source?.transmission as Transmission | undefined) ?? null;
+    if (payerId === null) {
+      const ids = r.source?.insurer?.identifier;
+      if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
+    }
+    const segments: Elements[] = new Array<Elements>(r.segments.length);
+    for (let k = 0; k < r.segments.length; k++) segments[k] = r.segments[k]!.els;
+    // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+    for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
+    for (const els of segments) for (const el of els) for (const c of el) used.add(c);
+    mine.push({ segments, implementation: inquiry ? INQUIRY : REQUEST });
+  }
+  return { reference, findings, rejected, parts: rejected ? [] : mine, transmission, payerId, usage: usageOfBundle(b), used };
+}
+
+/** The interchange of converted bundles (bundlesToRequestX12 after each bundle is converted); outcome indexes are positions in `converted`. */
+export function requestsToX12(converted: readonly ConvertedRequest[], options: RequestX12Options = {}): RequestX12Result {
   const outcomes: BundleOutcome[] = [];
   // outcomes[i] is bundle i's (one outcome per bundle, in order).
   const fail = (index: number, f: WriteFinding): void => {
@@ -90,40 +155,16 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   let ok: Rendered[] = [];
   const pending: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
   const used = new UsedCharacters();
-  let firstTransmission: { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null = null;
+  let firstTransmission: Transmission | null = null;
   let payerId: string | null = null;
-  for (let index = 0; index < bundles.length; index++) {
-    const b = bundles[index]!;
-    const inquiry = isInquiryRequest(b);
-    const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
-    // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
-    const parts = inquiry ? splitByDiagnosis(b) : [b];
-    const findings: WriteFinding[] = [];
-    const mine: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
-    let rejected = false;
-    for (const part of parts) {
-      const residue = residueIn(part);
-      const tables = inquiry ? options.inquiryTables : options.tables;
-      const r = bundleToRequest(part, { ...(tables !== undefined ? { tables } : {}), ...(residue !== null ? { residue } : {}) });
-      for (const f of r.findings) findings.push(f);
-      if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
-        rejected = true;
-        break;
-      }
-      firstTransmission ??= r.source?.transmission ?? null;
-      if (payerId === null) {
-        const ids = r.source?.insurer?.identifier;
-        if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
-      }
-      const segments: Elements[] = [];
-      for (const x of r.segments) segments.push(x.els);
-      // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
-      for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
-      for (const els of segments) for (const el of els) for (const c of el) used.add(c);
-      mine.push({ r: { index, body: '', count: segments.length, values: [], plain: true, implementation: inquiry ? INQUIRY : REQUEST }, segments });
-    }
-    outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
-    if (!rejected) for (const x of mine) pending.push(x);
+  for (let index = 0; index < converted.length; index++) {
+    const c = converted[index]!;
+    firstTransmission ??= c.transmission;
+    payerId ??= c.payerId;
+    const seen = c.used.seen;
+    for (let k = 0; k < seen.length; k++) if (seen[k] === 1) used.seen[k] = 1;
+    outcomes.push({ index, reference: c.reference, control: null, controls: [], status: c.rejected ? 'rejected' : 'converted', findings: c.findings });
+    for (const p of c.parts) pending.push({ r: { index, body: '', count: p.segments.length, values: [], plain: true, implementation: p.implementation }, segments: p.segments });
   }
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
   const sender = options.sender ?? t?.interchangeSender ?? 'X12PAS';
@@ -160,7 +201,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
     const controls: string[] = [];
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundles[list[0]!.index]) });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? converted[list[0]!.index]!.usage });
     // One functional group per implementation guide (GS08): requests, then inquiries, as they come.
     let group: string | null = null;
     for (const x of list) {
