@@ -160,19 +160,43 @@ export class X12Writer {
    */
   bodyWithValues(segments: ReadonlyArray<ReadonlyArray<readonly string[]>>): WrittenBody {
     const comp = this.d.component;
+    return this.renderRows(segments.length, (k, into) => {
+      const els = segments[k]!;
+      for (let i = 1; i < els.length; i++) into.push(joinComponents(els[i]!, comp));
+      return els[0]?.[0] ?? '';
+    });
+  }
+
+  /**
+   * `bodyWithValues` for segments kept compact: `[id, e01, e02, ...]`, each element's components
+   * joined with `joiner` (a character no value holds; trailing empty components dropped), which
+   * this writer's component separator replaces.
+   */
+  bodyWithValuesCompact(segments: ReadonlyArray<readonly string[]>, joiner: string): WrittenBody {
+    const comp = this.d.component;
+    return this.renderRows(segments.length, (k, into) => {
+      const els = segments[k]!;
+      for (let i = 1; i < els.length; i++) {
+        const v = els[i]!;
+        into.push(v.indexOf(joiner) < 0 ? v : v.split(joiner).join(comp));
+      }
+      return els[0] ?? '';
+    });
+  }
+
+  /** Renders `count` segments, each given by `row` (its id returned, its element strings pushed into `into`). */
+  private renderRows(count: number, row: (k: number, into: string[]) => string): WrittenBody {
     const el = this.d.element;
     const lead = this.lineEnding;
     const term = this.d.segment;
     const out: string[] = [];
     const joined: string[] = [];
-    const values: string[][] = new Array<string[]>(segments.length);
+    const values: string[][] = new Array<string[]>(count);
     let plain = true;
-    for (let k = 0; k < segments.length; k++) {
-      const els = segments[k]!;
-      const id = els[0]?.[0] ?? '';
-      if (!this.checkValue(id, 0, id)) plain = false;
+    for (let k = 0; k < count; k++) {
       joined.length = 0;
-      for (let i = 1; i < els.length; i++) joined.push(joinComponents(els[i]!, comp));
+      const id = row(k, joined);
+      if (!this.checkValue(id, 0, id)) plain = false;
       let n = joined.length;
       while (n > 0 && joined[n - 1] === '') n--;
       const seg = new Array<string>(n + 1);
@@ -324,7 +348,8 @@ export class X12Writer {
   }
 }
 
-function joinComponents(c: readonly string[], sep: string): string {
+/** Joins a composite's components with `sep`, trailing empty components dropped (as `body` writes them). */
+export function joinComponents(c: readonly string[], sep: string): string {
   let n = c.length;
   while (n > 1 && c[n - 1] === '') n--;
   if (n === 1) return c[0]!;

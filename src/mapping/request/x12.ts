@@ -1,6 +1,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../../grammar/validate.js';
 import { checkWritten, inInterchange, printableAscii, usualLayout, writtenInterchange, writtenInterchangeFromIsa, writtenTransaction } from '../../grammar/written.js';
+import { joinComponents } from '../../x12/writer.js';
 import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding, type TransactionSet } from '../../x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../../x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../x12/characters.js';
@@ -77,6 +78,27 @@ interface Rendered {
 const REQUEST = '005010X217';
 const INQUIRY = '005010X215';
 
+/**
+ * Joins the components of a kept segment's elements: written values hold no control character
+ * (fitCharacters replaces them), so NUL stands for the component separator chosen later.
+ */
+const COMPONENT_JOINER = '\u0000';
+
+/** A written segment in exact-size arrays: `[id, e01, ...]`, components joined with COMPONENT_JOINER, trailing empty elements dropped. */
+function compactSegments(segments: readonly Elements[]): string[][] {
+  const out = new Array<string[]>(segments.length);
+  for (let k = 0; k < segments.length; k++) {
+    const els = segments[k]!;
+    let n = els.length;
+    while (n > 1 && joinComponents(els[n - 1]!, COMPONENT_JOINER) === '') n--;
+    const seg = new Array<string>(n);
+    seg[0] = els[0]?.[0] ?? '';
+    for (let i = 1; i < n; i++) seg[i] = joinComponents(els[i]!, COMPONENT_JOINER);
+    out[k] = seg;
+  }
+  return out;
+}
+
 type Transmission = { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string };
 
 /**
@@ -88,8 +110,8 @@ export interface ConvertedRequest {
   readonly reference: string | null;
   readonly findings: WriteFinding[];
   readonly rejected: boolean;
-  /** The 278s written (none when rejected): one, or one per diagnosis of an inquiry. */
-  readonly parts: ReadonlyArray<{ readonly segments: Elements[]; readonly implementation: string }>;
+  /** The 278s written (none when rejected): one, or one per diagnosis of an inquiry; segments kept compact (`compactSegments`). */
+  readonly parts: ReadonlyArray<{ readonly segments: ReadonlyArray<readonly string[]>; readonly implementation: string }>;
   /** The first TransmissionIdentifiers and payer id its written parts name (the interchange's default envelope). */
   readonly transmission: Transmission | null;
   readonly payerId: string | null;
@@ -113,7 +135,7 @@ export function convertRequest(b: Bundle | Obj, options: RequestX12Options = {})
   // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
   const parts = inquiry ? splitByDiagnosis(b) : [b];
   const findings: WriteFinding[] = [];
-  const mine: Array<{ readonly segments: Elements[]; readonly implementation: string }> = [];
+  const mine: Array<{ readonly segments: ReadonlyArray<readonly string[]>; readonly implementation: string }> = [];
   const used = new UsedCharacters();
   let transmission: Transmission | null = null;
   let payerId: string | null = null;
@@ -137,7 +159,7 @@ export function convertRequest(b: Bundle | Obj, options: RequestX12Options = {})
     // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
     for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
     for (const els of segments) for (const el of els) for (const c of el) used.add(c);
-    mine.push({ segments, implementation: inquiry ? INQUIRY : REQUEST });
+    mine.push({ segments: compactSegments(segments), implementation: inquiry ? INQUIRY : REQUEST });
   }
   return { reference, findings, rejected, parts: rejected ? [] : mine, transmission, payerId, usage: usageOfBundle(b), used };
 }
@@ -153,7 +175,7 @@ export function requestsToX12(converted: readonly ConvertedRequest[], options: R
   const lineEnding = options.lineEnding ?? '\n';
   // Segments are rendered once every bundle is read: the separators are chosen to fit all of their values.
   let ok: Rendered[] = [];
-  const pending: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
+  const pending: Array<{ readonly r: Rendered; readonly segments: ReadonlyArray<readonly string[]> }> = [];
   const used = new UsedCharacters();
   let firstTransmission: Transmission | null = null;
   let payerId: string | null = null;
@@ -178,7 +200,7 @@ export function requestsToX12(converted: readonly ConvertedRequest[], options: R
   for (const { r, segments } of pending) {
     if (outcomes[r.index]!.status === 'rejected') continue;
     try {
-      const written = bodies.bodyWithValues(segments);
+      const written = bodies.bodyWithValuesCompact(segments, COMPONENT_JOINER);
       r.body = written.text;
       r.values = written.values;
       r.plain = written.plain;
