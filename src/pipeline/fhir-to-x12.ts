@@ -1,4 +1,5 @@
-import { bundlesToRequestX12, responseBundleToX12 } from '../mapping/guard.js';
+import { responseBundleToX12 } from '../mapping/guard.js';
+import { RequestInterchange } from './request-interchange.js';
 import { MemoryControlNumbers, type ControlNumberAllocator } from '../x12/index.js';
 import type { Charset } from '../x12/characters.js';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -55,7 +56,9 @@ export class FhirToX12 {
   rejected = 0;
   /** Items read: bundles, and lines or files that are not one. */
   read = 0;
-  private requests: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
+  /** The request bundles of the interchange being made, converted as they come (only what was written from them is kept), and where each came from. */
+  private readonly requests: RequestInterchange;
+  private requestPlaces: string[] = [];
   private responses: Array<{ readonly where: string; readonly bundle: Record<string, unknown> }> = [];
   private errors: string[] = [];
   private readonly envelope: FhirEnvelopeOptions & { readonly controlNumbers: ControlNumberAllocator; readonly lineEnding: '\n' };
@@ -77,6 +80,7 @@ export class FhirToX12 {
       ...(o.charset !== undefined ? { charset: o.charset } : {}),
     };
     this.finder = o.requests !== undefined && o.requests.length > 0 ? requestFinderFor(o.requests) : null;
+    this.requests = new RequestInterchange(this.envelope);
   }
 
   async add(item: FhirItem): Promise<void> {
@@ -84,24 +88,28 @@ export class FhirToX12 {
     if ('error' in item) {
       this.rejected++;
       this.errors.push(JSON.stringify({ file: item.where, status: 'rejected', findings: [{ severity: 'error', code: item.code, message: item.error }] }));
-    } else (isResponse(item.bundle) ? this.responses : this.requests).push(item);
-    if (this.requests.length >= this.perInterchange || this.responses.length >= this.perInterchange) await this.flush();
+    } else if (isResponse(item.bundle)) this.responses.push(item);
+    else {
+      this.requests.add(item.bundle);
+      this.requestPlaces.push(item.where);
+    }
+    if (this.requests.size >= this.perInterchange || this.responses.length >= this.perInterchange) await this.flush();
   }
 
   /** Writes what is held: the request interchange, then the responses (call at the end). */
   async flush(): Promise<void> {
-    const [errors, bundles, responses] = [this.errors, this.requests, this.responses];
+    const [errors, places, responses] = [this.errors, this.requestPlaces, this.responses];
+    const r = places.length > 0 ? this.requests.finish() : null;
     this.errors = [];
-    this.requests = [];
+    this.requestPlaces = [];
     this.responses = [];
     for (const line of errors) await this.sink.report(line);
-    if (bundles.length > 0) {
-      const r = bundlesToRequestX12(bundles.map((b) => b.bundle), this.envelope);
+    if (r !== null) {
       for (const x of r.outcomes) {
         if (x.status === 'rejected') this.rejected++;
         else this.converted++;
         if (x.status === 'rejected' || x.findings.length > 0) {
-          await this.sink.report(JSON.stringify({ file: bundles[x.index]!.where, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
+          await this.sink.report(JSON.stringify({ file: places[x.index]!, bundle: x.reference, control: x.control, status: x.status, findings: x.findings }));
         }
       }
       if (r.text !== '') await this.sink.text(r.text);

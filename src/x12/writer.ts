@@ -47,6 +47,15 @@ export interface GroupHeader {
   date?: Date;
 }
 
+/** What `X12Writer.bodyWithValues` gives: the text of `body` and what the reader reads back from it. */
+export interface WrittenBody {
+  readonly text: string;
+  /** Each segment's element strings, `[id, e01, ...]`, trailing empty elements dropped. */
+  readonly values: string[][];
+  /** Every character written is printable ASCII (0x20-0x7E). */
+  readonly plain: boolean;
+}
+
 /**
  * Writes segments with chosen delimiters and line style, and keeps the envelope honest: ISA
  * fields padded to width, SE01/GE01/IEA01 counted, trailers echo their headers' control numbers.
@@ -142,6 +151,67 @@ export class X12Writer {
       out.push(term);
     }
     return out.join('');
+  }
+
+  /**
+   * `body`, also giving what the reader reads back from the text, taken as it is written: each
+   * segment's element strings (`[id, e01, ...]`, exact size) and whether every character written
+   * is printable ASCII (then the text reads back as these strings in any encoding).
+   */
+  bodyWithValues(segments: ReadonlyArray<ReadonlyArray<readonly string[]>>): WrittenBody {
+    const comp = this.d.component;
+    return this.renderRows(segments.length, (k, into) => {
+      const els = segments[k]!;
+      for (let i = 1; i < els.length; i++) into.push(joinComponents(els[i]!, comp));
+      return els[0]?.[0] ?? '';
+    });
+  }
+
+  /**
+   * `bodyWithValues` for segments kept compact: `[id, e01, e02, ...]`, each element's components
+   * joined with `joiner` (a character no value holds; trailing empty components dropped), which
+   * this writer's component separator replaces.
+   */
+  bodyWithValuesCompact(segments: ReadonlyArray<readonly string[]>, joiner: string): WrittenBody {
+    const comp = this.d.component;
+    return this.renderRows(segments.length, (k, into) => {
+      const els = segments[k]!;
+      for (let i = 1; i < els.length; i++) {
+        const v = els[i]!;
+        into.push(v.indexOf(joiner) < 0 ? v : v.split(joiner).join(comp));
+      }
+      return els[0] ?? '';
+    });
+  }
+
+  /** Renders `count` segments, each given by `row` (its id returned, its element strings pushed into `into`). */
+  private renderRows(count: number, row: (k: number, into: string[]) => string): WrittenBody {
+    const el = this.d.element;
+    const lead = this.lineEnding;
+    const term = this.d.segment;
+    const out: string[] = [];
+    const joined: string[] = [];
+    const values: string[][] = new Array<string[]>(count);
+    let plain = true;
+    for (let k = 0; k < count; k++) {
+      joined.length = 0;
+      const id = row(k, joined);
+      if (!this.checkValue(id, 0, id)) plain = false;
+      let n = joined.length;
+      while (n > 0 && joined[n - 1] === '') n--;
+      const seg = new Array<string>(n + 1);
+      seg[0] = id;
+      out.push(lead, id);
+      for (let i = 0; i < n; i++) {
+        const v = joined[i]!;
+        if (!this.checkValue(id, i + 1, v)) plain = false;
+        seg[i + 1] = v;
+        out.push(el, v);
+      }
+      out.push(term);
+      values[k] = seg;
+    }
+    return { text: out.join(''), values, plain };
   }
 
   /** Appends segments rendered by `body` (`count` of them; counted in SE01 inside a transaction). */
@@ -252,6 +322,21 @@ export class X12Writer {
     return this.parts.join('') + (this.finalLineEnding && this.parts.length > 0 ? this.lineEnding : '');
   }
 
+  /** checkElement, also telling whether the value is printable ASCII. */
+  private checkValue(id: string, n: number, v: string): boolean {
+    const f = this.forbidden;
+    let plain = true;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        plain = false;
+        if (c > 0xff) continue;
+      }
+      if (f[c] === 1) throw new X12WriteError(`${id}${String(n).padStart(2, '0')} holds a delimiter ${JSON.stringify(v[i])}: ${JSON.stringify(v)}`);
+    }
+    return plain;
+  }
+
   private checkElement(id: string, n: number, v: string): void {
     const f = this.forbidden;
     for (let i = 0; i < v.length; i++) {
@@ -263,7 +348,8 @@ export class X12Writer {
   }
 }
 
-function joinComponents(c: readonly string[], sep: string): string {
+/** Joins a composite's components with `sep`, trailing empty components dropped (as `body` writes them). */
+export function joinComponents(c: readonly string[], sep: string): string {
   let n = c.length;
   while (n > 1 && c[n - 1] === '') n--;
   if (n === 1) return c[0]!;

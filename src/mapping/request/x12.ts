@@ -1,6 +1,8 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { analyzeTransaction } from '../../grammar/validate.js';
-import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../../x12/index.js';
+import { checkWritten, inInterchange, printableAscii, usualLayout, writtenInterchange, writtenInterchangeFromIsa, writtenTransaction } from '../../grammar/written.js';
+import { joinComponents } from '../../x12/writer.js';
+import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding, type TransactionSet } from '../../x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../../x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../x12/characters.js';
 import { bundleToRequest, type WriteFinding } from './write.js';
@@ -65,6 +67,10 @@ interface Rendered {
   readonly index: number;
   body: string;
   readonly count: number;
+  /** Each segment's element strings as written (`X12Writer.bodyWithValues`; the grammar check reads them). */
+  values: string[][];
+  /** Every character written is printable ASCII. */
+  plain: boolean;
   /** GS08 / ST03: 005010X217 (request) or 005010X215 (inquiry). */
   readonly implementation: string;
 }
@@ -72,8 +78,94 @@ interface Rendered {
 const REQUEST = '005010X217';
 const INQUIRY = '005010X215';
 
+/**
+ * Joins the components of a kept segment's elements: written values hold no control character
+ * (fitCharacters replaces them), so NUL stands for the component separator chosen later.
+ */
+const COMPONENT_JOINER = '\u0000';
+
+/** A written segment in exact-size arrays: `[id, e01, ...]`, components joined with COMPONENT_JOINER, trailing empty elements dropped. */
+function compactSegments(segments: readonly Elements[]): string[][] {
+  const out = new Array<string[]>(segments.length);
+  for (let k = 0; k < segments.length; k++) {
+    const els = segments[k]!;
+    let n = els.length;
+    while (n > 1 && joinComponents(els[n - 1]!, COMPONENT_JOINER) === '') n--;
+    const seg = new Array<string>(n);
+    seg[0] = els[0]?.[0] ?? '';
+    for (let i = 1; i < n; i++) seg[i] = joinComponents(els[i]!, COMPONENT_JOINER);
+    out[k] = seg;
+  }
+  return out;
+}
+
+type Transmission = { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string };
+
+/**
+ * One bundle converted: the part of bundlesToRequestX12 that reads the bundle, kept (without the
+ * bundle) until its interchange is written by `requestsToX12`.
+ */
+export interface ConvertedRequest {
+  /** BHT03 (Bundle.identifier.value), when the bundle has one. */
+  readonly reference: string | null;
+  readonly findings: WriteFinding[];
+  readonly rejected: boolean;
+  /** The 278s written (none when rejected): one, or one per diagnosis of an inquiry; segments kept compact (`compactSegments`). */
+  readonly parts: ReadonlyArray<{ readonly segments: ReadonlyArray<readonly string[]>; readonly implementation: string }>;
+  /** The first TransmissionIdentifiers and payer id its written parts name (the interchange's default envelope). */
+  readonly transmission: Transmission | null;
+  readonly payerId: string | null;
+  /** ISA15 it asks for (test data tag). */
+  readonly usage: 'P' | 'T';
+  /** The characters of every part written (rejected bundles' too: they count in the choice of separators). */
+  readonly used: UsedCharacters;
+}
+
 /** Writes the bundles' 278s; checks each against our X217 grammar before it goes into the interchange. */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): RequestX12Result {
+  const converted: ConvertedRequest[] = [];
+  for (const b of bundles) converted.push(convertRequest(b, options));
+  return requestsToX12(converted, options);
+}
+
+/** Converts one bundle (its 278s and findings; nothing is rendered): the bundle is not needed after this. */
+export function convertRequest(b: Bundle | Obj, options: RequestX12Options = {}): ConvertedRequest {
+  const inquiry = isInquiryRequest(b);
+  const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
+  // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
+  const parts = inquiry ? splitByDiagnosis(b) : [b];
+  const findings: WriteFinding[] = [];
+  const mine: Array<{ readonly segments: ReadonlyArray<readonly string[]>; readonly implementation: string }> = [];
+  const used = new UsedCharacters();
+  let transmission: Transmission | null = null;
+  let payerId: string | null = null;
+  let rejected = false;
+  for (const part of parts) {
+    const residue = residueIn(part);
+    const tables = inquiry ? options.inquiryTables : options.tables;
+    const r = bundleToRequest(part, { ...(tables !== undefined ? { tables } : {}), ...(residue !== null ? { residue } : {}) });
+    for (const f of r.findings) findings.push(f);
+    if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
+      rejected = true;
+      break;
+    }
+    transmission ??= (r.source?.transmission as Transmission | undefined) ?? null;
+    if (payerId === null) {
+      const ids = r.source?.insurer?.identifier;
+      if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
+    }
+    const segments: Elements[] = new Array<Elements>(r.segments.length);
+    for (let k = 0; k < r.segments.length; k++) segments[k] = r.segments[k]!.els;
+    // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
+    for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
+    for (const els of segments) for (const el of els) for (const c of el) used.add(c);
+    mine.push({ segments: compactSegments(segments), implementation: inquiry ? INQUIRY : REQUEST });
+  }
+  return { reference, findings, rejected, parts: rejected ? [] : mine, transmission, payerId, usage: usageOfBundle(b), used };
+}
+
+/** The interchange of converted bundles (bundlesToRequestX12 after each bundle is converted); outcome indexes are positions in `converted`. */
+export function requestsToX12(converted: readonly ConvertedRequest[], options: RequestX12Options = {}): RequestX12Result {
   const outcomes: BundleOutcome[] = [];
   // outcomes[i] is bundle i's (one outcome per bundle, in order).
   const fail = (index: number, f: WriteFinding): void => {
@@ -83,42 +175,18 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   const lineEnding = options.lineEnding ?? '\n';
   // Segments are rendered once every bundle is read: the separators are chosen to fit all of their values.
   let ok: Rendered[] = [];
-  const pending: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
+  const pending: Array<{ readonly r: Rendered; readonly segments: ReadonlyArray<readonly string[]> }> = [];
   const used = new UsedCharacters();
-  let firstTransmission: { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null = null;
+  let firstTransmission: Transmission | null = null;
   let payerId: string | null = null;
-  for (let index = 0; index < bundles.length; index++) {
-    const b = bundles[index]!;
-    const inquiry = isInquiryRequest(b);
-    const reference = typeof (b as Obj).identifier === 'object' && (b as Obj).identifier !== null ? (((b as Obj).identifier as Obj).value as string | undefined) ?? null : null;
-    // An inquiry about several diagnoses is one 278 per diagnosis (PAS); all of them, or none, are written.
-    const parts = inquiry ? splitByDiagnosis(b) : [b];
-    const findings: WriteFinding[] = [];
-    const mine: Array<{ readonly r: Rendered; readonly segments: Elements[] }> = [];
-    let rejected = false;
-    for (const part of parts) {
-      const residue = residueIn(part);
-      const tables = inquiry ? options.inquiryTables : options.tables;
-      const r = bundleToRequest(part, { ...(tables !== undefined ? { tables } : {}), ...(residue !== null ? { residue } : {}) });
-      for (const f of r.findings) findings.push(f);
-      if (r.segments === null || r.findings.some((f) => f.severity === 'error')) {
-        rejected = true;
-        break;
-      }
-      firstTransmission ??= r.source?.transmission ?? null;
-      if (payerId === null) {
-        const ids = r.source?.insurer?.identifier;
-        if (Array.isArray(ids)) payerId = ((ids as Obj[]).find((i) => typeof i.value === 'string')?.value as string | undefined) ?? null;
-      }
-      const segments: Elements[] = [];
-      for (const x of r.segments) segments.push(x.els);
-      // Characters X12 cannot carry (controls; non-ASCII for a plain-ASCII partner) are replaced, each named.
-      for (const c of fitCharacters(segments, options.charset)) findings.push({ severity: 'warning', code: 'LOSSY_VALUE', message: c.message });
-      for (const els of segments) for (const el of els) for (const c of el) used.add(c);
-      mine.push({ r: { index, body: '', count: segments.length, implementation: inquiry ? INQUIRY : REQUEST }, segments });
-    }
-    outcomes.push({ index, reference, control: null, controls: [], status: rejected ? 'rejected' : 'converted', findings });
-    if (!rejected) for (const x of mine) pending.push(x);
+  for (let index = 0; index < converted.length; index++) {
+    const c = converted[index]!;
+    firstTransmission ??= c.transmission;
+    payerId ??= c.payerId;
+    const seen = c.used.seen;
+    for (let k = 0; k < seen.length; k++) if (seen[k] === 1) used.seen[k] = 1;
+    outcomes.push({ index, reference: c.reference, control: null, controls: [], status: c.rejected ? 'rejected' : 'converted', findings: c.findings });
+    for (const p of c.parts) pending.push({ r: { index, body: '', count: p.segments.length, values: [], plain: true, implementation: p.implementation }, segments: p.segments });
   }
   const t = firstTransmission as { interchangeSender?: string; interchangeReceiver?: string; applicationSender?: string; applicationReceiver?: string } | null;
   const sender = options.sender ?? t?.interchangeSender ?? 'X12PAS';
@@ -132,7 +200,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   for (const { r, segments } of pending) {
     if (outcomes[r.index]!.status === 'rejected') continue;
     try {
-      r.body = bodies.body(segments);
+      const written = bodies.bodyWithValuesCompact(segments, COMPONENT_JOINER);
+      r.body = written.text;
+      r.values = written.values;
+      r.plain = written.plain;
       ok.push(r);
     } catch (e) {
       // A value holding a pinned separator cannot be written: that bundle is left out, with the finding.
@@ -143,7 +214,8 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   // A bundle written as several inquiries goes whole or not at all.
   ok = ok.filter((x) => outcomes[x.index]!.status !== 'rejected');
 
-  const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined): { text: string; controls: string[] } => {
+  /** The interchange of `list`; with `envelopeOnly`, its ISA and GS segments alone (the same clock readings). */
+  const render = (list: readonly Rendered[], controlNumbers: ControlNumberAllocator | undefined, envelopeOnly = false): { text: string; controls: string[] } => {
     const w = new X12Writer({
       delimiters,
       lineEnding,
@@ -151,7 +223,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
     const controls: string[] = [];
-    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? usageOfBundle(bundles[list[0]!.index]) });
+    w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage: options.usage ?? converted[list[0]!.index]!.usage });
     // One functional group per implementation guide (GS08): requests, then inquiries, as they come.
     let group: string | null = null;
     for (const x of list) {
@@ -160,6 +232,7 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
         w.beginGroup({ functionalId: 'HI', sender: appSender, receiver: appReceiver, version: x.implementation });
         group = x.implementation;
       }
+      if (envelopeOnly) continue;
       controls.push(w.beginTransaction('278', x.implementation));
       w.raw(x.body, x.count);
       w.endTransaction();
@@ -171,20 +244,10 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
   if (ok.length === 0) return { text: '', outcomes };
   // Requests first, then inquiries (a stable sort: input order within each).
   ok = [...ok.filter((x) => x.implementation === REQUEST), ...ok.filter((x) => x.implementation !== REQUEST)];
-  // Our own grammar checks what we wrote (a probe with fixed control numbers, so the allocator is not
-  // consumed), each transaction as the reader gives it (so no more than one is held at a time).
-  const probeText = render(ok, new MemoryControlNumbers()).text;
-  const errorsOf: Array<readonly Finding[]> = [];
-  const reader = new X12Reader({
-    transaction(tx) {
-      errorsOf.push([...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error'));
-    },
-    groupEnd() {},
-    interchangeEnd() {},
-    finding() {},
-  });
-  reader.push(Buffer.from(probeText, 'latin1'));
-  reader.end();
+  // Our own grammar checks what we wrote, each 278 from its written values (grammar/written.ts);
+  // values the reader would not read back as written are checked by rendering and reading again.
+  const header = { sender, receiver, appSender, appReceiver, senderQualifier: options.senderQualifier ?? 'ZZ', receiverQualifier: options.receiverQualifier ?? 'ZZ' };
+  const errorsOf = writtenErrors(ok, delimiters, lineEnding, header, (list) => render(list, new MemoryControlNumbers(), true).text) ?? rereadErrors(render(ok, new MemoryControlNumbers()).text);
   const broken = new Set<number>();
   ok.forEach((x, i) => {
     const errors = errorsOf[i];
@@ -202,4 +265,59 @@ export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, option
     outcomes[x.index] = { ...o, control: o.control ?? controls[i]!, controls: [...o.controls, controls[i]!] };
   });
   return { text, outcomes };
+}
+
+/** The error findings of each transaction in a rendered interchange, read again (the check for values that do not read back as written). */
+function rereadErrors(probeText: string): Array<readonly Finding[]> {
+  const errorsOf: Array<readonly Finding[]> = [];
+  const reader = new X12Reader({
+    transaction(tx) {
+      errorsOf.push([...tx.findings, ...analyzeTransaction(tx).findings].filter((f) => f.severity === 'error'));
+    },
+    groupEnd() {},
+    interchangeEnd() {},
+    finding() {},
+  });
+  reader.push(Buffer.from(probeText, 'latin1'));
+  reader.end();
+  return errorsOf;
+}
+
+interface EnvelopeValues {
+  readonly sender: string;
+  readonly receiver: string;
+  readonly appSender: string;
+  readonly appReceiver: string;
+  readonly senderQualifier: string;
+  readonly receiverQualifier: string;
+}
+
+/**
+ * The error findings of each 278 in `list`, checked from its written values as the reader would
+ * read them from the probe interchange (latin1 text, control numbers from 0001 per group); null
+ * when some value would not read back as written (then nothing is rendered: the caller re-reads).
+ * `renderEnvelope` renders the probe's envelope (ISA and GS, as the probe does; its ISA is checked).
+ */
+function writtenErrors(list: readonly Rendered[], delimiters: Delimiters, lineEnding: string, header: EnvelopeValues, renderEnvelope: (list: readonly Rendered[]) => string): Array<readonly Finding[]> | null {
+  if (!usualLayout(delimiters, lineEnding) || !printableAscii(Object.values(header))) return null;
+  const blank = writtenInterchange(delimiters, lineEnding);
+  const sets: TransactionSet[] = [];
+  let group: string | null = null;
+  let n = 0;
+  for (const x of list) {
+    if (x.implementation !== group) {
+      group = x.implementation;
+      n = 0;
+    }
+    const tx = writtenTransaction(x.values, x.plain, x.implementation, String(++n).padStart(4, '0'), blank, 'latin1');
+    if (tx === null) return null;
+    sets.push(tx);
+  }
+  // The envelope as the probe renders it (the same clock readings, the same refusals); an ISA the reader rejects rejects every set.
+  const envelope = renderEnvelope(list);
+  const ic = writtenInterchangeFromIsa(envelope.slice(0, envelope.indexOf(String.fromCharCode(delimiters.segment))), delimiters, lineEnding);
+  return sets.map((written) => {
+    const tx = ic.rejected ? inInterchange(written, ic) : written;
+    return [...tx.findings, ...checkWritten(tx).findings].filter((f) => f.severity === 'error');
+  });
 }

@@ -4,8 +4,9 @@
  * TransmissionIdentifiers (2.2.1) when it has them, else from the options.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../grammar/validate.js';
-import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../../x12/index.js';
+import { analyzeTransaction, type Validation } from '../../grammar/validate.js';
+import { checkWritten, printableAscii, usualLayout, writtenInterchangeFromIsa, writtenTransaction } from '../../grammar/written.js';
+import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type Delimiters, type TransactionSet, type WriterOptions } from '../../x12/index.js';
 import { bundleToResponse, type ResponseWriteFinding } from './write.js';
 import type { CompiledTables } from '../engine/table.js';
 import { PAS_PROFILE } from '../../pas/constants.js';
@@ -44,6 +45,50 @@ export interface ResponseX12Result {
   /** The interchange, or null when the bundle could not be written. */
   readonly text: string | null;
   readonly findings: ResponseWriteFinding[];
+}
+
+/** The segments of the interchange written, and its separators (what the grammar check reads). */
+interface Written {
+  /** Each segment's element strings (`X12Writer.bodyWithValues`). */
+  readonly values: ReadonlyArray<readonly string[]>;
+  /** Every character written is printable ASCII. */
+  readonly plain: boolean;
+  readonly delimiters: Delimiters;
+}
+
+interface Checked {
+  readonly tx: TransactionSet;
+  readonly a: Validation;
+}
+
+/** The transaction set of `text` read again, and its grammar check. */
+function rereadCheck(text: string): Checked[] {
+  const out: Checked[] = [];
+  for (const ev of readX12Buffer(Buffer.from(text, 'utf8'))) if (ev.kind === 'transaction') out.push({ tx: ev.transaction, a: analyzeTransaction(ev.transaction) });
+  return out;
+}
+
+/**
+ * The transaction set of `text` made from its written values (ST02 from the text), and its grammar
+ * check; null when the values would not read back as written (utf8 text).
+ */
+function writtenCheck(text: string, written: Written | null, implementation: string, options: ResponseX12Options): Checked[] | null {
+  if (written === null) return null;
+  const d = written.delimiters;
+  const lineEnding = options.lineEnding ?? '\n';
+  if (!usualLayout(d, lineEnding)) return null;
+  const term = String.fromCharCode(d.segment);
+  const isaEnd = text.indexOf(term);
+  const isaText = text.slice(0, isaEnd);
+  if (!printableAscii([isaText])) return null;
+  // ST02: the third segment's second element (ISA, GS, ST).
+  const gsEnd = text.indexOf(term, isaEnd + 1);
+  const st = text.slice(gsEnd + 1, text.indexOf(term, gsEnd + 1)).trimStart().split(String.fromCharCode(d.element));
+  const control = st[2] ?? '';
+  if (st[0] !== 'ST' || !printableAscii([control])) return null;
+  const ic = writtenInterchangeFromIsa(isaText, d, lineEnding);
+  const tx = writtenTransaction(written.values, written.plain, implementation, control, ic, 'utf8');
+  return tx === null ? null : [{ tx, a: checkWritten(tx) }];
 }
 
 /** What a response bundle is written as: an X217 response, or an X215 inquiry response for a PAS Inquiry Response Bundle. */
@@ -86,7 +131,9 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
       ...(controlNumbers !== undefined ? { controlNumbers } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
-    const body = w.body(segments);
+    const b = w.bodyWithValues(segments);
+    const body = b.text;
+    written = { values: b.values, plain: b.plain, delimiters: w.delimiters };
     w.beginInterchange({ senderQualifier: options.senderQualifier ?? 'ZZ', sender, receiverQualifier: options.receiverQualifier ?? 'ZZ', receiver, usage });
     w.beginGroup({ functionalId: 'HI', sender: t.applicationSenderCode ?? sender, receiver: t.applicationReceiverCode ?? receiver, version: IMPLEMENTATION });
     w.beginTransaction('278', IMPLEMENTATION);
@@ -97,6 +144,8 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
     return w.drain();
   };
   let text: string;
+  // The segments of the text returned, and its separators.
+  let written: Written | null = null;
   try {
     // --lossless: the residue's original segments stand in for the loop instances they name (engine/residue.ts); the draft takes no control number.
     const residue = residueIn(bundle);
@@ -113,12 +162,11 @@ export function responseBundleToX12(bundle: Bundle | Obj, options: ResponseX12Op
     findings.push({ severity: 'error', code: 'UNWRITABLE_VALUE', message: e.message });
     return { text: null, findings };
   }
-  // Our own response grammar (X217, or X215 for an inquiry response) must accept what was written.
-  for (const ev of readX12Buffer(Buffer.from(text, 'utf8'))) {
-    if (ev.kind !== 'transaction') continue;
-    const a = analyzeTransaction(ev.transaction);
+  // Our own response grammar (X217, or X215 for an inquiry response) must accept what was written:
+  // checked from the written values (grammar/written.ts), or by reading the text again when they would not read back as written.
+  for (const { tx, a } of writtenCheck(text, written, IMPLEMENTATION, options) ?? rereadCheck(text)) {
     if (a.tree?.grammar.id !== guide.grammar) findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written is not read as an ${guide.label}` });
-    for (const f of [...ev.transaction.findings, ...a.findings]) if (f.severity === 'error') findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written breaks the ${guide.label} grammar: ${f.message}` });
+    for (const f of [...tx.findings, ...a.findings]) if (f.severity === 'error') findings.push({ severity: 'error', code: 'NOT_X217', message: `the 278 written breaks the ${guide.label} grammar: ${f.message}` });
   }
   return { text: findings.some((f) => f.severity === 'error') ? null : text, findings };
 }
