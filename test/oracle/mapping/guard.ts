@@ -8,10 +8,10 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { MemoryControlNumbers, X12WriteError } from '../../../src/x12/index.js';
 import { partyIdProblem } from '../../../src/x12/party-id.js';
-import { bundleToRequest as writeRequest, type BundleWriteOptions, type WriteFinding, type WrittenRequest } from '../../../src/mapping/request/write.js';
-import { checkBundleShape } from '../../../src/mapping/engine/bundle-shape.js';
+import { bundleToRequest as writeRequest, type BundleWriteOptions, type WriteFinding, type WrittenRequest } from './request/write.js';
+import { checkBundleShape } from './engine/bundle-shape.js';
 import { bundlesToRequestX12 as writeRequests, type BundleOutcome, type RequestX12Options } from './request/x12.js';
-import { bundleToResponse as writeResponse, type ResponseWriteFinding, type WrittenResponse } from '../../../src/mapping/response/write.js';
+import { bundleToResponse as writeResponse, type ResponseWriteFinding, type WrittenResponse } from './response/write.js';
 import { responseBundleToX12 as writeResponseX12, type ResponseX12Options } from './response/x12.js';
 import type { CompiledTables } from '../../../src/mapping/engine/table.js';
 import { PAS_EXTENSION } from '../../../src/pas/constants.js';

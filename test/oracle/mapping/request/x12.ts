@@ -1,15 +1,15 @@
 // Oracle: src/mapping/request/x12.ts as of 897b04fab7e5 (scripts/oracle-copy.mjs). Do not edit.
 import type { Bundle } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../../../src/grammar/validate.js';
+import { analyzeTransaction } from '../../grammar/validate.js';
 import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../../../../src/x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../../../../src/x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../../../src/x12/characters.js';
-import { bundleToRequest, type WriteFinding } from '../../../../src/mapping/request/write.js';
+import { bundleToRequest, type WriteFinding } from './write.js';
 import { residueIn } from '../../../../src/mapping/round-trip.js';
 import { usageOfBundle } from '../../../../src/mapping/engine/usage-tag.js';
-import { isInquiryRequest, splitByDiagnosis } from '../../../../src/mapping/request/disassemble.js';
+import { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
 import type { CompiledTables } from '../../../../src/mapping/engine/table.js';
-import type { Elements } from '../../../../src/mapping/engine/write-rows.js';
+import type { Elements } from '../engine/write-rows.js';
 
 /**
  * PAS Request Bundles -> one X12 interchange of 278 requests (005010X217): one ST per bundle in

@@ -5,14 +5,14 @@
  * TransmissionIdentifiers (2.2.1) when it has them, else from the options.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../../../src/grammar/validate.js';
+import { analyzeTransaction } from '../../grammar/validate.js';
 import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../../../../src/x12/index.js';
-import { bundleToResponse, type ResponseWriteFinding } from '../../../../src/mapping/response/write.js';
+import { bundleToResponse, type ResponseWriteFinding } from './write.js';
 import type { CompiledTables } from '../../../../src/mapping/engine/table.js';
 import { PAS_PROFILE } from '../../../../src/pas/constants.js';
-import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from '../../../../src/mapping/inquiry/response.js';
-import { RESPONSE_GRAMMAR } from '../../../../src/mapping/response/tables.js';
-import { hasProfile } from '../../../../src/mapping/request/disassemble.js';
+import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from '../inquiry/response.js';
+import { RESPONSE_GRAMMAR } from './tables.js';
+import { hasProfile } from '../request/disassemble.js';
 import { usageOfBundle } from '../../../../src/mapping/engine/usage-tag.js';
 import { chooseDelimiters, UsedCharacters } from '../../../../src/x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../../../src/x12/characters.js';
