@@ -309,6 +309,11 @@ describe('convert as you parse: the FHIR -> X12 batch gives what it gave holding
   });
 });
 
+/** A result with each finding's `at` (the frame that threw) reduced to its function name. */
+function withoutThrowSite<T>(result: T): T {
+  return JSON.parse(JSON.stringify(result, (k, v: unknown) => (k === 'at' && typeof v === 'string' ? v.replace(/ \(.*\)$/, '') : v))) as T;
+}
+
 describe('RequestInterchange: the guarded bundlesToRequestX12 one bundle at a time', () => {
   it('the same outcomes and text, also when conversions throw (tables that are not tables) and the envelope throws', () => {
     const { requests } = sampleInputs();
@@ -318,7 +323,8 @@ describe('RequestInterchange: the guarded bundlesToRequestX12 one bundle at a ti
       const streamed = new RequestInterchange({ now: FIXED_NOW, controlNumbers: new MemoryControlNumbers(), ...options });
       for (const b of bundles) streamed.add(b);
       const mine = streamed.finish();
-      expect(mine, JSON.stringify(options)).toEqual(oracleGuarded(bundles, { now: FIXED_NOW, controlNumbers: new MemoryControlNumbers(), ...options }));
+      // An INTERNAL_ERROR names where it was thrown (`at`): the frozen code throws from its own file.
+      expect(withoutThrowSite(mine), JSON.stringify(options)).toEqual(withoutThrowSite(oracleGuarded(bundles, { now: FIXED_NOW, controlNumbers: new MemoryControlNumbers(), ...options })));
       if ('tables' in options) expect(JSON.stringify(mine.outcomes)).toContain('INTERNAL_ERROR');
     }
   });
