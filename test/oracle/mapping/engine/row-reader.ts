@@ -11,7 +11,7 @@
  * and strings written as JSON literals. Values and codecs are passed in, never written as code.
  */
 import { INVALID, type Codec } from '../../../../src/mapping/engine/codecs/index.js';
-import { copy, type Path, type Step } from './path.js';
+import { copy, type Path, type Step } from '../../../../src/mapping/engine/path.js';
 import type { ReadTarget, RowReader, RowSpec } from '../../../../src/mapping/engine/row-spec.js';
 
 type Obj = Record<string, unknown>;

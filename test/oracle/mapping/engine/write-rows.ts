@@ -3,7 +3,7 @@ import type { LoopDef, SegmentRow } from '../../../../src/grammar/index.js';
 import { getSegmentDef, RuleKind, TypeKind } from '../../../../src/x12/dictionary.js';
 import { PAS_VERSION_INFO, requestBundleAs221 } from '../../../../src/pas/versions.js';
 import { INVALID } from '../../../../src/mapping/engine/codecs/index.js';
-import type { Path, Step } from './path.js';
+import type { Path, Step } from '../../../../src/mapping/engine/path.js';
 import { ROLE, type CompiledRow, type CompiledTables, type RowSpec } from '../../../../src/mapping/engine/table.js';
 import type { Ledger } from './ledger.js';
 

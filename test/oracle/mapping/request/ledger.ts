@@ -6,9 +6,9 @@
  * they write (engine/write-rows.ts), and every other element reachable from the Claim is reported.
  */
 import { OTHER_EXTENSION, PAS_EXTENSION } from '../../../../src/pas/constants.js';
-import type { RequestSource, SourceProvider } from './disassemble.js';
+import type { RequestSource, SourceProvider } from '../../../../src/mapping/request/disassemble.js';
 import type { Ledger, Unconsumed } from '../engine/ledger.js';
-import { memberId, writableParty } from '../engine/party-ids.js';
+import { memberId, writableParty } from '../../../../src/mapping/engine/party-ids.js';
 import { RESIDUE_EXTENSION } from '../../../../src/mapping/engine/residue.js';
 import type { WriteFinding } from '../../../../src/mapping/request/write-finding.js';
 import { isObj } from '../../../../src/mapping/engine/obj.js';

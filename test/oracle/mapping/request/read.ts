@@ -5,9 +5,9 @@ import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.
 import { analyzeTransaction } from '../../grammar/validate.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../../../../src/pas/constants.js';
-import { copy } from '../engine/path.js';
+import { copy } from '../../../../src/mapping/engine/path.js';
 import { inheritanceLosses } from '../engine/inheritance.js';
-import { assemble, type Provider, type RequestKind } from './assemble.js';
+import { assemble, type Provider, type RequestKind } from '../../../../src/mapping/request/assemble.js';
 import { claimTypeOf, serviceSegmentOf } from '../../../../src/mapping/request/claim-type.js';
 import { inquiryTablesCompiled, ROLE, ROLES, requestTablesCompiled, type CompiledTables, type ReadTarget } from '../../../../src/mapping/engine/table.js';
 import { repeatable, repeatIndex } from '../../../../src/mapping/engine/repeats.js';

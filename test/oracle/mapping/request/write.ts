@@ -8,7 +8,7 @@ import { viableSegment } from '../../../../src/mapping/engine/viable.js';
 import { acceptParties, requestUnconsumed } from './ledger.js';
 import { fieldIn } from '../../../../src/mapping/request/requested-kind.js';
 import { Ledger } from '../engine/ledger.js';
-import { disassembleRequest, isInquiryRequest, type RequestSource, type SourceProvider } from './disassemble.js';
+import { disassembleRequest, isInquiryRequest, type RequestSource, type SourceProvider } from '../../../../src/mapping/request/disassemble.js';
 import { inquiryTablesCompiled, requestTablesCompiled, ROLE, ROLES, type CompiledTables } from '../../../../src/mapping/engine/table.js';
 import { compileWritePlans, get, needsServiceLevel, newSliceCache, put, segmentRows, sharedValues, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans, type WriteProblem } from '../engine/write-rows.js';
 import { repeatable } from '../../../../src/mapping/engine/repeats.js';

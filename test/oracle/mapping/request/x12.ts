@@ -7,7 +7,7 @@ import { fitCharacters, type Charset } from '../../../../src/x12/characters.js';
 import { bundleToRequest, type WriteFinding } from './write.js';
 import { residueIn } from '../../../../src/mapping/round-trip.js';
 import { usageOfBundle } from '../../../../src/mapping/engine/usage-tag.js';
-import { isInquiryRequest, splitByDiagnosis } from './disassemble.js';
+import { isInquiryRequest, splitByDiagnosis } from '../../../../src/mapping/request/disassemble.js';
 import type { CompiledTables } from '../../../../src/mapping/engine/table.js';
 import type { Elements } from '../engine/write-rows.js';
 

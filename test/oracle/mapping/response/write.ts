@@ -16,16 +16,16 @@ import { PAS_EXTENSION } from '../../../../src/pas/constants.js';
 import { disassembleResponse, type DecisionSource, type ProviderSource, type ResponseSource } from './disassemble.js';
 import { responseTablesCompiled } from './tables.js';
 import { Ledger } from '../engine/ledger.js';
-import { errorElementOf } from './aaa.js';
+import { errorElementOf } from '../../../../src/mapping/response/aaa.js';
 import { responseUnconsumed } from './ledger.js';
-import { acceptResponseParties } from './accept.js';
+import { acceptResponseParties } from '../../../../src/mapping/response/accept.js';
 import { getSegmentDef } from '../../../../src/x12/dictionary.js';
 import { ROLE, ROLES, type CompiledTables } from '../../../../src/mapping/engine/table.js';
 import { repeatable } from '../../../../src/mapping/engine/repeats.js';
 import { repeatCache } from '../engine/repeat-write.js';
 import { compileWritePlans, get, newSliceCache, put, type Elements, type SegmentWritePlan, type WriteContext, type WritePlans } from '../engine/write-rows.js';
-import type { ResponseWriteFinding } from './write-finding.js';
-export type { ResponseWriteFinding } from './write-finding.js';
+import type { ResponseWriteFinding } from '../../../../src/mapping/response/write-finding.js';
+export type { ResponseWriteFinding } from '../../../../src/mapping/response/write-finding.js';
 
 type Obj = Record<string, unknown>;
 

@@ -12,7 +12,7 @@ import type { CompiledTables } from '../../../../src/mapping/engine/table.js';
 import { PAS_PROFILE } from '../../../../src/pas/constants.js';
 import { INQUIRY_RESPONSE_GRAMMAR, inquiryResponseTablesCompiled } from '../inquiry/response.js';
 import { RESPONSE_GRAMMAR } from './tables.js';
-import { hasProfile } from '../request/disassemble.js';
+import { hasProfile } from '../../../../src/mapping/request/disassemble.js';
 import { usageOfBundle } from '../../../../src/mapping/engine/usage-tag.js';
 import { chooseDelimiters, UsedCharacters } from '../../../../src/x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../../../src/x12/characters.js';
