@@ -286,9 +286,8 @@ export const cases = [
     frames: true,
     runs: [{ input: 'bundles', reps: 1 }],
     async run({ file, truth }) {
-      const index = process.env.BENCH_DIST_URL ?? new URL('../dist/index.js', import.meta.url).href;
-      const { RequestInterchange } = await import(new URL('./pipeline/request-interchange.js', index).href);
-      const interchange = new RequestInterchange({ now: () => new Date(0) });
+      const { mapping } = await import(process.env.BENCH_DIST_URL ?? '../dist/index.js');
+      const interchange = new mapping.RequestInterchange({ now: () => new Date(0) });
       let converted = 0;
       let outBytes = 0;
       const flush = () => {

@@ -9,7 +9,7 @@ import { MemoryControlNumbers, X12WriteError } from '../x12/index.js';
 import { partyIdProblem } from '../x12/party-id.js';
 import { bundleToRequest as writeRequest, type BundleWriteOptions, type WriteFinding, type WrittenRequest } from './request/write.js';
 import { checkBundleShape } from './engine/bundle-shape.js';
-import { bundlesToRequestX12 as writeRequests, type BundleOutcome, type RequestX12Options } from './request/x12.js';
+import { convertRequest, requestsToX12, type BundleOutcome, type ConvertedRequest, type RequestX12Options } from './request/x12.js';
 import { bundleToResponse as writeResponse, type ResponseWriteFinding, type WrittenResponse } from './response/write.js';
 import { responseBundleToX12 as writeResponseX12, type ResponseX12Options } from './response/x12.js';
 import type { CompiledTables } from './engine/table.js';
@@ -80,8 +80,8 @@ function referenceOf(bundle: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-function rejectedOutcome(index: number, bundle: unknown, findings: ReadonlyArray<WriteFinding | GuardFinding>): GuardedBundleOutcome {
-  return { index, reference: referenceOf(bundle), control: null, controls: [], status: 'rejected', findings };
+function rejectedOutcome(index: number, reference: string | null, findings: ReadonlyArray<WriteFinding | GuardFinding>): GuardedBundleOutcome {
+  return { index, reference, control: null, controls: [], status: 'rejected', findings };
 }
 
 /**
@@ -90,32 +90,83 @@ function rejectedOutcome(index: number, bundle: unknown, findings: ReadonlyArray
  * (Bundle.meta.tag HTEST) goes into an interchange with ISA15 `T`, the others `P`.
  */
 export function bundlesToRequestX12(bundles: ReadonlyArray<Bundle | Obj>, options: RequestX12Options = {}): GuardedRequestX12Result {
-  const outcomes: GuardedBundleOutcome[] = [];
-  const byUsage = new Map<'P' | 'T', number[]>();
-  for (let i = 0; i < bundles.length; i++) {
-    const problems = bundleProblems(bundles[i]);
-    outcomes.push(rejectedOutcome(i, bundles[i], problems));
-    if (problems.length > 0) continue;
-    const usage = options.usage ?? usageOfBundle(bundles[i]);
-    const list = byUsage.get(usage) ?? [];
-    list.push(i);
-    byUsage.set(usage, list);
-  }
-  let text = '';
-  // In the order each usage first comes in the input.
-  for (const [usage, idx] of byUsage) text += writeIsolated(bundles, idx, { ...options, usage }, outcomes);
-  return { text, outcomes };
+  const interchange = new RequestInterchange(options);
+  for (const b of bundles) interchange.add(b);
+  return interchange.finish();
+}
+
+/** One bundle added: refused by the guard, converted, or its conversion threw. */
+interface Held {
+  /** Bundle.identifier.value, for the outcome. */
+  readonly reference: string | null;
+  readonly problems: readonly GuardFinding[];
+  /** ISA15 of its interchange; null when the guard refused it. */
+  readonly usage: 'P' | 'T' | null;
+  readonly converted: ConvertedRequest | null;
+  /** What its conversion threw (it throws alone the same way). */
+  readonly thrown: { readonly error: unknown } | null;
 }
 
 /**
- * Writes the bundles at `idx` in one interchange. When the writer throws, each is written alone
- * (with throwaway control numbers) to find those that throw; they are rejected with what was
- * thrown and the others written together. Returns the text; fills `outcomes` at `idx`.
+ * bundlesToRequestX12 one bundle at a time (the way `convert` reads NDJSON): each bundle is
+ * checked and converted when it is added and only what was written from it is kept until
+ * `finish` writes the interchange(s), one per usage in the order each first comes.
  */
-function writeIsolated(bundles: ReadonlyArray<Bundle | Obj>, idx: readonly number[], options: RequestX12Options, outcomes: GuardedBundleOutcome[]): string {
+export class RequestInterchange {
+  private held: Held[] = [];
+
+  constructor(private readonly options: RequestX12Options = {}) {}
+
+  /** Bundles added since the last `finish`. */
+  get size(): number {
+    return this.held.length;
+  }
+
+  /** Checks and converts one bundle; the bundle itself is not kept past its conversion. */
+  add(bundle: unknown): void {
+    const problems = bundleProblems(bundle);
+    const ref = referenceOf(bundle);
+    if (problems.length > 0) {
+      this.held.push({ reference: ref, problems, usage: null, converted: null, thrown: null });
+      return;
+    }
+    const usage = this.options.usage ?? usageOfBundle(bundle as Obj);
+    try {
+      this.held.push({ reference: ref, problems, usage, converted: convertRequest(bundle as Obj, { ...this.options, usage }), thrown: null });
+    } catch (error) {
+      this.held.push({ reference: ref, problems, usage, converted: null, thrown: { error } });
+    }
+  }
+
+  /** Writes the interchanges of the bundles added and starts again. */
+  finish(): GuardedRequestX12Result {
+    const held = this.held;
+    this.held = [];
+    const outcomes: GuardedBundleOutcome[] = held.map((h, i) => rejectedOutcome(i, h.reference, h.problems));
+    const byUsage = new Map<'P' | 'T', number[]>();
+    held.forEach((h, i) => {
+      if (h.usage === null) return;
+      const list = byUsage.get(h.usage) ?? [];
+      list.push(i);
+      byUsage.set(h.usage, list);
+    });
+    let text = '';
+    for (const [usage, idx] of byUsage) text += writeIsolated(held, idx, { ...this.options, usage }, outcomes);
+    return { text, outcomes };
+  }
+}
+
+/**
+ * Writes the bundles at `idx` in one interchange. When that throws, each is written alone (with
+ * throwaway control numbers) to find those that throw; they are rejected with what was thrown and
+ * the others written together. Returns the text; fills `outcomes` at `idx`.
+ */
+function writeIsolated(held: readonly Held[], idx: readonly number[], options: RequestX12Options, outcomes: GuardedBundleOutcome[]): string {
   const attempt = (list: readonly number[]): string => {
-    const r = writeRequests(
-      list.map((i) => bundles[i]!),
+    // Converting the bundles in order would have thrown at the first whose conversion throws.
+    for (const i of list) if (held[i]!.thrown !== null) throw held[i]!.thrown!.error;
+    const r = requestsToX12(
+      list.map((i) => held[i]!.converted!),
       options,
     );
     for (const o of r.outcomes) outcomes[list[o.index]!] = { ...o, index: list[o.index]! };
@@ -126,8 +177,13 @@ function writeIsolated(bundles: ReadonlyArray<Bundle | Obj>, idx: readonly numbe
   } catch (e) {
     const thrown = new Map<number, unknown>();
     for (const i of idx) {
+      const h = held[i]!;
+      if (h.thrown !== null) {
+        thrown.set(i, h.thrown.error);
+        continue;
+      }
       try {
-        writeRequests([bundles[i]!], { ...options, controlNumbers: new MemoryControlNumbers() });
+        requestsToX12([h.converted!], { ...options, controlNumbers: new MemoryControlNumbers() });
       } catch (alone) {
         thrown.set(i, alone);
       }
@@ -143,7 +199,7 @@ function writeIsolated(bundles: ReadonlyArray<Bundle | Obj>, idx: readonly numbe
         for (const i of rest) thrown.set(i, again);
       }
     }
-    for (const [i, err] of thrown) outcomes[i] = rejectedOutcome(i, bundles[i], [errorFinding(err)]);
+    for (const [i, err] of thrown) outcomes[i] = rejectedOutcome(i, held[i]!.reference, [errorFinding(err)]);
     return text;
   }
 }

@@ -13,6 +13,6 @@ export { type WrittenResponse, type ResponseWriteFinding } from './response/writ
 export { type ResponseX12Options, type ResponseX12Result } from './response/x12.js';
 export { inquiryResponseToBundle, inquiryResponseTablesCompiled, inquireOutput, INQUIRY_RESPONSE_GRAMMAR, type InquireOutput } from './inquiry/response.js';
 export { RequestFinder, type RequestMatch } from './request/finder.js';
-export { bundlesToRequestX12, responseBundleToX12, bundleToRequest, bundleToResponse, bundleProblems, type GuardFinding, type GuardedBundleOutcome, type GuardedRequestX12Result, type GuardedResponseX12Result } from './guard.js';
+export { bundlesToRequestX12, RequestInterchange, responseBundleToX12, bundleToRequest, bundleToResponse, bundleProblems, type GuardFinding, type GuardedBundleOutcome, type GuardedRequestX12Result, type GuardedResponseX12Result } from './guard.js';
 export { checkBundleShape, type ShapeFinding } from './engine/bundle-shape.js';
 export { TEST_DATA_TAG, usageOfBundle } from './engine/usage-tag.js';

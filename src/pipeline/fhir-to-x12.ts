@@ -1,5 +1,4 @@
-import { responseBundleToX12 } from '../mapping/guard.js';
-import { RequestInterchange } from './request-interchange.js';
+import { RequestInterchange, responseBundleToX12 } from '../mapping/guard.js';
 import { MemoryControlNumbers, type ControlNumberAllocator } from '../x12/index.js';
 import type { Charset } from '../x12/characters.js';
 import type { Bundle } from '@medplum/fhirtypes';

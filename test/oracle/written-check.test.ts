@@ -29,7 +29,7 @@ import { FhirToX12 } from '../../src/pipeline/fhir-to-x12.js';
 import { FhirToX12 as OracleFhirToX12 } from './pipeline/fhir-to-x12.js';
 import type { FhirItem } from '../../src/pipeline/fhir-input.js';
 import { TEST_DATA_TAG } from '../../src/mapping/engine/usage-tag.js';
-import { RequestInterchange } from '../../src/pipeline/request-interchange.js';
+import { RequestInterchange } from '../../src/mapping/guard.js';
 import { bundlesToRequestX12 as oracleGuarded } from './mapping/guard.js';
 
 type Obj = Record<string, unknown>;
