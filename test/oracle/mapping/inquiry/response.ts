@@ -7,7 +7,7 @@
  */
 import { bundleMeta } from '../../../../src/mapping/engine/usage-tag.js';
 import type { Bundle, Parameters } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../grammar/validate.js';
+import { analyzeTransaction } from '../../../../src/grammar/validate.js';
 import { PAS_PROFILE } from '../../../../src/pas/constants.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';

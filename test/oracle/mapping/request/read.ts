@@ -2,7 +2,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../../../../src/grammar/index.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.js';
-import { analyzeTransaction } from '../../grammar/validate.js';
+import { analyzeTransaction } from '../../../../src/grammar/validate.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { OTHER_EXTENSION, PAS_EXTENSION, X12_CODE_SYSTEM } from '../../../../src/pas/constants.js';
 import { copy } from '../../../../src/mapping/engine/path.js';

@@ -1,6 +1,6 @@
 // Oracle: src/mapping/request/x12.ts as of 897b04fab7e5 (scripts/oracle-copy.mjs). Do not edit.
 import type { Bundle } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../grammar/validate.js';
+import { analyzeTransaction } from '../../../../src/grammar/validate.js';
 import { DEFAULT_DELIMITERS, MemoryControlNumbers, X12Reader, X12Writer, X12WriteError, type ControlNumberAllocator, type Delimiters, type Finding } from '../../../../src/x12/index.js';
 import { chooseDelimiters, UsedCharacters } from '../../../../src/x12/delimiter-choice.js';
 import { fitCharacters, type Charset } from '../../../../src/x12/characters.js';

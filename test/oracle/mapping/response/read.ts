@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { LoopNode, LoopTree } from '../../../../src/grammar/index.js';
-import { analyzeTransaction } from '../../grammar/validate.js';
+import { analyzeTransaction } from '../../../../src/grammar/validate.js';
 import { PAS_VERSION_INFO, type PasVersion } from '../../../../src/pas/versions.js';
 import type { TransactionSet } from '../../../../src/x12/index.js';
 import { AAA_READ_MASK, type AaaPlace } from '../../../../src/mapping/response/aaa.js';

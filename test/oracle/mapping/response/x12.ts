@@ -5,7 +5,7 @@
  * TransmissionIdentifiers (2.2.1) when it has them, else from the options.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { analyzeTransaction } from '../../grammar/validate.js';
+import { analyzeTransaction } from '../../../../src/grammar/validate.js';
 import { MemoryControlNumbers, readX12Buffer, X12Writer, X12WriteError, type WriterOptions } from '../../../../src/x12/index.js';
 import { bundleToResponse, type ResponseWriteFinding } from './write.js';
 import type { CompiledTables } from '../../../../src/mapping/engine/table.js';
